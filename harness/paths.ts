@@ -1,0 +1,29 @@
+/**
+ * Where things are on disk. The package root is found from this file's own location, so the
+ * compiled CLI (dist/harness/paths.js) and the TypeScript sources under vitest agree.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findPackageRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'scenarios'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`leakbench package root not found above ${start}`);
+    dir = parent;
+  }
+}
+
+/** Absolute path of the leakbench package (the repo root). */
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Scenario sources and metadata: `scenarios/<name>/`. */
+export const SCENARIOS_DIR = path.join(PACKAGE_ROOT, 'scenarios');
+
+/** Compiled JavaScript, what child servers run: `dist/scenarios/<name>/<variant>.js`. */
+export const DIST_DIR = path.join(PACKAGE_ROOT, 'dist');
+
+/** Default parent of generated reports. */
+export const REPORTS_DIR = path.join(PACKAGE_ROOT, 'reports');

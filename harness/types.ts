@@ -1,0 +1,163 @@
+/**
+ * Plain data types shared by the pipeline's stages. Nothing here does work: stages exchange these
+ * values, and `report.json` is made of them. Later capabilities add fields; none may be removed or
+ * change meaning without bumping {@link SCHEMA_VERSION}.
+ */
+
+/** Version of the `report.json` / `--json` shape. */
+export const SCHEMA_VERSION = 1;
+
+/** Which server a run measured. `custom` is a user's own server (`--cmd`, `attach`). */
+export type Variant = 'leaky' | 'fixed' | 'custom';
+
+/** What a run concluded. `crashed` and `interrupted` say the run did not finish normally. */
+export type Verdict = 'leak' | 'no-leak' | 'inconclusive' | 'crashed' | 'interrupted';
+
+/** The leak pattern the data shows; `unknown` when no heap data could decide it. */
+export type LeakPattern =
+  | 'unbounded-map'
+  | 'closure-captured-buffers'
+  | 'uncleaned-audit-cache'
+  | 'none'
+  | 'unknown';
+
+/** One memory sample of the server under test, taken during load. */
+export interface MemorySample {
+  /** Milliseconds since the variant's load started (warm-up included). */
+  tMs: number;
+  /** Requests completed since load started (warm-up included), cumulative. */
+  requests: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
+  rssBytes: number;
+  /** True when a full GC was forced just before this sample (the verdict uses these). */
+  afterGc: boolean;
+}
+
+/** A heap snapshot taken during a run. */
+export interface SnapshotRef {
+  /** `baseline`, `middle`, `final`, or another checkpoint label. */
+  label: string;
+  /** Path of the `.heapsnapshot` file (mode 0600); absent once deleted (`--no-keep-snapshots`). */
+  path?: string;
+  tMs: number;
+  requests: number;
+  sizeBytes: number;
+  /** How long the server was paused for the snapshot. */
+  durationMs: number;
+}
+
+/** What the load generator measured over the whole run of one variant. */
+export interface LoadSummary {
+  requests: number;
+  durationMs: number;
+  requestsPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Responses by status class, e.g. `{ "2xx": 9500, "4xx": 500 }`. */
+  statusCounts: Record<string, number>;
+  /** Socket errors and timeouts. */
+  errors: number;
+  timeouts: number;
+  /** Wall time spent paused for snapshots. */
+  snapshotPauseMs: number;
+}
+
+/** The statistic behind a growth-based verdict: a regression of retained bytes on requests. */
+export interface GrowthStatistic {
+  method: 'ols-after-gc';
+  /** Which memory the regression used, e.g. `heapUsed+external`. */
+  metric: string;
+  /** Slope in bytes per request, and its 95% confidence interval. */
+  bytesPerRequest: number;
+  ciLowBytesPerRequest: number;
+  ciHighBytesPerRequest: number;
+  /** Number of after-GC samples the regression used. */
+  samples: number;
+  /** Total growth over the regression's window, bytes. */
+  growthBytes: number;
+  rSquared: number;
+  /** Why the statistic says what it says, one sentence. */
+  reason: string;
+}
+
+/** One step of a retainer path from a GC root to a held object. */
+export interface PathStep {
+  /** Human name of the node, e.g. `Map`, `(module scope) keyCache`, `Array`. */
+  node: string;
+  /** Edge from the previous step, e.g. `keyCache` (context variable), `[12]`, `listeners`. */
+  edge: string;
+  edgeType: string;
+  nodeId?: number;
+  /** True for the growing container. */
+  isHolder?: boolean;
+}
+
+/** One accumulation point found by the analysis. Filled in by harness/analysis. */
+export interface Finding {
+  pattern: LeakPattern;
+  confidence: 'high' | 'medium' | 'low';
+  /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
+  holder: string;
+  path: PathStep[];
+  /** Growth of the holder per snapshot step: count and retained bytes. */
+  growth: { counts: number[]; retainedBytes: number[] };
+  bytesPerRequest?: number;
+  /** What accumulates: class or type names with counts and bytes. */
+  accumulates: Array<{ name: string; count: number; bytes: number }>;
+  explanation: string;
+  fix: string;
+  [extra: string]: unknown;
+}
+
+/** Result of measuring one variant. */
+export interface VariantRun {
+  variant: Variant;
+  verdict: Verdict;
+  pattern: LeakPattern;
+  /** Headline growth per request (from findings when there are any, else the growth statistic). */
+  bytesPerRequest: number;
+  requests: number;
+  durationMs: number;
+  findings: Finding[];
+  /** Directory of this variant's artifacts, relative to the working directory. */
+  dir: string;
+  /** Why the verdict is what it is, one or two sentences. */
+  reason: string;
+  statistic?: GrowthStatistic;
+  samples: MemorySample[];
+  snapshots: SnapshotRef[];
+  load?: LoadSummary;
+  /** The command that ran the server (secrets never appear here). */
+  command?: string[];
+  /** When the verdict is `crashed`: the cause as observed. */
+  crash?: { exitCode: number | null; signal: string | null; heapLimit: boolean; stderrTail: string };
+  /** When the run failed inside a batch: the error (state `errored`). */
+  error?: { code: string; message: string };
+}
+
+/** The whole `report.json`, also printed by `--json`. */
+export interface RunReport {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: 'leakbench';
+  /** Scenario name, or `custom` for `--cmd`/`attach`. */
+  scenario: string;
+  runId: string;
+  startedAt: string;
+  /** Options the run used (load shape, durations). */
+  options: RunOptionsSummary;
+  runs: VariantRun[];
+}
+
+/** The load and timing options a run used, as recorded in the report. */
+export interface RunOptionsSummary {
+  warmupSec: number;
+  durationSec: number;
+  connections: number;
+  /** Requests per second, or `max`. */
+  rate: number | 'max';
+  keys: string;
+  invalidRatio: number;
+}
