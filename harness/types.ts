@@ -161,3 +161,25 @@ export interface RunOptionsSummary {
   keys: string;
   invalidRatio: number;
 }
+
+/** Phases of measuring one variant, in order. */
+export type RunPhase = 'boot' | 'warmup' | 'snapshot' | 'load' | 'analysis' | 'done';
+
+/**
+ * Progress of a run, emitted by the orchestrator and rendered by harness/report (a live display on
+ * a TTY, plain lines otherwise, nothing on stdout with `--json`).
+ */
+export type ProgressEvent =
+  | { kind: 'phase'; variant: Variant; phase: RunPhase; label?: string; elapsedMs: number }
+  | {
+      kind: 'tick';
+      variant: Variant;
+      phase: RunPhase;
+      elapsedMs: number;
+      requests: number;
+      requestsPerSec: number;
+      heapUsedBytes: number;
+      externalBytes: number;
+      rssBytes: number;
+    }
+  | { kind: 'message'; level: 'info' | 'warn'; text: string };
