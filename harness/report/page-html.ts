@@ -1,0 +1,289 @@
+/**
+ * Building blocks of leakbench's HTML pages (run report, comparison, index): the page shell with
+ * its inline stylesheet, and sections for verdicts, findings, load and statistics.
+ *
+ * Pages are self-contained: no script, no web font, no external stylesheet or image, so a report
+ * opens from disk on an offline machine and cannot leak anything by fetching. Every string taken
+ * from a report is escaped with {@link esc}; callers redact reports before they get here.
+ */
+import type { Finding, PathStep, Verdict, VariantRun } from '../types.js';
+import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
+
+/** HTML-escapes text for element content and quoted attribute values. */
+export function esc(text: unknown): string {
+  return String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const STYLE = `
+:root { --fg:#1f2328; --muted:#656d76; --line:#d8dee4; --bg:#f6f8fa; --card:#fff;
+  --leak:#c62d42; --ok:#1f8a70; --warn:#b7791f; --crash:#7a1020; --grey:#6e7781; --accent:#3d5a80; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--bg); color:var(--fg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
+header.top { background:#1f2a3a; color:#fff; }
+header.top .inner { max-width:1180px; margin:0 auto; padding:18px 28px; display:flex; gap:18px; align-items:baseline; flex-wrap:wrap; }
+header.top h1 { font-size:22px; margin:0; font-weight:650; }
+header.top .brand { font-weight:700; letter-spacing:.02em; color:#9ecbff; }
+header.top .meta { color:#c9d1d9; font-size:13px; }
+h2 { font-size:18px; margin:32px 0 12px; padding-bottom:6px; border-bottom:1px solid var(--line); }
+h3 { font-size:16px; margin:0 0 8px; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:16px 18px; margin:12px 0; }
+table { border-collapse:collapse; width:100%; font-size:14px; }
+th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
+th { color:var(--muted); font-weight:600; font-size:12.5px; text-transform:uppercase; letter-spacing:.03em; }
+td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; white-space:nowrap; }
+.badge { display:inline-block; padding:2px 9px; border-radius:999px; font-weight:650; font-size:12.5px; color:#fff; white-space:nowrap; }
+.badge.leak { background:var(--leak); } .badge.no-leak { background:var(--ok); }
+.badge.inconclusive { background:var(--warn); } .badge.crashed { background:var(--crash); }
+.badge.interrupted { background:var(--grey); }
+.variant { font-weight:650; }
+.swatch { display:inline-block; width:11px; height:11px; border-radius:3px; margin-right:6px; vertical-align:-1px; }
+.muted { color:var(--muted); } .small { font-size:13px; }
+.chart { overflow-x:auto; margin:4px 0 10px; }
+.chart svg { max-width:100%; height:auto; }
+.chart-title { font-weight:600; margin:14px 0 2px; }
+.finding-head { display:flex; gap:10px; align-items:center; flex-wrap:wrap; margin-bottom:6px; }
+.pattern { white-space:nowrap; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background:#eef1f5; padding:1px 7px; border-radius:5px; }
+.conf { font-size:12px; color:var(--muted); border:1px solid var(--line); border-radius:999px; padding:1px 8px; }
+.holder { font-weight:650; }
+.grid2 { display:grid; grid-template-columns: minmax(0,1.25fr) minmax(0,1fr); gap:18px; }
+@media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
+.trace { font: 13px/1.45 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; background:#0f1720; color:#d6dde6;
+  border-radius:8px; padding:12px 14px; margin:8px 0; overflow-x:auto; }
+.trace .row { white-space:pre; }
+.trace .gutter { color:#6b7a8c; }
+.trace .node { color:#e6edf3; }
+.trace .edge { color:#9ecbff; }
+.trace .etype { color:#7d8fa3; }
+.trace .root { color:#f0c674; }
+.trace .holderrow .node { color:#ff8f8f; font-weight:700; text-decoration: underline wavy #ff6b6b; text-underline-offset:4px; }
+.trace .tag { color:#0f1720; background:#ff8f8f; border-radius:4px; padding:0 5px; margin-left:8px; font-weight:700; }
+.teach { border-left:4px solid var(--accent); background:#f3f6fa; padding:8px 12px; border-radius:0 8px 8px 0; margin:10px 0; }
+.fix { border-left:4px solid var(--ok); background:#eef8f4; padding:8px 12px; border-radius:0 8px 8px 0; margin:10px 0; }
+.teach b, .fix b { display:block; font-size:12.5px; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
+.kv { display:grid; grid-template-columns: max-content 1fr; gap:2px 14px; font-size:14px; }
+.kv dt { color:var(--muted); } .kv dd { margin:0; font-variant-numeric: tabular-nums; }
+pre.tail { background:#0f1720; color:#e6edf3; padding:10px; border-radius:8px; overflow-x:auto; font-size:12.5px; }
+footer { color:var(--muted); font-size:12.5px; margin-top:36px; }
+a { color:#0b63c5; }
+`;
+
+/** A complete HTML document around `body`. */
+export function pageHtml(title: string, headerHtml: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="top"><div class="inner">${headerHtml}</div></header>
+<main>
+${body}
+<footer>Generated by leakbench. Key-like strings are shown as fingerprints (<code>lk_…#hash</code>); the heap snapshots themselves hold the keys and stay private (mode 0600).</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+/** A verdict as a coloured pill. */
+export function verdictBadge(verdict: Verdict): string {
+  return `<span class="badge ${esc(verdict)}">${esc(verdict)}</span>`;
+}
+
+/** A variant run with the label and colour a page shows it under. */
+export interface LabelledRun {
+  label: string;
+  color: string;
+  run: VariantRun;
+}
+
+function swatch(color: string): string {
+  return `<span class="swatch" style="background:${esc(color)}"></span>`;
+}
+
+/** The verdict table: one row per run. */
+export function verdictTableHtml(runs: readonly LabelledRun[]): string {
+  const rows = runs
+    .map(({ label, color, run }) => {
+      const st = run.statistic;
+      const ci = st
+        ? `<div class="muted small">95% CI ${esc(formatBytesPerRequest(st.ciLowBytesPerRequest))} … ${esc(formatBytesPerRequest(st.ciHighBytesPerRequest))}</div>`
+        : '';
+      return `<tr>
+<td class="variant">${swatch(color)}${esc(label)}</td>
+<td>${verdictBadge(run.verdict)}</td>
+<td><span class="pattern">${esc(run.pattern)}</span></td>
+<td class="num">${esc(formatBytesPerRequest(run.bytesPerRequest))}${ci}</td>
+<td class="num">${esc(formatCount(run.requests))}</td>
+<td class="num">${esc(formatDurationMs(run.durationMs))}</td>
+<td class="num">${run.findings.length}</td>
+<td class="small">${esc(run.reason)}</td>
+</tr>`;
+    })
+    .join('\n');
+  return `<div class="card"><table class="verdicts">
+<thead><tr><th>variant</th><th>verdict</th><th>pattern</th><th class="num">growth</th><th class="num">requests</th><th class="num">duration</th><th class="num">findings</th><th>why</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+/** A retainer path drawn like a LeakCanary leak trace, the growing container underlined. */
+export function traceHtml(path: readonly PathStep[]): string {
+  if (path.length === 0) return '<p class="muted small">No retainer path was recorded for this finding.</p>';
+  const lines: string[] = ['<div class="row"><span class="gutter">┬───</span></div>'];
+  path.forEach((step, i) => {
+    const last = i === path.length - 1;
+    if (i === 0) {
+      lines.push(`<div class="row"><span class="gutter">│ </span><span class="root">GC root: ${esc(step.node)}</span></div>`);
+    } else {
+      const edgeText = step.edge === '' ? '' : `<span class="edge">${esc(step.edge)}</span> `;
+      lines.push(
+        `<div class="row"><span class="gutter">│    ↓ </span>${edgeText}<span class="etype">(${esc(step.edgeType || 'edge')})</span></div>`,
+      );
+      const id = step.nodeId === undefined ? '' : ` <span class="etype">@${esc(step.nodeId)}</span>`;
+      const tag = step.isHolder ? '<span class="tag">growing</span>' : '';
+      lines.push(
+        `<div class="row${step.isHolder ? ' holderrow' : ''}"><span class="gutter">${last ? '╰→ ' : '├─ '}</span><span class="node">${esc(step.node)}</span>${id}${tag}</div>`,
+      );
+    }
+    if (!last) lines.push('<div class="row"><span class="gutter">│</span></div>');
+  });
+  return `<div class="trace" role="figure" aria-label="retainer path from a GC root">${lines.join('\n')}</div>`;
+}
+
+/** Growth of a finding's holder per snapshot step, as a table (the bar chart is rendered separately). */
+export function growthTableHtml(finding: Finding, stepLabels: readonly string[]): string {
+  const { counts, retainedBytes } = finding.growth;
+  const n = Math.max(counts.length, retainedBytes.length);
+  const rows: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = counts[i];
+    const b = retainedBytes[i];
+    const dc = i > 0 && c !== undefined && counts[i - 1] !== undefined ? c - counts[i - 1]! : undefined;
+    const db = i > 0 && b !== undefined && retainedBytes[i - 1] !== undefined ? b - retainedBytes[i - 1]! : undefined;
+    rows.push(`<tr><td>${esc(stepLabels[i] ?? `#${i + 1}`)}</td>
+<td class="num">${c === undefined ? '–' : esc(formatCount(c))}</td>
+<td class="num">${dc === undefined ? '' : esc(`${dc >= 0 ? '+' : ''}${formatCount(dc)}`)}</td>
+<td class="num">${b === undefined ? '–' : esc(formatBytes(b))}</td>
+<td class="num">${db === undefined ? '' : esc(`${db >= 0 ? '+' : ''}${formatBytes(db)}`)}</td></tr>`);
+  }
+  return `<table class="growth"><thead><tr><th>snapshot</th><th class="num">count</th><th class="num">Δ</th><th class="num">retained</th><th class="num">Δ</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** What a finding accumulates: names with counts and bytes. */
+export function accumulatesHtml(finding: Finding): string {
+  if (finding.accumulates.length === 0) return '';
+  const rows = finding.accumulates
+    .map((a) => `<tr><td><code>${esc(a.name)}</code></td><td class="num">${esc(formatCount(a.count))}</td><td class="num">${esc(formatBytes(a.bytes))}</td></tr>`)
+    .join('\n');
+  return `<table class="accumulates"><thead><tr><th>accumulates</th><th class="num">count</th><th class="num">bytes</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** One finding card: header, trace, growth (table + optional bars SVG), accumulates, teaching text. */
+export function findingHtml(
+  label: string,
+  finding: Finding,
+  stepLabels: readonly string[],
+  growthSvg: string,
+): string {
+  const perRequest =
+    finding.bytesPerRequest === undefined ? '' : `<dt>per request</dt><dd>${esc(formatBytesPerRequest(finding.bytesPerRequest))}</dd>`;
+  const bytes = finding.growth.retainedBytes;
+  const perStep =
+    bytes.length >= 2
+      ? `<dt>per snapshot</dt><dd>${esc(formatBytes((bytes[bytes.length - 1]! - bytes[0]!) / (bytes.length - 1)))} retained</dd>`
+      : '';
+  const counts = finding.growth.counts;
+  const perStepCount =
+    counts.length >= 2
+      ? `<dt>entries</dt><dd>${esc(formatCount(counts[0]!))} → ${esc(formatCount(counts[counts.length - 1]!))}</dd>`
+      : '';
+  return `<div class="card finding">
+<div class="finding-head"><span class="variant">${esc(label)}</span><span class="pattern">${esc(finding.pattern)}</span><span class="conf">${esc(finding.confidence)} confidence</span></div>
+<h3>Holder: <span class="holder">${esc(finding.holder)}</span></h3>
+<div class="grid2">
+<div>
+<div class="small muted">Retainer path from the GC root (the growing container is underlined):</div>
+${traceHtml(finding.path)}
+${accumulatesHtml(finding)}
+</div>
+<div>
+<dl class="kv">${perRequest}${perStep}${perStepCount}</dl>
+<div class="chart">${growthSvg}</div>
+${growthTableHtml(finding, stepLabels)}
+</div>
+</div>
+<div class="teach"><b>What is happening</b>${esc(finding.explanation)}</div>
+<div class="fix"><b>The fix</b>${esc(finding.fix)}</div>
+</div>`;
+}
+
+/** Load summary table: one row per run. */
+export function loadTableHtml(runs: readonly LabelledRun[]): string {
+  const rows = runs
+    .map(({ label, color, run }) => {
+      const l = run.load;
+      if (!l) return `<tr><td class="variant">${swatch(color)}${esc(label)}</td><td colspan="8" class="muted">no load summary recorded</td></tr>`;
+      const status = Object.entries(l.statusCounts)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${esc(k)}: ${esc(formatCount(v))}`)
+        .join(' · ');
+      return `<tr><td class="variant">${swatch(color)}${esc(label)}</td>
+<td class="num">${esc(formatRate(l.requestsPerSec))}</td>
+<td class="num">${esc(l.latencyP50Ms.toFixed(1))} ms</td>
+<td class="num">${esc(l.latencyP99Ms.toFixed(1))} ms</td>
+<td class="num">${esc(formatCount(l.requests))}</td>
+<td class="small">${status}</td>
+<td class="num">${esc(formatCount(l.errors))} / ${esc(formatCount(l.timeouts))}</td>
+<td class="num">${esc(formatDurationMs(l.snapshotPauseMs))}</td>
+<td class="num">${run.snapshots.length}</td></tr>`;
+    })
+    .join('\n');
+  return `<div class="card"><table class="load">
+<thead><tr><th>variant</th><th class="num">req/s</th><th class="num">p50</th><th class="num">p99</th><th class="num">requests</th><th>status</th><th class="num">errors / timeouts</th><th class="num">snapshot pauses</th><th class="num">snapshots</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+}
+
+/** Snapshots and statistics of each run, plus crash or error details. */
+export function detailsHtml(runs: readonly LabelledRun[]): string {
+  return runs
+    .map(({ label, color, run }) => {
+      const snaps = run.snapshots
+        .map(
+          (s) => `<tr><td>${esc(s.label)}</td><td class="num">${esc(formatDurationMs(s.tMs))}</td><td class="num">${esc(formatCount(s.requests))}</td><td class="num">${esc(formatBytes(s.sizeBytes))}</td><td class="num">${esc(formatDurationMs(s.durationMs))}</td></tr>`,
+        )
+        .join('\n');
+      const st = run.statistic;
+      const stat = st
+        ? `<dl class="kv"><dt>method</dt><dd>${esc(st.method)} on ${esc(st.metric)}</dd>
+<dt>slope</dt><dd>${esc(formatBytesPerRequest(st.bytesPerRequest))} (95% CI ${esc(formatBytesPerRequest(st.ciLowBytesPerRequest))} … ${esc(formatBytesPerRequest(st.ciHighBytesPerRequest))})</dd>
+<dt>R²</dt><dd>${esc(st.rSquared.toFixed(3))} over ${esc(st.samples)} after-GC samples</dd>
+<dt>growth</dt><dd>${esc(formatBytes(st.growthBytes))}</dd>
+<dt>reading</dt><dd>${esc(st.reason)}</dd></dl>`
+        : '<p class="muted small">No growth statistic recorded.</p>';
+      const crash = run.crash
+        ? `<p><b>Crashed</b>: exit code ${esc(run.crash.exitCode)}, signal ${esc(run.crash.signal)}${run.crash.heapLimit ? ', ran out of heap' : ''}.</p><pre class="tail">${esc(run.crash.stderrTail)}</pre>`
+        : '';
+      const error = run.error ? `<p><b>Error</b> <code>${esc(run.error.code)}</code>: ${esc(run.error.message)}</p>` : '';
+      const cmd = run.command ? `<p class="small muted">command: <code>${esc(run.command.join(' '))}</code> · artifacts: <code>${esc(run.dir)}</code></p>` : `<p class="small muted">artifacts: <code>${esc(run.dir)}</code></p>`;
+      return `<div class="card"><h3>${swatch(color)}${esc(label)}</h3>${crash}${error}
+<div class="grid2"><div>${stat}</div>
+<div>${snaps ? `<table><thead><tr><th>snapshot</th><th class="num">at</th><th class="num">requests</th><th class="num">size</th><th class="num">pause</th></tr></thead><tbody>${snaps}</tbody></table>` : '<p class="muted small">No heap snapshots.</p>'}</div></div>
+${cmd}</div>`;
+    })
+    .join('\n');
+}

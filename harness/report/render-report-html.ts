@@ -1,0 +1,91 @@
+/**
+ * `report.html` of one run: verdicts, heap-growth charts (every variant on one chart), findings with
+ * their retainer paths, load summary and statistics. Pure: report in, HTML string out.
+ */
+import type { RunReport, VariantRun } from '../types.js';
+import { VARIANT_COLORS, renderGrowthBars, renderHeapCharts } from './heap-charts.js';
+import {
+  type LabelledRun,
+  detailsHtml,
+  esc,
+  findingHtml,
+  loadTableHtml,
+  pageHtml,
+  verdictBadge,
+  verdictTableHtml,
+} from './page-html.js';
+import { redactDeep } from './redact-secrets.js';
+
+const FALLBACK_COLORS = ['#3d5a80', '#edae49', '#8e6c8a', '#00798c'];
+
+/** Labels and colours for the variants of one report. */
+export function labelRuns(runs: readonly VariantRun[], prefix = '', colors?: readonly string[]): LabelledRun[] {
+  return runs.map((run, i) => ({
+    label: `${prefix}${run.variant}`,
+    color: colors?.[i] ?? VARIANT_COLORS[run.variant] ?? FALLBACK_COLORS[i % FALLBACK_COLORS.length]!,
+    run,
+  }));
+}
+
+/** Charts section for a set of labelled runs; `idPrefix` keeps SVG ids unique on the page. */
+export async function chartsSectionHtml(runs: readonly LabelledRun[], idPrefix: string): Promise<string> {
+  const withSamples = runs.filter((r) => r.run.samples.length > 0);
+  if (withSamples.length === 0) return '<div class="card muted">No memory samples were recorded.</div>';
+  const charts = await renderHeapCharts(withSamples, idPrefix);
+  return `<div class="card">
+<div class="chart-title">Against time</div>
+<div class="chart" data-chart="by-time">${charts.byTime}</div>
+<div class="chart-title">Against requests served</div>
+<div class="chart" data-chart="by-requests">${charts.byRequests}</div>
+<p class="small muted">Lines: memory sampled every ~500 ms under load. Dots: samples right after a forced GC (what the verdict regresses on). Dashed verticals: heap snapshots (load paused). A leak climbs with requests; a bounded cache rises and flattens.</p>
+</div>`;
+}
+
+/** Findings section: a card per finding, with a small growth bar chart each. */
+export async function findingsSectionHtml(runs: readonly LabelledRun[], idPrefix: string): Promise<string> {
+  const cards: string[] = [];
+  for (const [ri, { label, color, run }] of runs.entries()) {
+    const stepLabels = run.snapshots.map((s) => s.label);
+    for (const [fi, finding] of run.findings.entries()) {
+      const n = Math.max(finding.growth.counts.length, finding.growth.retainedBytes.length);
+      const steps = Array.from({ length: n }, (_, i) => ({
+        label: stepLabels[i] ?? `#${i + 1}`,
+        retainedBytes: finding.growth.retainedBytes[i] ?? 0,
+        count: finding.growth.counts[i] ?? 0,
+      }));
+      const svg = n > 0 ? await renderGrowthBars(steps, color, `${idPrefix}-g${ri}-${fi}`) : '';
+      cards.push(findingHtml(label, finding, stepLabels, svg));
+    }
+  }
+  if (cards.length === 0) {
+    return '<div class="card muted">No accumulation point was found in the heap snapshots.</div>';
+  }
+  return cards.join('\n');
+}
+
+/**
+ * Renders `report.html` for a run. The report is redacted first (see redact-secrets.ts), so even a
+ * report.json written by an older version never puts a key on the page.
+ */
+export async function renderReportHtml(input: RunReport): Promise<string> {
+  const report = redactDeep(input);
+  const runs = labelRuns(report.runs);
+  const o = report.options;
+  const header = `<span class="brand">leakbench</span><h1>${esc(report.scenario)}</h1>
+<span class="meta">run ${esc(report.runId)} · started ${esc(report.startedAt)} · ${runs.map((r) => `${esc(r.label)} ${verdictBadge(r.run.verdict)}`).join(' ')}</span>`;
+  const opts = `<p class="small muted">Load: ${esc(o.warmupSec)} s warm-up + ${esc(o.durationSec)} s at ${esc(o.rate === 'max' ? 'max rate' : `${o.rate} req/s`)}, ${esc(o.connections)} connections, keys ${esc(o.keys)}, ${esc(Math.round(o.invalidRatio * 100))}% invalid.</p>`;
+  const body = `
+<h2>Verdict</h2>
+${verdictTableHtml(runs)}
+${opts}
+<h2>Heap growth</h2>
+${await chartsSectionHtml(runs, 'run')}
+<h2>Findings</h2>
+${await findingsSectionHtml(runs, 'run')}
+<h2>Load</h2>
+${loadTableHtml(runs)}
+<h2>Statistics and snapshots</h2>
+${detailsHtml(runs)}
+`;
+  return pageHtml(`leakbench · ${report.scenario} · ${report.runId}`, header, body);
+}
