@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   E_LOAD: 'The load generator could not drive the server (connection refused, only errors).',
   E_SNAPSHOT_PARSE: 'A heap snapshot file is truncated, corrupt or not a heap snapshot.',
   E_FILE_NOT_FOUND: 'An input file or directory does not exist or cannot be read.',
+  E_REPORT_INVALID: 'A report.json is not valid JSON or does not match report.schema.json.',
 } as const;
 
 /** A stable, documented error code. */
