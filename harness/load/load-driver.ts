@@ -1,0 +1,156 @@
+/**
+ * Drives HTTP load at the server with autocannon, in-process, as a series of segments.
+ *
+ * The run loop pauses the load while it forces a GC and takes a heap snapshot (a snapshot stops
+ * the server for seconds; requests queued behind it would time out and skew latency), so load runs
+ * in segments, each its own autocannon instance. The driver keeps what must survive segments: the
+ * cumulative request counter (live, from autocannon's `response` events, read by the memory
+ * sampler), status counts, errors and one latency histogram.
+ *
+ * Requests are built per request with autocannon's `requests: [{ setupRequest }]`, so every request
+ * can carry a freshly minted key (`setupClient` would set headers once per connection only).
+ */
+import autocannon from 'autocannon';
+import { LeakbenchError } from '../errors.js';
+import type { LoadSummary } from '../types.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import type { MixedRequest } from './request-mix.js';
+
+/** Options of a {@link LoadDriver}. */
+export interface LoadDriverOptions {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  connections: number;
+  /** Overall requests per second across all connections, or `max` (flat out). */
+  rate: number | 'max';
+  /** Produces each request (see `createRequestMix`). */
+  nextRequest: () => MixedRequest;
+  /** Per-request timeout in seconds (default 10). */
+  timeoutSec?: number;
+}
+
+/** What one segment did. */
+export interface SegmentResult {
+  requests: number;
+  durationMs: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Load across segments, with a live request counter. */
+export class LoadDriver {
+  private completed = 0;
+  private errorCount = 0;
+  private timeoutCount = 0;
+  private activeMs = 0;
+  private readonly statusCounts: Record<string, number> = {};
+  private readonly latency = new LatencyHistogram();
+  private running: autocannon.Instance | undefined;
+
+  constructor(private readonly options: LoadDriverOptions) {}
+
+  /** Responses received so far, all segments together (live while a segment runs). */
+  get requests(): number {
+    return this.completed;
+  }
+
+  /** Time spent under load so far, ms (pauses excluded). */
+  get loadDurationMs(): number {
+    return this.activeMs;
+  }
+
+  /**
+   * Runs load for `durationMs`, or until `signal` aborts (then it stops early and resolves).
+   * Rejects with `E_LOAD` when autocannon cannot start.
+   */
+  async runSegment(durationMs: number, signal?: AbortSignal): Promise<SegmentResult> {
+    if (signal?.aborted) return { requests: 0, durationMs: 0, errors: 0, timeouts: 0 };
+    const { baseUrl, connections, rate, nextRequest } = this.options;
+    const before = this.completed;
+    const started = performance.now();
+    const request: autocannon.Request = {
+      setupRequest: (req) => {
+        const next = nextRequest();
+        // A new object each time: autocannon reuses `req` as the template for the next request.
+        return {
+          ...req,
+          method: next.method,
+          path: next.path,
+          headers: { ...next.headers },
+          body: next.body ?? '',
+        };
+      },
+    };
+    let instance: autocannon.Instance;
+    const done = new Promise<autocannon.Result>((resolve, reject) => {
+      try {
+        instance = autocannon(
+          {
+            url: baseUrl,
+            connections,
+            ...(rate === 'max' ? {} : { overallRate: rate }),
+            duration: durationMs / 1000,
+            // autocannon only checks its stop flag on each sample tick: tick often so a segment
+            // ends close to its planned length.
+            sampleInt: 100,
+            timeout: this.options.timeoutSec ?? 10,
+            requests: [request],
+          },
+          (err, result) => (err ? reject(err) : resolve(result)),
+        );
+      } catch (err) {
+        reject(err);
+      }
+    });
+    // `instance` is assigned synchronously by autocannon() above.
+    const inst = instance!;
+    this.running = inst;
+    inst.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      this.completed += 1;
+      const cls = `${Math.floor(statusCode / 100)}xx`;
+      this.statusCounts[cls] = (this.statusCounts[cls] ?? 0) + 1;
+      this.latency.record(responseTimeMs);
+    });
+    const onAbort = (): void => inst.stop();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let result: autocannon.Result;
+    try {
+      result = await done;
+    } catch (err) {
+      throw new LeakbenchError('E_LOAD', `load generator failed against ${baseUrl}: ${(err as Error).message}`, { cause: err });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.running = undefined;
+    }
+    const elapsed = performance.now() - started;
+    this.activeMs += elapsed;
+    this.errorCount += result.errors;
+    this.timeoutCount += result.timeouts;
+    return { requests: this.completed - before, durationMs: elapsed, errors: result.errors, timeouts: result.timeouts };
+  }
+
+  /** Stops a running segment now (it then resolves). */
+  stop(): void {
+    this.running?.stop();
+  }
+
+  /** The whole load as the report records it. */
+  summary(snapshotPauseMs: number): LoadSummary {
+    const seconds = this.activeMs / 1000;
+    return {
+      requests: this.completed,
+      durationMs: Math.round(this.activeMs),
+      requestsPerSec: seconds > 0 ? Math.round(this.completed / seconds) : 0,
+      latencyP50Ms: round2(this.latency.percentileMs(50)),
+      latencyP99Ms: round2(this.latency.percentileMs(99)),
+      statusCounts: { ...this.statusCounts },
+      errors: this.errorCount,
+      timeouts: this.timeoutCount,
+      snapshotPauseMs: Math.round(snapshotPauseMs),
+    };
+  }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { isLeakbenchError } from '../errors.js';
+import { liveChildGroups } from './child-registry.js';
+import { isProcessAlive, pidsInGroup } from './process-table.js';
+import { startServer } from './start-server.js';
+
+const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test-fixtures', 'tiny-server.mjs');
+
+describe('startServer', () => {
+  test('boots a real child with an inspector on 127.0.0.1, answers /healthz, and kill leaves no process', async () => {
+    const server = await startServer({ entry: TINY });
+    onTestFinished(() => server.kill().then(() => undefined));
+    expect(server.inspectorUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+$/);
+    const res = await fetch(`${server.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(isProcessAlive(server.pid)).toBe(true);
+    expect(liveChildGroups()).toContain(server.pid);
+
+    const exit = await server.kill();
+    expect(exit.killedByHarness).toBe(true);
+    expect(exit.signal).toBe('SIGKILL');
+    expect(isProcessAlive(server.pid)).toBe(false);
+    expect(pidsInGroup(server.pid)).toEqual([]);
+    expect(liveChildGroups()).not.toContain(server.pid);
+  });
+
+  test('a server that never gets ready → E_SERVER_START_TIMEOUT with its output tail, child killed', async () => {
+    const before = Date.now();
+    const err = await startServer({ entry: TINY, env: { FAIL_MODE: 'never-ready' }, startTimeoutMs: 1500 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isLeakbenchError(err, 'E_SERVER_START_TIMEOUT')).toBe(true);
+    expect((err as Error).message).toContain('Debugger listening');
+    expect((err as Error).message).not.toContain('\n');
+    expect(Date.now() - before).toBeLessThan(10_000);
+    expect(liveChildGroups()).toEqual([]);
+  });
+
+  test('a server that exits at once → E_SERVER_CRASHED with the reason it printed', async () => {
+    const err = await startServer({ entry: TINY, env: { FAIL_MODE: 'exit-at-once' } }).catch((e: unknown) => e);
+    expect(isLeakbenchError(err, 'E_SERVER_CRASHED')).toBe(true);
+    expect((err as Error).message).toMatch(/code 3/);
+    expect((err as Error).message).toContain('refusing to start');
+    expect(liveChildGroups()).toEqual([]);
+  });
+
+  test('detects a crash mid-run: exit info with code and output tail', async () => {
+    const server = await startServer({ entry: TINY });
+    onTestFinished(() => server.kill().then(() => undefined));
+    process.kill(server.pid, 'SIGTERM');
+    const exit = await server.exited;
+    expect(exit.killedByHarness).toBe(false);
+    expect(exit.signal).toBe('SIGTERM');
+    expect(exit.heapLimit).toBe(false);
+  });
+});
