@@ -1,0 +1,21 @@
+/** `leakbench report <run-dir>`: renders report.html again from a run's report.json. */
+import path from 'node:path';
+import { readRunReport } from '../../report/read-run-report.js';
+import { writeReportPages } from '../../report/write-report-pages.js';
+import type { CommandModule } from '../main.js';
+
+export const reportCommand: CommandModule = {
+  register(program, io) {
+    program
+      .command('report')
+      .description('render report.html again from a run directory\'s report.json (and refresh reports/index.html)')
+      .argument('<run-dir>', 'a run directory, e.g. reports/unbounded-map/<run-id>, or its report.json')
+      .option('--no-index', 'do not rebuild the index.html of the reports directory')
+      .action(async (runDir: string, opts: { index: boolean }) => {
+        const { file, report } = readRunReport(runDir);
+        const pages = await writeReportPages(report, path.dirname(file), { index: opts.index });
+        io.stdout.write(`${path.relative(process.cwd(), pages.htmlPath) || pages.htmlPath}\n`);
+        if (pages.indexPath) io.stderr.write(`index: ${path.relative(process.cwd(), pages.indexPath)}\n`);
+      });
+  },
+};
