@@ -67,3 +67,13 @@ export function verifyKey(raw: string | undefined, secret: string): KeyCheck {
   }
   return { ok: true, id };
 }
+
+/**
+ * A key safe to log: the `lk_` prefix and the first 4 characters of the id, nothing of the
+ * checksum (`lk_Ab3x…`). Anything that is not a well-formed key becomes `<malformed>`, so a
+ * log never echoes arbitrary header bytes.
+ */
+export function redactKey(raw: string): string {
+  const match = KEY_PATTERN.exec(raw);
+  return match ? `lk_${match[1]!.slice(0, 4)}…` : '<malformed>';
+}

@@ -4,6 +4,9 @@
  * `PORT`, listen on 127.0.0.1 only, announce the port on stdout, close gracefully on SIGTERM or
  * SIGINT.
  */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type BuildServerOptions } from './build-server.js';
 import type { ScenarioVariant } from './variant.js';
@@ -90,4 +93,23 @@ export async function runScenario(variant: ScenarioVariant): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/**
+ * Runs `variant` when the calling module is the process's entry script (`node <file>.js`), and
+ * does nothing when it is imported: tests and `npm run bench:micro` import a variant to call its
+ * hooks directly, so they measure the very code the server runs. Pass `import.meta.url`.
+ */
+export async function runIfMain(moduleUrl: string, variant: ScenarioVariant): Promise<void> {
+  const entry = process.argv[1];
+  if (entry === undefined) return;
+  let entryPath: string;
+  let modulePath: string;
+  try {
+    entryPath = realpathSync(path.resolve(entry));
+    modulePath = realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return;
+  }
+  if (entryPath === modulePath) await runScenario(variant);
 }

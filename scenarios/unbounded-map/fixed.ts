@@ -6,7 +6,8 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { KeyMeta } from '../kit/key-service.js';
-import { runScenario } from '../kit/run-scenario.js';
+import { runIfMain } from '../kit/run-scenario.js';
+import type { ScenarioVariant } from '../kit/variant.js';
 
 /** What the cache keeps per key: the metadata plus usage counters for rate limiting. */
 interface CachedKey {
@@ -19,7 +20,8 @@ interface CachedKey {
 // FIX: at most 5,000 keys, each for at most 60 s (a few MB at most; the hot keys stay cached).
 const keyCache = new LRUCache<string, CachedKey>({ max: 5_000, ttl: 60_000 });
 
-await runScenario({
+/** The variant's hooks; `node fixed.js` serves them, imports (tests, bench:micro) call them. */
+export const variant: ScenarioVariant = {
   scenario: 'unbounded-map',
   variant: 'fixed',
   async resolveKeyMeta(keyId, { keyService }) {
@@ -34,4 +36,6 @@ await runScenario({
     keyCache.set(keyId, { meta, hits: 1, firstSeenMs: nowMs, lastSeenMs: nowMs });
     return meta;
   },
-});
+};
+
+await runIfMain(import.meta.url, variant);

@@ -5,7 +5,8 @@
  * Rust/Axum original: a `static CACHE: Lazy<Mutex<HashMap<String, KeyMeta>>>` with no eviction.
  */
 import type { KeyMeta } from '../kit/key-service.js';
-import { runScenario } from '../kit/run-scenario.js';
+import { runIfMain } from '../kit/run-scenario.js';
+import type { ScenarioVariant } from '../kit/variant.js';
 
 /** What the cache keeps per key: the metadata plus usage counters for rate limiting. */
 interface CachedKey {
@@ -18,7 +19,8 @@ interface CachedKey {
 // LEAK: module-level, so it lives as long as the process; no size cap, no TTL, no delete.
 const keyCache = new Map<string, CachedKey>();
 
-await runScenario({
+/** The variant's hooks; `node leaky.js` serves them, imports (tests, bench:micro) call them. */
+export const variant: ScenarioVariant = {
   scenario: 'unbounded-map',
   variant: 'leaky',
   async resolveKeyMeta(keyId, { keyService }) {
@@ -33,4 +35,6 @@ await runScenario({
     keyCache.set(keyId, { meta, hits: 1, firstSeenMs: nowMs, lastSeenMs: nowMs });
     return meta;
   },
-});
+};
+
+await runIfMain(import.meta.url, variant);
