@@ -114,4 +114,11 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Phase timings are recorded here when given (`parse`, `index`, `distances`, `dominators`, `retained`). */
   timings?: Record<string, number>;
+  /**
+   * Self sizes to use: `devtools` (default) moves the size of an array/hidden node owned by one
+   * object onto that object, as DevTools' summary does; `raw` keeps V8's sizes as written.
+   */
+  shallowSizes?: 'devtools' | 'raw';
+  /** Compute distances, dominators and retained sizes at load time (default true); else on first use. */
+  derived?: boolean;
 }

@@ -1,0 +1,286 @@
+/**
+ * The rules Chrome DevTools applies to a JS heap snapshot before it shows distances, shallow sizes,
+ * dominators and retained sizes (`front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.ts`,
+ * classes `HeapSnapshot` and `JSHeapSnapshot`). We follow them so that our numbers are the numbers
+ * a user sees in DevTools; the verification test compares every node against DevTools' model.
+ *
+ * - User roots: the root's children that are not synthetic (the global object, reached by a
+ *   `shortcut` edge in Node and Chromium) plus `(Document DOM trees)`. Distances start at 1 from
+ *   them; everything else (reached only from `(GC roots)`) is measured from the root with a base
+ *   of 100 000 000, so system objects sort after the user's.
+ * - Distances skip weak edges, the `sloppy_function_map` of a native context, the descriptor
+ *   links of `(map descriptors)` arrays (crbug.com/413608), and the first of the two edges by
+ *   which a WeakMap value is held (crbug.com/1290800), so the value's distance is the larger one.
+ * - Essential edges (the ones dominators follow): not weak, not a self edge, not a `shortcut`
+ *   except from the root, not from the WeakMap table to a value (the key's edge is kept), and not
+ *   from a node outside the page-owned set into it (so debugger-held objects do not distort it).
+ * - Shallow sizes: when user roots exist, an `array` or `hidden` node (or an external string's
+ *   data) owned by exactly one object has its self size moved onto that owner.
+ */
+import type { FlatGraphArrays } from './flat-graph-arrays.js';
+
+/** One bit per edge ordinal: set when the edge counts for dominators. */
+export type EssentialEdges = Uint32Array;
+
+/** DevTools' base distance of objects reachable only from system roots. */
+export const SYSTEM_DISTANCE_BASE = 100_000_000;
+/** Internal marker of a node BFS never reached (DevTools' value). */
+export const NO_DISTANCE = -5;
+
+const EPHEMERON_NAME =
+  /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
+
+interface EphemeronMatch {
+  duplicatedPart: string;
+  tableId: number;
+}
+
+/** Resolves the type indexes a rule needs from the meta (absent types get -1). */
+export function typeIndexes(g: FlatGraphArrays) {
+  const nt = g.meta.nodeTypes;
+  const et = g.meta.edgeTypes;
+  return {
+    nodeHidden: nt.indexOf('hidden'),
+    nodeArray: nt.indexOf('array'),
+    nodeSynthetic: nt.indexOf('synthetic'),
+    nodeNative: nt.indexOf('native'),
+    edgeWeak: et.indexOf('weak'),
+    edgeShortcut: et.indexOf('shortcut'),
+    edgeInternal: et.indexOf('internal'),
+    edgeElement: et.indexOf('element'),
+    edgeHidden: et.indexOf('hidden'),
+  };
+}
+
+/** Caches, per string index, whether an internal edge name is a WeakMap ephemeron edge. */
+export class EphemeronNames {
+  private readonly state: Uint8Array;
+  private readonly matches = new Map<number, EphemeronMatch>();
+  constructor(private readonly strings: string[]) {
+    this.state = new Uint8Array(strings.length);
+  }
+  match(stringIndex: number): EphemeronMatch | undefined {
+    const s = this.state[stringIndex];
+    if (s === 1) return undefined;
+    if (s === 2) return this.matches.get(stringIndex);
+    const m = EPHEMERON_NAME.exec(this.strings[stringIndex] ?? '');
+    if (m === null || m.groups === undefined) {
+      this.state[stringIndex] = 1;
+      return undefined;
+    }
+    const found = { duplicatedPart: m.groups['duplicatedPart'] ?? '', tableId: Number(m.groups['tableId']) };
+    this.state[stringIndex] = 2;
+    this.matches.set(stringIndex, found);
+    return found;
+  }
+}
+
+function indexesOf(strings: string[], value: string): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < strings.length; i++) if (strings[i] === value) out.add(i);
+  return out;
+}
+
+/** The root's children DevTools treats as user roots, in edge order. */
+export function userRoots(g: FlatGraphArrays): number[] {
+  const t = typeIndexes(g);
+  const out: number[] = [];
+  const root = g.rootOrdinal;
+  for (let e = g.firstEdge[root]!, end = g.firstEdge[root + 1]!; e < end; e++) {
+    const to = g.edgeTo[e]!;
+    if (g.nodeType[to] !== t.nodeSynthetic || g.strings[g.nodeName[to]!] === '(Document DOM trees)') out.push(to);
+  }
+  return out;
+}
+
+/** DevTools' `markPageOwnedNodes`: everything reachable (non-weak) from the root's shortcut targets and DOM tree roots. */
+export function markPageOwned(g: FlatGraphArrays): Uint8Array {
+  const t = typeIndexes(g);
+  const flags = new Uint8Array(g.nodeCount);
+  const stack = new Uint32Array(g.nodeCount);
+  let sp = 0;
+  const root = g.rootOrdinal;
+  for (let e = g.firstEdge[root]!, end = g.firstEdge[root + 1]!; e < end; e++) {
+    const type = g.edgeType[e]!;
+    const to = g.edgeTo[e]!;
+    if (type === t.edgeElement) {
+      if (!(g.nodeType[to] === t.nodeSynthetic && g.strings[g.nodeName[to]!] === '(Document DOM trees)')) continue;
+    } else if (type !== t.edgeShortcut) {
+      continue;
+    }
+    stack[sp++] = to;
+    flags[to] = 1;
+  }
+  while (sp > 0) {
+    const o = stack[--sp]!;
+    for (let e = g.firstEdge[o]!, end = g.firstEdge[o + 1]!; e < end; e++) {
+      const to = g.edgeTo[e]!;
+      if (flags[to] !== 0 || g.edgeType[e] === t.edgeWeak) continue;
+      flags[to] = 1;
+      stack[sp++] = to;
+    }
+  }
+  return flags;
+}
+
+/** DevTools' `initEssentialEdges` / `computeIsEssentialEdge`, as a bit set over edge ordinals. */
+export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array, ephemerons: EphemeronNames): EssentialEdges {
+  const t = typeIndexes(g);
+  const bits = new Uint32Array(Math.ceil(g.edgeCount / 32) + 1);
+  const { nodeCount, firstEdge, edgeType, edgeTo, edgeName, nodeId, rootOrdinal } = g;
+  const weak = t.edgeWeak;
+  const shortcut = t.edgeShortcut;
+  const internal = t.edgeInternal;
+  for (let o = 0; o < nodeCount; o++) {
+    const isRoot = o === rootOrdinal;
+    const owned = pageOwned[o] !== 0;
+    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
+      const type = edgeType[e]!;
+      if (type === weak) continue;
+      if (type === internal) {
+        const m = ephemerons.match(edgeName[e]!);
+        if (m !== undefined && nodeId[o] === m.tableId) continue;
+      }
+      const to = edgeTo[e]!;
+      if (to === o) continue;
+      if (!isRoot) {
+        if (type === shortcut) continue;
+        if (pageOwned[to] !== 0 && !owned) continue;
+      }
+      bits[e >>> 5]! |= 1 << (e & 31);
+    }
+  }
+  return bits;
+}
+
+/**
+ * DevTools' `JSHeapSnapshot.calculateShallowSizes`: moves the self size of each `array`/`hidden`
+ * node owned by exactly one object onto the owner. A no-op without user roots (snapshots taken
+ * with internals exposed). Mutates `selfSize`.
+ */
+export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array): void {
+  if (userRoots(g).length === 0) return;
+  const t = typeIndexes(g);
+  const { nodeCount, firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootOrdinal } = g;
+  const UNVISITED = 0xffffffff;
+  const MULTIPLE = 0xfffffffe;
+  const owners = new Uint32Array(nodeCount);
+  const externalData = indexesOf(strings, 'system / ExternalStringData');
+  // Each node enters the work list at most twice after its first push (see DevTools' comment).
+  let work = new Uint32Array(Math.max(16, nodeCount));
+  let sp = 0;
+  const push = (x: number): void => {
+    if (sp === work.length) {
+      const bigger = new Uint32Array(work.length * 2);
+      bigger.set(work);
+      work = bigger;
+    }
+    work[sp++] = x;
+  };
+  for (let i = 0; i < nodeCount; i++) {
+    const type = nodeType[i]!;
+    if (type === t.nodeHidden || type === t.nodeArray || (type === t.nodeNative && externalData.has(nodeName[i]!))) {
+      owners[i] = UNVISITED;
+    } else {
+      owners[i] = i;
+      push(i);
+    }
+  }
+  while (sp > 0) {
+    const id = work[--sp]!;
+    const owner = owners[id]!;
+    for (let e = firstEdge[id]!, end = firstEdge[id + 1]!; e < end; e++) {
+      if (edgeType[e] === t.edgeWeak) continue;
+      const target = edgeTo[e]!;
+      const current = owners[target]!;
+      if (current === UNVISITED) {
+        owners[target] = owner;
+        push(target);
+      } else if (current !== target && current !== owner && current !== MULTIPLE) {
+        owners[target] = MULTIPLE;
+        push(target);
+      }
+    }
+  }
+  for (let i = 0; i < nodeCount; i++) {
+    const owner = owners[i]!;
+    if (owner === UNVISITED || owner === MULTIPLE || owner === i) continue;
+    // Giving size to synthetic nodes or the root is not useful (DevTools skips them too).
+    if (nodeType[owner] === t.nodeSynthetic || owner === rootOrdinal) continue;
+    selfSize[owner]! += selfSize[i]!;
+    selfSize[i] = 0;
+  }
+}
+
+/**
+ * DevTools' `calculateDistances` (JSHeapSnapshot's filter included): BFS from the user roots at
+ * distance 1, then from the root for the rest (base {@link SYSTEM_DISTANCE_BASE}). Unreached
+ * nodes keep {@link NO_DISTANCE}.
+ */
+export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames): Int32Array {
+  const t = typeIndexes(g);
+  const { nodeCount, firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName, strings } = g;
+  const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
+  const queue = new Uint32Array(nodeCount + 1);
+  const nativeContextNames = indexesOf(strings, 'system / NativeContext');
+  const mapDescriptorNames = indexesOf(strings, '(map descriptors)');
+  const sloppyNames = indexesOf(strings, 'sloppy_function_map');
+  const pending = new Set<string>();
+  const weak = t.edgeWeak;
+  const internal = t.edgeInternal;
+  const hiddenNode = t.nodeHidden;
+  const arrayNode = t.nodeArray;
+  const elementEdge = t.edgeElement;
+  const hiddenEdge = t.edgeHidden;
+
+  // Whether BFS may take edge e out of node `from` (DevTools' JSHeapSnapshot filter).
+  const passes = (from: number, e: number): boolean => {
+    const fromType = nodeType[from]!;
+    const type = edgeType[e]!;
+    if (fromType === hiddenNode && sloppyNames.has(edgeName[e]!) && type !== elementEdge && type !== hiddenEdge &&
+      nativeContextNames.has(nodeName[from]!)) {
+      return false;
+    }
+    if (fromType === arrayNode && mapDescriptorNames.has(nodeName[from]!)) {
+      const index = type === elementEdge || type === hiddenEdge ? edgeName[e]! : parseInt(strings[edgeName[e]!] ?? '', 10);
+      return index < 2 || index % 3 !== 1;
+    }
+    if (type === internal) {
+      const m = ephemerons.match(edgeName[e]!);
+      if (m !== undefined && !pending.delete(m.duplicatedPart)) {
+        pending.add(m.duplicatedPart);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const bfs = (length: number): void => {
+    let head = 0;
+    while (head < length) {
+      const o = queue[head++]!;
+      const d = distances[o]! + 1;
+      for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
+        if (edgeType[e] === weak) continue;
+        const to = edgeTo[e]!;
+        if (distances[to] !== NO_DISTANCE) continue;
+        if (!passes(o, e)) continue;
+        distances[to] = d;
+        queue[length++] = to;
+      }
+    }
+  };
+
+  const roots = userRoots(g);
+  let length = 0;
+  for (const u of roots) {
+    if (distances[u] === 1) continue; // DevTools queues duplicates; visiting once is equivalent
+    distances[u] = 1;
+    queue[length++] = u;
+  }
+  bfs(length);
+  distances[g.rootOrdinal] = roots.length > 0 ? SYSTEM_DISTANCE_BASE : 0;
+  queue[0] = g.rootOrdinal;
+  bfs(1);
+  return distances;
+}

@@ -1,0 +1,470 @@
+/**
+ * The in-memory heap graph: V8's flat layout split into one typed array per field, plus the
+ * derived indexes (first edge, retainers), DevTools' distances, dominators and retained sizes.
+ * Accessors read arrays by ordinal and allocate nothing except the strings they return.
+ */
+import {
+  EphemeronNames, NO_DISTANCE, computeDistances, computeEssentialEdges, markPageOwned, reassignShallowSizes,
+} from './devtools-rules.js';
+import { computeDominators } from './dominators.js';
+import type { FlatGraphArrays } from './flat-graph-arrays.js';
+import type { RawSnapshot } from './snapshot-parser.js';
+import type { AllocationFrame, ClassAggregate, HeapGraph, ReadOptions, RetainerStep, SnapshotMeta } from './types.js';
+
+/** `distance()` of a node no BFS reached (DevTools shows such nodes with no distance). */
+export const UNREACHABLE_DISTANCE = 0x7fffffff;
+
+function now(): number {
+  return performance.now();
+}
+
+/** Builds the graph and (unless `options.derived === false`) its derived data. */
+export function buildHeapGraph(raw: RawSnapshot, options: ReadOptions = {}): FlatHeapGraph {
+  const timings = options.timings;
+  const t0 = now();
+  const { nodeCount, edgeCount, firstEdge, edgeTo } = raw;
+  // edge_count per node → first edge ordinal per node (prefix sums, in place).
+  let sum = 0;
+  for (let o = 0; o < nodeCount; o++) {
+    const c = firstEdge[o]!;
+    firstEdge[o] = sum;
+    sum += c;
+  }
+  firstEdge[nodeCount] = sum;
+  // Retainers by counting passes: count per target, prefix sums to range ends, then fill
+  // walking edges backwards so each node's retainers end up in increasing source order.
+  const firstRetainer = new Uint32Array(nodeCount + 1);
+  for (let e = 0; e < edgeCount; e++) firstRetainer[edgeTo[e]!]!++;
+  let acc = 0;
+  for (let o = 0; o < nodeCount; o++) {
+    acc += firstRetainer[o]!;
+    firstRetainer[o] = acc;
+  }
+  firstRetainer[nodeCount] = acc;
+  const retainerEdge = new Uint32Array(edgeCount);
+  const retainerNode = new Uint32Array(edgeCount);
+  for (let o = nodeCount - 1; o >= 0; o--) {
+    for (let e = firstEdge[o + 1]! - 1, start = firstEdge[o]!; e >= start; e--) {
+      const slot = --firstRetainer[edgeTo[e]!]!;
+      retainerEdge[slot] = e;
+      retainerNode[slot] = o;
+    }
+  }
+  const rootIndex = raw.header['root_index'];
+  const nodeFieldCount = raw.meta.nodeFields.length;
+  const rootOrdinal = typeof rootIndex === 'number' && rootIndex > 0 ? Math.floor(rootIndex / nodeFieldCount) : 0;
+  if (timings) timings['index'] = now() - t0;
+
+  const graph = new FlatHeapGraph(raw, {
+    meta: raw.meta, nodeCount, edgeCount, rootOrdinal,
+    nodeType: raw.nodeType, nodeName: raw.nodeName, nodeId: raw.nodeId, firstEdge,
+    edgeType: raw.edgeType, edgeName: raw.edgeName, edgeTo,
+    firstRetainer, retainerEdge, retainerNode, strings: raw.strings,
+  }, options.shallowSizes ?? 'devtools');
+  if (options.derived !== false) graph.computeDerived(timings);
+  return graph;
+}
+
+/** {@link HeapGraph} over flat typed arrays. Create it with `readSnapshot` or `parseSnapshot`. */
+export class FlatHeapGraph implements HeapGraph {
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  readonly meta: SnapshotMeta;
+  readonly totalSelfSizeBytes: number;
+  readonly rootOrdinal: number;
+  /** The snapshot header (`snapshot` object: counts, `root_index`, `extra_native_bytes`, …). */
+  readonly header: Record<string, unknown>;
+  /** The flat arrays, for passes that want them directly (read-only by convention). */
+  readonly arrays: FlatGraphArrays;
+  /** Self sizes as shown (DevTools' shallow sizes unless `shallowSizes: 'raw'`). */
+  readonly selfSizes: Float64Array;
+
+  private readonly shallowSizes: 'devtools' | 'raw';
+  private shallowDone = false;
+  private readonly traceNodeIds: Uint32Array | undefined;
+  private distances: Int32Array | undefined;
+  private dominators: Uint32Array | undefined;
+  private retainedSizes: Float64Array | undefined;
+  private idTable: Uint32Array | undefined;
+  private idTableMask = 0;
+  private aggregates: ClassAggregate[] | undefined;
+  private readonly raw: Pick<RawSnapshot, 'traceFunctionInfos' | 'traceTree'>;
+  private traceParents: Map<number, { parentId: number; functionInfoIndex: number }> | undefined;
+  private readonly typeNames: string[];
+  private readonly edgeTypeNames: string[];
+  private readonly edgeElement: number;
+  private readonly edgeHidden: number;
+  private readonly edgeWeak: number;
+
+  constructor(raw: RawSnapshot, arrays: FlatGraphArrays, shallowSizes: 'devtools' | 'raw') {
+    this.arrays = arrays;
+    this.nodeCount = arrays.nodeCount;
+    this.edgeCount = arrays.edgeCount;
+    this.meta = arrays.meta;
+    this.rootOrdinal = arrays.rootOrdinal;
+    this.header = raw.header;
+    this.selfSizes = raw.selfSize;
+    this.traceNodeIds = raw.traceNodeId;
+    this.shallowSizes = shallowSizes;
+    this.raw = { traceFunctionInfos: raw.traceFunctionInfos, traceTree: raw.traceTree };
+    let total = 0;
+    for (let o = 0; o < this.nodeCount; o++) total += this.selfSizes[o]!;
+    this.totalSelfSizeBytes = total;
+    this.typeNames = arrays.meta.nodeTypes;
+    this.edgeTypeNames = arrays.meta.edgeTypes;
+    this.edgeElement = this.edgeTypeNames.indexOf('element');
+    this.edgeHidden = this.edgeTypeNames.indexOf('hidden');
+    this.edgeWeak = this.edgeTypeNames.indexOf('weak');
+    if (shallowSizes === 'raw') this.shallowDone = true;
+  }
+
+  /** Computes shallow sizes, distances, dominators and retained sizes (idempotent). */
+  computeDerived(timings?: Record<string, number>): void {
+    if (this.retainedSizes !== undefined) return;
+    const g = this.arrays;
+    let t = now();
+    if (!this.shallowDone) {
+      reassignShallowSizes(g, this.selfSizes);
+      this.shallowDone = true;
+      if (timings) timings['shallow'] = now() - t;
+    }
+    const ephemerons = new EphemeronNames(g.strings);
+    t = now();
+    this.distances = computeDistances(g, ephemerons);
+    if (timings) timings['distances'] = now() - t;
+    t = now();
+    const pageOwned = markPageOwned(g);
+    const essential = computeEssentialEdges(g, pageOwned, ephemerons);
+    const result = computeDominators({
+      nodeCount: g.nodeCount, rootOrdinal: g.rootOrdinal, firstEdge: g.firstEdge, edgeTo: g.edgeTo,
+      firstRetainer: g.firstRetainer, retainerEdge: g.retainerEdge, retainerNode: g.retainerNode,
+      essential, selfSize: this.selfSizes,
+    }, timings);
+    this.dominators = result.dominator;
+    this.retainedSizes = result.retainedSize;
+    if (timings) timings['dominators'] = now() - t - (timings['retained'] ?? 0);
+  }
+
+  private derived(): { distances: Int32Array; dominators: Uint32Array; retained: Float64Array } {
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return { distances: this.distances!, dominators: this.dominators!, retained: this.retainedSizes! };
+  }
+
+  /** Distances per node as DevTools computes them (-5 = unreached), for bulk passes. */
+  distanceArray(): Int32Array {
+    return this.derived().distances;
+  }
+  /** Immediate dominator per node, for bulk passes. */
+  dominatorArray(): Uint32Array {
+    return this.derived().dominators;
+  }
+  /** Retained size per node, for bulk passes. */
+  retainedSizeArray(): Float64Array {
+    return this.derived().retained;
+  }
+
+  nodeType(nodeOrdinal: number): string {
+    return this.typeNames[this.arrays.nodeType[nodeOrdinal]!] ?? 'unknown';
+  }
+  nodeName(nodeOrdinal: number): string {
+    return this.arrays.strings[this.arrays.nodeName[nodeOrdinal]!] ?? '';
+  }
+  nodeId(nodeOrdinal: number): number {
+    return this.arrays.nodeId[nodeOrdinal]!;
+  }
+  selfSize(nodeOrdinal: number): number {
+    if (!this.shallowDone) this.derived();
+    return this.selfSizes[nodeOrdinal]!;
+  }
+  traceNodeId(nodeOrdinal: number): number {
+    return this.traceNodeIds?.[nodeOrdinal] ?? 0;
+  }
+
+  ordinalOfId(nodeId: number): number {
+    if (this.idTable === undefined) this.buildIdTable();
+    const table = this.idTable!;
+    const mask = this.idTableMask;
+    let slot = (Math.imul(nodeId, 0x9e3779b1) >>> 0) & mask;
+    while (true) {
+      const v = table[slot]!;
+      if (v === 0) return -1;
+      if (this.arrays.nodeId[v - 1] === nodeId) return v - 1;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Open-addressing hash from id to ordinal + 1 (one Uint32Array, built on first lookup). */
+  private buildIdTable(): void {
+    let size = 16;
+    while (size < this.nodeCount * 2) size *= 2;
+    const table = new Uint32Array(size);
+    const mask = size - 1;
+    const ids = this.arrays.nodeId;
+    for (let o = 0; o < this.nodeCount; o++) {
+      const id = ids[o]!;
+      let slot = (Math.imul(id, 0x9e3779b1) >>> 0) & mask;
+      while (true) {
+        const v = table[slot]!;
+        if (v === 0) { table[slot] = o + 1; break; }
+        if (ids[v - 1] === id) break; // keep the first node with a duplicated id
+        slot = (slot + 1) & mask;
+      }
+    }
+    this.idTable = table;
+    this.idTableMask = mask;
+  }
+
+  className(nodeOrdinal: number): string {
+    const type = this.nodeType(nodeOrdinal);
+    switch (type) {
+      case 'hidden': return '(system)';
+      case 'object':
+      case 'native': {
+        const name = this.nodeName(nodeOrdinal);
+        // DevTools groups `<div id="a">` under `<div>`.
+        if (name.startsWith('<')) {
+          const sp = name.indexOf(' ');
+          return sp === -1 ? name : `${name.slice(0, sp)}>`;
+        }
+        if (name.startsWith('Detached <')) {
+          const sp = name.indexOf(' ', 10);
+          return sp === -1 ? name : `${name.slice(0, sp)}>`;
+        }
+        return name;
+      }
+      case 'code': return '(compiled code)';
+      default: return `(${type})`;
+    }
+  }
+
+  firstEdge(nodeOrdinal: number): number {
+    return this.arrays.firstEdge[nodeOrdinal]!;
+  }
+  edgesEnd(nodeOrdinal: number): number {
+    return this.arrays.firstEdge[nodeOrdinal + 1]!;
+  }
+  edgeType(edgeOrdinal: number): string {
+    return this.edgeTypeNames[this.arrays.edgeType[edgeOrdinal]!] ?? 'unknown';
+  }
+  edgeName(edgeOrdinal: number): string {
+    const t = this.arrays.edgeType[edgeOrdinal]!;
+    const n = this.arrays.edgeName[edgeOrdinal]!;
+    if (t === this.edgeElement || t === this.edgeHidden) return String(n);
+    return this.arrays.strings[n] ?? String(n);
+  }
+  edgeTarget(edgeOrdinal: number): number {
+    return this.arrays.edgeTo[edgeOrdinal]!;
+  }
+
+  firstRetainer(nodeOrdinal: number): number {
+    return this.arrays.firstRetainer[nodeOrdinal]!;
+  }
+  retainersEnd(nodeOrdinal: number): number {
+    return this.arrays.firstRetainer[nodeOrdinal + 1]!;
+  }
+  retainerEdge(i: number): number {
+    return this.arrays.retainerEdge[i]!;
+  }
+  retainerNode(i: number): number {
+    return this.arrays.retainerNode[i]!;
+  }
+
+  distance(nodeOrdinal: number): number {
+    const d = this.derived().distances[nodeOrdinal]!;
+    return d === NO_DISTANCE ? UNREACHABLE_DISTANCE : d;
+  }
+  dominator(nodeOrdinal: number): number {
+    return this.derived().dominators[nodeOrdinal]!;
+  }
+  retainedSize(nodeOrdinal: number): number {
+    return this.derived().retained[nodeOrdinal]!;
+  }
+  isReachable(nodeOrdinal: number): boolean {
+    return this.derived().distances[nodeOrdinal] !== NO_DISTANCE;
+  }
+
+  /**
+   * Walks back from the node along retainers whose distance is one less (non-weak edges), which
+   * yields a shortest path in DevTools' distance metric. A node at distance 1 hangs off the root;
+   * so does the first node below the root in the system region (distance base + 1).
+   */
+  pathToRoot(nodeOrdinal: number): RetainerStep[] | undefined {
+    const { distances } = this.derived();
+    if (distances[nodeOrdinal] === NO_DISTANCE) return undefined;
+    const a = this.arrays;
+    const root = this.rootOrdinal;
+    const steps: RetainerStep[] = [];
+    let cur = nodeOrdinal;
+    while (cur !== root) {
+      const d = distances[cur]!;
+      let found = -1;
+      let foundEdge = -1;
+      for (let i = a.firstRetainer[cur]!, end = a.firstRetainer[cur + 1]!; i < end; i++) {
+        const e = a.retainerEdge[i]!;
+        if (a.edgeType[e] === this.edgeWeak) continue;
+        const from = a.retainerNode[i]!;
+        if (from === cur) continue;
+        const want = d === 1 ? from === root : distances[from] === d - 1;
+        if (want) { found = from; foundEdge = e; break; }
+      }
+      if (found === -1) return undefined; // only when filters made the BFS take a stranger route
+      steps.push({ nodeOrdinal: cur, edgeOrdinal: foundEdge });
+      cur = found;
+      if (steps.length > this.nodeCount) return undefined;
+    }
+    steps.push({ nodeOrdinal: root, edgeOrdinal: -1 });
+    steps.reverse();
+    return steps;
+  }
+
+  /**
+   * Aggregates by {@link className}, as DevTools' summary does: nodes with a zero (shallow) self
+   * size are left out, and a class's retained size sums the retained sizes of its nodes that no
+   * other node of the same class dominates (a walk down the dominator tree).
+   */
+  classAggregates(): ClassAggregate[] {
+    if (this.aggregates !== undefined) return this.aggregates.map((x) => ({ ...x }));
+    const { dominators, retained } = this.derived();
+    const n = this.nodeCount;
+    const a = this.arrays;
+    const self = this.selfSizes;
+    // Class index per node: object/native nodes by name string, others by type.
+    const classOf = new Uint32Array(n);
+    const names: string[] = [];
+    const byKey = new Map<string, number>();
+    const byNameIndex = new Int32Array(a.strings.length).fill(-1);
+    const objectType = this.typeNames.indexOf('object');
+    const nativeType = this.typeNames.indexOf('native');
+    const classIndex = (name: string): number => {
+      let c = byKey.get(name);
+      if (c === undefined) {
+        c = names.length;
+        names.push(name);
+        byKey.set(name, c);
+      }
+      return c;
+    };
+    for (let o = 0; o < n; o++) {
+      const t = a.nodeType[o]!;
+      if (t === objectType || t === nativeType) {
+        const s = a.nodeName[o]!;
+        let c = byNameIndex[s]!;
+        if (c === -1) {
+          c = classIndex(this.className(o));
+          byNameIndex[s] = c;
+        }
+        classOf[o] = c;
+      } else {
+        classOf[o] = classIndex(this.className(o));
+      }
+    }
+    const count = new Float64Array(names.length);
+    const selfSum = new Float64Array(names.length);
+    const retainedSum = new Float64Array(names.length);
+    for (let o = 0; o < n; o++) {
+      if (self[o] === 0) continue;
+      const c = classOf[o]!;
+      count[c]!++;
+      selfSum[c]! += self[o]!;
+    }
+    // Children lists of the dominator tree (counting passes).
+    const first = new Uint32Array(n + 1);
+    const root = this.rootOrdinal;
+    for (let o = 0; o < n; o++) if (o !== root) first[dominators[o]!]!++;
+    let s = 0;
+    for (let o = 0; o < n; o++) { s += first[o]!; first[o] = s; }
+    first[n] = s;
+    const children = new Uint32Array(Math.max(1, s));
+    for (let o = n - 1; o >= 0; o--) if (o !== root) children[--first[dominators[o]!]!] = o;
+    // DFS with enter/exit; `active[c]` counts ancestors of class c that were counted.
+    const active = new Uint32Array(names.length);
+    const stack = new Int32Array(2 * n + 2);
+    let sp = 0;
+    stack[sp++] = root;
+    while (sp > 0) {
+      const x = stack[--sp]!;
+      if (x < 0) {
+        active[classOf[~x]!]!--;
+        continue;
+      }
+      const c = classOf[x]!;
+      if (active[c] === 0 && self[x] !== 0) {
+        retainedSum[c]! += retained[x]!;
+        if (first[x] !== first[x + 1]) {
+          active[c]!++;
+          stack[sp++] = ~x;
+        }
+      }
+      for (let i = first[x]!, end = first[x + 1]!; i < end; i++) stack[sp++] = children[i]!;
+    }
+    const out: ClassAggregate[] = [];
+    for (let c = 0; c < names.length; c++) {
+      if (count[c] === 0) continue;
+      out.push({ className: names[c]!, count: count[c]!, selfSizeBytes: selfSum[c]!, retainedSizeBytes: retainedSum[c]! });
+    }
+    out.sort((x, y) => y.retainedSizeBytes - x.retainedSizeBytes || (x.className < y.className ? -1 : 1));
+    this.aggregates = out;
+    return out.map((x) => ({ ...x }));
+  }
+
+  allocationStack(nodeOrdinal: number): AllocationFrame[] | undefined {
+    const traceId = this.traceNodeId(nodeOrdinal);
+    if (traceId === 0) return undefined;
+    const parents = this.traceIndex();
+    const infos = this.raw.traceFunctionInfos;
+    const fields = this.meta.traceFunctionInfoFields ?? ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'];
+    const fc = fields.length;
+    const fName = fields.indexOf('name');
+    const fScript = fields.indexOf('script_name');
+    const fScriptId = fields.indexOf('script_id');
+    const fLine = fields.indexOf('line');
+    const fColumn = fields.indexOf('column');
+    const frames: AllocationFrame[] = [];
+    let id = traceId;
+    while (id !== 0) {
+      const entry = parents.get(id);
+      if (entry === undefined) break;
+      const base = entry.functionInfoIndex * fc;
+      const line = infos[base + fLine] ?? 0;
+      const column = infos[base + fColumn] ?? 0;
+      frames.push({
+        functionName: this.arrays.strings[infos[base + fName] ?? -1] ?? '',
+        scriptName: this.arrays.strings[infos[base + fScript] ?? -1] ?? '',
+        scriptId: infos[base + fScriptId] ?? 0,
+        // V8 writes 0-based positions (-1 when unknown); DevTools adds 1 for display.
+        line: line + 1,
+        column: column + 1,
+      });
+      id = entry.parentId;
+      if (frames.length > 10_000) break;
+    }
+    return frames.length > 0 ? frames : undefined;
+  }
+
+  private traceIndex(): Map<number, { parentId: number; functionInfoIndex: number }> {
+    if (this.traceParents !== undefined) return this.traceParents;
+    const map = new Map<number, { parentId: number; functionInfoIndex: number }>();
+    const fields = this.meta.traceNodeFields ?? ['id', 'function_info_index', 'count', 'size', 'children'];
+    const fId = fields.indexOf('id');
+    const fInfo = fields.indexOf('function_info_index');
+    const fChildren = fields.indexOf('children');
+    const fc = fields.length;
+    // trace_tree is [id, info, count, size, [children…], id, …] nested; walk it iteratively.
+    const work: Array<{ arr: unknown[]; parentId: number }> = [];
+    if (Array.isArray(this.raw.traceTree)) work.push({ arr: this.raw.traceTree, parentId: 0 });
+    while (work.length > 0) {
+      const { arr, parentId } = work.pop()!;
+      for (let i = 0; i + fc <= arr.length; i += fc) {
+        const id = Number(arr[i + fId]);
+        map.set(id, { parentId, functionInfoIndex: Number(arr[i + fInfo]) });
+        const children = arr[i + fChildren];
+        if (Array.isArray(children) && children.length > 0) work.push({ arr: children, parentId: id });
+      }
+    }
+    // The tree's root node is "(root)": stop the stack there.
+    const top = Array.isArray(this.raw.traceTree) ? Number(this.raw.traceTree[fId]) : NaN;
+    if (!Number.isNaN(top)) map.delete(top);
+    this.traceParents = map;
+    return map;
+  }
+}

@@ -1,0 +1,714 @@
+/**
+ * A push parser for `.heapsnapshot` JSON: feed it chunks of bytes, get typed arrays back.
+ *
+ * Why hand-written: `JSON.parse` on a whole snapshot fails above V8's string limit (~512 MB) and
+ * doubles memory; DevTools' `HeapSnapshotLoader` and memlab both tokenize incrementally for the
+ * same reason. This parser goes further and never decodes the number sections to text at all: it
+ * walks bytes, accumulates digits and writes each value straight into a per-field typed array
+ * chosen from `snapshot.meta` (so field order and extra fields of any V8 version are honoured).
+ * Only the `strings` section is decoded, one string at a time. Small sections (`snapshot`,
+ * `trace_tree`) are captured as bytes and `JSON.parse`d on their own; unknown sections are skipped.
+ *
+ * A number split across two chunks is carried in the parser's state; a string or key split across
+ * chunks is carried as the few bytes from its opening quote. Every error is a `LeakbenchError`
+ * with code `E_SNAPSHOT_PARSE` and the byte offset where the input stopped making sense.
+ */
+import { LeakbenchError } from '../errors.js';
+import type { SnapshotMeta } from './types.js';
+
+/** Everything the parser extracts, in flat arrays indexed by node / edge ordinal. */
+export interface RawSnapshot {
+  meta: SnapshotMeta;
+  /** The `snapshot` header object as written (meta, counts, `root_index`, `extra_native_bytes`…). */
+  header: Record<string, unknown>;
+  nodeCount: number;
+  edgeCount: number;
+  nodeType: Uint8Array;
+  nodeName: Uint32Array;
+  nodeId: Uint32Array;
+  /** Self sizes as written (before any DevTools-style shallow-size reassignment). */
+  selfSize: Float64Array;
+  /** nodeCount + 1 entries: holds each node's `edge_count`; the graph turns it into first-edge offsets. */
+  firstEdge: Uint32Array;
+  /** `trace_node_id` per node, or undefined when the snapshot has none (or all are 0). */
+  traceNodeId: Uint32Array | undefined;
+  edgeType: Uint8Array;
+  /** String index for named edges, the index for `element`/`hidden` edges. */
+  edgeName: Uint32Array;
+  /** Target node ordinal (V8 writes the node array offset; divided by the node field count here). */
+  edgeTo: Uint32Array;
+  strings: string[];
+  traceFunctionInfos: number[];
+  traceTree: unknown;
+  locations: number[];
+  /** Bytes consumed. */
+  totalBytes: number;
+}
+
+// Parser states.
+const S_TOP_OPEN = 0;
+const S_TOP_KEY = 1;
+const S_TOP_COLON = 2;
+const S_VALUE = 3;
+const S_ARRAY_OPEN = 4;
+const S_NUMBERS = 5;
+const S_STRINGS = 6;
+const S_CAPTURE = 7;
+const S_AFTER_VALUE = 8;
+const S_DONE = 9;
+
+// Which section a number array feeds.
+const SEC_NODES = 1;
+const SEC_EDGES = 2;
+const SEC_OTHER_NUMBERS = 3;
+const SEC_STRINGS = 4;
+
+// Roles of node fields.
+const NF_SKIP = 0;
+const NF_TYPE = 1;
+const NF_NAME = 2;
+const NF_ID = 3;
+const NF_SELF = 4;
+const NF_EDGE_COUNT = 5;
+const NF_TRACE = 6;
+
+// Roles of edge fields.
+const EF_SKIP = 0;
+const EF_TYPE = 1;
+const EF_NAME = 2;
+const EF_TO = 3;
+
+const BYTE_QUOTE = 34;
+const BYTE_COMMA = 44;
+const BYTE_COLON = 58;
+const BYTE_LBRACKET = 91;
+const BYTE_BACKSLASH = 92;
+const BYTE_RBRACKET = 93;
+const BYTE_LBRACE = 123;
+const BYTE_RBRACE = 125;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function parseError(offset: number, what: string): LeakbenchError {
+  return new LeakbenchError('E_SNAPSHOT_PARSE', `heap snapshot unreadable at byte ${offset}: ${what}`);
+}
+
+function describeByte(c: number): string {
+  return c >= 32 && c < 127 ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+function stringArray(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+}
+
+/** Incremental `.heapsnapshot` parser. Call {@link write} with chunks, then {@link finish}. */
+export class SnapshotParser {
+  private buf: Uint8Array = new Uint8Array(0);
+  /** File offset of buf[0]. */
+  private base = 0;
+  private state = S_TOP_OPEN;
+  private key = '';
+  private section = 0;
+  // Number accumulator carried across chunks.
+  private acc = 0;
+  private inNumber = false;
+  // Capture state.
+  private capDepth = 0;
+  private capInString = false;
+  private capEscape = false;
+  private capStartOffset = 0;
+  private capPieces: Uint8Array[] | undefined;
+
+  private header: Record<string, unknown> | undefined;
+  private meta: SnapshotMeta | undefined;
+  private nodeFieldCount = 0;
+  private edgeFieldCount = 0;
+  private nodeRoles = new Uint8Array(0);
+  private edgeRoles = new Uint8Array(0);
+  // Sections.
+  private nodeType = new Uint8Array(0);
+  private nodeName = new Uint32Array(0);
+  private nodeId = new Uint32Array(0);
+  private selfSize = new Float64Array(0);
+  private firstEdge = new Uint32Array(1);
+  private traceNodeId: Uint32Array | undefined;
+  private nodeCap = 0;
+  private nodeOrdinal = 0;
+  private nodeField = 0;
+  private edgeType = new Uint8Array(0);
+  private edgeName = new Uint32Array(0);
+  private edgeTo = new Uint32Array(0);
+  private edgeCap = 0;
+  private edgeOrdinal = 0;
+  private edgeField = 0;
+  private sawNodes = false;
+  private sawEdges = false;
+  private sawStrings = false;
+  private otherNumbers: number[] = [];
+  private strings: string[] = [];
+  private traceFunctionInfos: number[] = [];
+  private locations: number[] = [];
+  private traceTree: unknown = [];
+  private decoder = new TextDecoder('utf-8');
+
+  /** Feeds the next chunk. The parser copies what it keeps, so the caller may reuse `chunk`. */
+  write(chunk: Uint8Array): void {
+    if (this.buf.length === 0) {
+      this.buf = chunk;
+    } else {
+      const merged = new Uint8Array(this.buf.length + chunk.length);
+      merged.set(this.buf, 0);
+      merged.set(chunk, this.buf.length);
+      this.buf = merged;
+    }
+    const keepFrom = this.run(false);
+    const rest = this.buf.length - keepFrom;
+    this.base += keepFrom;
+    // Copy the carried tail: the caller's chunk buffer may be overwritten by the next read.
+    this.buf = rest === 0 ? new Uint8Array(0) : this.buf.slice(keepFrom);
+  }
+
+  /** Ends the input and returns the parsed snapshot, or throws `E_SNAPSHOT_PARSE`. */
+  finish(): RawSnapshot {
+    this.run(true);
+    const end = this.base + this.buf.length;
+    if (this.state !== S_DONE) {
+      if (this.state === S_TOP_OPEN) throw parseError(end, 'empty input, not a heap snapshot');
+      throw parseError(end, 'unexpected end of input (truncated file?)');
+    }
+    const meta = this.meta;
+    if (meta === undefined || this.header === undefined) throw parseError(end, 'not a heap snapshot (no snapshot.meta)');
+    if (!this.sawNodes || !this.sawEdges || !this.sawStrings) {
+      throw parseError(end, 'not a heap snapshot (nodes, edges or strings missing)');
+    }
+    if (this.nodeField !== 0) throw parseError(end, 'the nodes array length is not a multiple of the node field count');
+    if (this.edgeField !== 0) throw parseError(end, 'the edges array length is not a multiple of the edge field count');
+    const nodeCount = this.nodeOrdinal;
+    const edgeCount = this.edgeOrdinal;
+    const declaredNodes = this.header['node_count'];
+    const declaredEdges = this.header['edge_count'];
+    if (typeof declaredNodes === 'number' && declaredNodes > 0 && declaredNodes !== nodeCount) {
+      throw parseError(end, `snapshot declares ${declaredNodes} nodes but holds ${nodeCount}`);
+    }
+    if (typeof declaredEdges === 'number' && declaredEdges > 0 && declaredEdges !== edgeCount) {
+      throw parseError(end, `snapshot declares ${declaredEdges} edges but holds ${edgeCount}`);
+    }
+    if (nodeCount === 0) throw parseError(end, 'heap snapshot has no nodes');
+    const nodeType = this.nodeType.length === nodeCount ? this.nodeType : this.nodeType.slice(0, nodeCount);
+    const nodeName = this.nodeName.length === nodeCount ? this.nodeName : this.nodeName.slice(0, nodeCount);
+    const nodeId = this.nodeId.length === nodeCount ? this.nodeId : this.nodeId.slice(0, nodeCount);
+    const selfSize = this.selfSize.length === nodeCount ? this.selfSize : this.selfSize.slice(0, nodeCount);
+    const firstEdge = this.firstEdge.length === nodeCount + 1 ? this.firstEdge : this.firstEdge.slice(0, nodeCount + 1);
+    firstEdge[nodeCount] = 0;
+    let traceNodeId = this.traceNodeId;
+    if (traceNodeId !== undefined && traceNodeId.length !== nodeCount) traceNodeId = traceNodeId.slice(0, nodeCount);
+    const edgeType = this.edgeType.length === edgeCount ? this.edgeType : this.edgeType.slice(0, edgeCount);
+    const edgeName = this.edgeName.length === edgeCount ? this.edgeName : this.edgeName.slice(0, edgeCount);
+    const edgeTo = this.edgeTo.length === edgeCount ? this.edgeTo : this.edgeTo.slice(0, edgeCount);
+
+    // Validate cross references once, so nothing downstream can index out of range.
+    const stringCount = this.strings.length;
+    const nodeTypeCount = meta.nodeTypes.length;
+    let edgeSum = 0;
+    for (let i = 0; i < nodeCount; i++) {
+      if (nodeType[i]! >= nodeTypeCount) throw parseError(end, `node ${i} has unknown type ${nodeType[i]}`);
+      if (nodeName[i]! >= stringCount) throw parseError(end, `node ${i} names string ${nodeName[i]} of ${stringCount}`);
+      edgeSum += firstEdge[i]!;
+    }
+    if (edgeSum !== edgeCount) throw parseError(end, `node edge counts sum to ${edgeSum} but there are ${edgeCount} edges`);
+    const edgeTypeCount = meta.edgeTypes.length;
+    const elementType = meta.edgeTypes.indexOf('element');
+    const hiddenType = meta.edgeTypes.indexOf('hidden');
+    for (let e = 0; e < edgeCount; e++) {
+      const t = edgeType[e]!;
+      if (t >= edgeTypeCount) throw parseError(end, `edge ${e} has unknown type ${t}`);
+      if (edgeTo[e]! >= nodeCount) throw parseError(end, `edge ${e} points past the last node`);
+      if (t !== elementType && t !== hiddenType && edgeName[e]! >= stringCount) {
+        throw parseError(end, `edge ${e} names string ${edgeName[e]} of ${stringCount}`);
+      }
+    }
+    return {
+      meta,
+      header: this.header,
+      nodeCount,
+      edgeCount,
+      nodeType,
+      nodeName,
+      nodeId,
+      selfSize,
+      firstEdge,
+      traceNodeId,
+      edgeType,
+      edgeName,
+      edgeTo,
+      strings: this.strings,
+      traceFunctionInfos: this.traceFunctionInfos,
+      traceTree: this.traceTree,
+      locations: this.locations,
+      totalBytes: end,
+    };
+  }
+
+  /**
+   * Runs the state machine over `this.buf`. Returns the index from which bytes must be kept for
+   * the next chunk (an incomplete key or string), or buf.length.
+   */
+  private run(atEnd: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    let p = 0;
+    while (p < len) {
+      switch (this.state) {
+        case S_TOP_OPEN: {
+          const c = buf[p]!;
+          if (isSpace(c)) { p++; break; }
+          // A UTF-8 byte order mark is harmless.
+          if (c === 0xef && this.base + p === 0 && len >= 3 && buf[1] === 0xbb && buf[2] === 0xbf) { p += 3; break; }
+          if (c !== BYTE_LBRACE) throw parseError(this.base + p, `expected '{', found ${describeByte(c)} (not a heap snapshot)`);
+          p++;
+          this.state = S_TOP_KEY;
+          break;
+        }
+        case S_TOP_KEY: {
+          const c = buf[p]!;
+          if (isSpace(c)) { p++; break; }
+          if (c === BYTE_RBRACE) { p++; this.state = S_DONE; break; }
+          if (c !== BYTE_QUOTE) throw parseError(this.base + p, `expected a key, found ${describeByte(c)}`);
+          const end = this.scanString(buf, p + 1, len);
+          if (end < 0) {
+            if (atEnd) throw parseError(this.base + len, 'unexpected end of input in a key');
+            return p;
+          }
+          this.key = this.decodeString(buf, p + 1, end, this.lastHadEscape, p);
+          p = end + 1;
+          this.state = S_TOP_COLON;
+          break;
+        }
+        case S_TOP_COLON: {
+          const c = buf[p]!;
+          if (isSpace(c)) { p++; break; }
+          if (c !== BYTE_COLON) throw parseError(this.base + p, `expected ':', found ${describeByte(c)}`);
+          p++;
+          this.state = S_VALUE;
+          break;
+        }
+        case S_VALUE: {
+          const c = buf[p]!;
+          if (isSpace(c)) { p++; break; }
+          this.beginValue(this.base + p);
+          break;
+        }
+        case S_ARRAY_OPEN: {
+          const c = buf[p]!;
+          if (isSpace(c)) { p++; break; }
+          if (c !== BYTE_LBRACKET) throw parseError(this.base + p, `expected '[' to open "${this.key}", found ${describeByte(c)}`);
+          p++;
+          this.state = this.section === SEC_STRINGS ? S_STRINGS : S_NUMBERS;
+          break;
+        }
+        case S_NUMBERS:
+          p = this.section === SEC_NODES ? this.scanNodes(buf, p, len) : this.section === SEC_EDGES ? this.scanEdges(buf, p, len) : this.scanOtherNumbers(buf, p, len);
+          break;
+        case S_STRINGS: {
+          const keep = this.scanStrings(buf, p, len);
+          if (keep >= 0) {
+            if (atEnd) throw parseError(this.base + len, 'unexpected end of input in "strings" (truncated file?)');
+            return keep;
+          }
+          p = -keep - 1;
+          break;
+        }
+        case S_CAPTURE:
+          p = this.scanCapture(buf, p, len);
+          break;
+        case S_AFTER_VALUE: {
+          const c = buf[p]!;
+          if (isSpace(c)) { p++; break; }
+          if (c === BYTE_COMMA) { p++; this.state = S_TOP_KEY; break; }
+          if (c === BYTE_RBRACE) { p++; this.state = S_DONE; break; }
+          throw parseError(this.base + p, `expected ',' or '}' after "${this.key}", found ${describeByte(c)}`);
+        }
+        case S_DONE: {
+          const c = buf[p]!;
+          if (!isSpace(c) && c !== 0) throw parseError(this.base + p, `unexpected ${describeByte(c)} after the end of the snapshot`);
+          p++;
+          break;
+        }
+        default:
+          throw parseError(this.base + p, 'internal parser state');
+      }
+    }
+    return len;
+  }
+
+  private beginValue(offset: number): void {
+    const key = this.key;
+    if (key === 'nodes' || key === 'edges') {
+      if (this.meta === undefined) throw parseError(offset, `"${key}" comes before snapshot.meta (not a V8 heap snapshot?)`);
+      this.section = key === 'nodes' ? SEC_NODES : SEC_EDGES;
+      if (key === 'nodes') this.sawNodes = true;
+      else this.sawEdges = true;
+      this.state = S_ARRAY_OPEN;
+    } else if (key === 'strings') {
+      this.section = SEC_STRINGS;
+      this.sawStrings = true;
+      this.strings = [];
+      this.state = S_ARRAY_OPEN;
+    } else if (key === 'trace_function_infos' || key === 'locations' || key === 'samples') {
+      this.section = SEC_OTHER_NUMBERS;
+      this.otherNumbers = [];
+      this.state = S_ARRAY_OPEN;
+    } else {
+      // `snapshot`, `trace_tree` (small, nested) are captured and parsed; others skipped.
+      this.capDepth = 0;
+      this.capInString = false;
+      this.capEscape = false;
+      this.capStartOffset = offset;
+      this.capPieces = key === 'snapshot' || key === 'trace_tree' ? [] : undefined;
+      this.state = S_CAPTURE;
+    }
+  }
+
+  private endNumberSection(): void {
+    if (this.section === SEC_OTHER_NUMBERS) {
+      if (this.key === 'trace_function_infos') this.traceFunctionInfos = this.otherNumbers;
+      else if (this.key === 'locations') this.locations = this.otherNumbers;
+      this.otherNumbers = [];
+    }
+    this.state = S_AFTER_VALUE;
+  }
+
+  private setHeader(header: unknown, offset: number): void {
+    if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+      throw parseError(offset, 'not a heap snapshot ("snapshot" is not an object)');
+    }
+    const h = header as Record<string, unknown>;
+    const m = h['meta'] as Record<string, unknown> | undefined;
+    const nodeFields = stringArray(m?.['node_fields']);
+    const edgeFields = stringArray(m?.['edge_fields']);
+    const nodeTypesRaw = m?.['node_types'];
+    const edgeTypesRaw = m?.['edge_types'];
+    if (!nodeFields || !edgeFields || !Array.isArray(nodeTypesRaw) || !Array.isArray(edgeTypesRaw)) {
+      throw parseError(offset, 'not a heap snapshot (snapshot.meta lacks node_fields/edge_fields/node_types/edge_types)');
+    }
+    for (const f of ['type', 'name', 'id', 'self_size', 'edge_count']) {
+      if (!nodeFields.includes(f)) throw parseError(offset, `snapshot.meta.node_fields lacks "${f}"`);
+    }
+    for (const f of ['type', 'name_or_index', 'to_node']) {
+      if (!edgeFields.includes(f)) throw parseError(offset, `snapshot.meta.edge_fields lacks "${f}"`);
+    }
+    const nodeTypes = stringArray(nodeTypesRaw[nodeFields.indexOf('type')]);
+    const edgeTypes = stringArray(edgeTypesRaw[edgeFields.indexOf('type')]);
+    if (!nodeTypes || !edgeTypes) throw parseError(offset, 'snapshot.meta lacks the node or edge type names');
+    if (nodeTypes.length > 255 || edgeTypes.length > 255) throw parseError(offset, 'snapshot.meta lists more than 255 node or edge types');
+    const meta: SnapshotMeta = { nodeFields, nodeTypes, edgeFields, edgeTypes };
+    const opt = (k: string): string[] | undefined => stringArray(m?.[k]);
+    const lf = opt('location_fields');
+    if (lf) meta.locationFields = lf;
+    const tf = opt('trace_function_info_fields');
+    if (tf) meta.traceFunctionInfoFields = tf;
+    const tn = opt('trace_node_fields');
+    if (tn) meta.traceNodeFields = tn;
+    const sf = opt('sample_fields');
+    if (sf) meta.sampleFields = sf;
+    this.header = h;
+    this.meta = meta;
+    this.nodeFieldCount = nodeFields.length;
+    this.edgeFieldCount = edgeFields.length;
+    this.nodeRoles = new Uint8Array(nodeFields.map((f) => {
+      switch (f) {
+        case 'type': return NF_TYPE;
+        case 'name': return NF_NAME;
+        case 'id': return NF_ID;
+        case 'self_size': return NF_SELF;
+        case 'edge_count': return NF_EDGE_COUNT;
+        case 'trace_node_id': return NF_TRACE;
+        default: return NF_SKIP;
+      }
+    }));
+    this.edgeRoles = new Uint8Array(edgeFields.map((f) => (f === 'type' ? EF_TYPE : f === 'name_or_index' ? EF_NAME : f === 'to_node' ? EF_TO : EF_SKIP)));
+    const nodeCount = typeof h['node_count'] === 'number' && h['node_count'] > 0 ? h['node_count'] : 1024;
+    const edgeCount = typeof h['edge_count'] === 'number' && h['edge_count'] > 0 ? h['edge_count'] : 4096;
+    this.allocNodes(nodeCount);
+    this.allocEdges(edgeCount);
+  }
+
+  private allocNodes(cap: number): void {
+    const grow = <T extends Uint8Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T, n: number): T => {
+      const a = make(n);
+      a.set(old.subarray(0, Math.min(old.length, n)) as never);
+      return a;
+    };
+    this.nodeType = grow(this.nodeType, (n) => new Uint8Array(n), cap);
+    this.nodeName = grow(this.nodeName, (n) => new Uint32Array(n), cap);
+    this.nodeId = grow(this.nodeId, (n) => new Uint32Array(n), cap);
+    this.selfSize = grow(this.selfSize, (n) => new Float64Array(n), cap);
+    this.firstEdge = grow(this.firstEdge, (n) => new Uint32Array(n), cap + 1);
+    if (this.traceNodeId !== undefined) this.traceNodeId = grow(this.traceNodeId, (n) => new Uint32Array(n), cap);
+    this.nodeCap = cap;
+  }
+
+  private allocEdges(cap: number): void {
+    const t = new Uint8Array(cap);
+    t.set(this.edgeType.subarray(0, Math.min(this.edgeType.length, cap)));
+    const n = new Uint32Array(cap);
+    n.set(this.edgeName.subarray(0, Math.min(this.edgeName.length, cap)));
+    const to = new Uint32Array(cap);
+    to.set(this.edgeTo.subarray(0, Math.min(this.edgeTo.length, cap)));
+    this.edgeType = t;
+    this.edgeName = n;
+    this.edgeTo = to;
+    this.edgeCap = cap;
+  }
+
+  /** Node number loop: digits accumulate; each completed number goes to its field's array. */
+  private scanNodes(buf: Uint8Array, p: number, len: number): number {
+    let acc = this.acc;
+    let inNumber = this.inNumber;
+    let field = this.nodeField;
+    let ordinal = this.nodeOrdinal;
+    const nf = this.nodeFieldCount;
+    const roles = this.nodeRoles;
+    let nodeType = this.nodeType, nodeName = this.nodeName, nodeId = this.nodeId, selfSize = this.selfSize, firstEdge = this.firstEdge;
+    while (true) {
+      if (p >= len) break;
+      const c = buf[p]!;
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        acc = acc * 10 + d;
+        inNumber = true;
+        p++;
+        continue;
+      }
+      if (inNumber) {
+        if (ordinal >= this.nodeCap) {
+          this.allocNodes(this.nodeCap * 2);
+          nodeType = this.nodeType; nodeName = this.nodeName; nodeId = this.nodeId; selfSize = this.selfSize; firstEdge = this.firstEdge;
+        }
+        switch (roles[field]) {
+          case NF_TYPE: if (acc > 255) throw parseError(this.base + p, `node type ${acc} out of range`); nodeType[ordinal] = acc; break;
+          case NF_NAME: nodeName[ordinal] = acc; break;
+          case NF_ID: nodeId[ordinal] = acc; break;
+          case NF_SELF: selfSize[ordinal] = acc; break;
+          case NF_EDGE_COUNT: firstEdge[ordinal] = acc; break;
+          case NF_TRACE:
+            if (acc !== 0) {
+              if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(this.nodeCap);
+              this.traceNodeId[ordinal] = acc;
+            }
+            break;
+          default: break;
+        }
+        if (++field === nf) { field = 0; ordinal++; }
+        acc = 0;
+        inNumber = false;
+      }
+      p++;
+      if (c === BYTE_COMMA || c === 32 || c === 10 || c === 13 || c === 9) continue;
+      if (c === BYTE_RBRACKET) {
+        this.acc = 0; this.inNumber = false; this.nodeField = field; this.nodeOrdinal = ordinal;
+        this.endNumberSection();
+        return p;
+      }
+      throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "nodes"`);
+    }
+    this.acc = acc; this.inNumber = inNumber; this.nodeField = field; this.nodeOrdinal = ordinal;
+    return p;
+  }
+
+  /** Edge number loop; `to_node` is stored as a node ordinal. */
+  private scanEdges(buf: Uint8Array, p: number, len: number): number {
+    let acc = this.acc;
+    let inNumber = this.inNumber;
+    let field = this.edgeField;
+    let ordinal = this.edgeOrdinal;
+    const ef = this.edgeFieldCount;
+    const nf = this.nodeFieldCount;
+    const roles = this.edgeRoles;
+    let edgeType = this.edgeType, edgeName = this.edgeName, edgeTo = this.edgeTo;
+    while (true) {
+      if (p >= len) break;
+      const c = buf[p]!;
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        acc = acc * 10 + d;
+        inNumber = true;
+        p++;
+        continue;
+      }
+      if (inNumber) {
+        if (ordinal >= this.edgeCap) {
+          this.allocEdges(this.edgeCap * 2);
+          edgeType = this.edgeType; edgeName = this.edgeName; edgeTo = this.edgeTo;
+        }
+        switch (roles[field]) {
+          case EF_TYPE: if (acc > 255) throw parseError(this.base + p, `edge type ${acc} out of range`); edgeType[ordinal] = acc; break;
+          case EF_NAME: edgeName[ordinal] = acc; break;
+          case EF_TO: {
+            const to = Math.floor(acc / nf);
+            if (to * nf !== acc) throw parseError(this.base + p, `edge ${ordinal} points into the middle of a node (${acc})`);
+            edgeTo[ordinal] = to;
+            break;
+          }
+          default: break;
+        }
+        if (++field === ef) { field = 0; ordinal++; }
+        acc = 0;
+        inNumber = false;
+      }
+      p++;
+      if (c === BYTE_COMMA || c === 32 || c === 10 || c === 13 || c === 9) continue;
+      if (c === BYTE_RBRACKET) {
+        this.acc = 0; this.inNumber = false; this.edgeField = field; this.edgeOrdinal = ordinal;
+        this.endNumberSection();
+        return p;
+      }
+      throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "edges"`);
+    }
+    this.acc = acc; this.inNumber = inNumber; this.edgeField = field; this.edgeOrdinal = ordinal;
+    return p;
+  }
+
+  /** Small number arrays (locations, samples, trace function infos); may hold negative numbers. */
+  private scanOtherNumbers(buf: Uint8Array, p: number, len: number): number {
+    let acc = this.acc;
+    let inNumber = this.inNumber;
+    const out = this.otherNumbers;
+    while (p < len) {
+      const c = buf[p]!;
+      const d = c - 48;
+      if (d >= 0 && d <= 9) {
+        acc = acc * 10 + d;
+        inNumber = true;
+        p++;
+        continue;
+      }
+      if (inNumber) {
+        out.push(acc);
+        acc = 0;
+        inNumber = false;
+      }
+      p++;
+      if (c === BYTE_COMMA || isSpace(c)) continue;
+      if (c === BYTE_RBRACKET) {
+        this.acc = 0; this.inNumber = false;
+        this.endNumberSection();
+        return p;
+      }
+      throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "${this.key}"`);
+    }
+    this.acc = acc; this.inNumber = inNumber;
+    return p;
+  }
+
+  private lastHadEscape = false;
+
+  /**
+   * Finds the closing quote of a string whose body starts at `p`. Returns its index, or -1 when
+   * the buffer ends first. Sets `lastHadEscape`.
+   */
+  private scanString(buf: Uint8Array, p: number, len: number): number {
+    let escaped = false;
+    while (p < len) {
+      const c = buf[p]!;
+      if (c === BYTE_QUOTE) {
+        this.lastHadEscape = escaped;
+        return p;
+      }
+      if (c === BYTE_BACKSLASH) {
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      p++;
+    }
+    return -1;
+  }
+
+  private decodeString(buf: Uint8Array, start: number, end: number, hasEscape: boolean, quoteIndex: number): string {
+    if (!hasEscape) return this.decoder.decode(buf.subarray(start, end));
+    try {
+      return JSON.parse(this.decoder.decode(buf.subarray(start - 1, end + 1))) as string;
+    } catch {
+      throw parseError(this.base + quoteIndex, 'invalid escape in a string');
+    }
+  }
+
+  /**
+   * The strings loop. Returns `-(p + 1)` when the section ended (p = next index), or the index
+   * of an incomplete string's opening quote (to be carried to the next chunk).
+   */
+  private scanStrings(buf: Uint8Array, p: number, len: number): number {
+    const strings = this.strings;
+    while (p < len) {
+      const c = buf[p]!;
+      if (c === BYTE_QUOTE) {
+        const end = this.scanString(buf, p + 1, len);
+        if (end < 0) return p;
+        strings.push(this.decodeString(buf, p + 1, end, this.lastHadEscape, p));
+        p = end + 1;
+        continue;
+      }
+      p++;
+      if (c === BYTE_COMMA || isSpace(c)) continue;
+      if (c === BYTE_RBRACKET) {
+        this.state = S_AFTER_VALUE;
+        return -(p + 1);
+      }
+      throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "strings"`);
+    }
+    return -(p + 1);
+  }
+
+  /** Captures (or skips) one JSON value by bracket depth; strings may contain brackets. */
+  private scanCapture(buf: Uint8Array, p: number, len: number): number {
+    const start = p;
+    let depth = this.capDepth;
+    let inString = this.capInString;
+    let escape = this.capEscape;
+    let done = false;
+    for (; p < len; p++) {
+      const c = buf[p]!;
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BYTE_BACKSLASH) escape = true;
+        else if (c === BYTE_QUOTE) inString = false;
+        continue;
+      }
+      if (c === BYTE_QUOTE) inString = true;
+      else if (c === BYTE_LBRACE || c === BYTE_LBRACKET) depth++;
+      else if (c === BYTE_RBRACE || c === BYTE_RBRACKET) {
+        if (depth === 0) { done = true; break; }
+        depth--;
+        if (depth === 0) { p++; done = true; break; }
+      } else if (c === BYTE_COMMA && depth === 0) { done = true; break; }
+    }
+    if (this.capPieces !== undefined) this.capPieces.push(buf.slice(start, p));
+    this.capDepth = depth;
+    this.capInString = inString;
+    this.capEscape = escape;
+    if (done) {
+      const pieces = this.capPieces;
+      this.capPieces = undefined;
+      this.state = S_AFTER_VALUE;
+      if (pieces !== undefined) {
+        let total = 0;
+        for (const x of pieces) total += x.length;
+        const all = new Uint8Array(total);
+        let o = 0;
+        for (const x of pieces) { all.set(x, o); o += x.length; }
+        let value: unknown;
+        try {
+          value = JSON.parse(this.decoder.decode(all));
+        } catch (err) {
+          throw parseError(this.capStartOffset, `"${this.key}" is not valid JSON (${(err as Error).message})`);
+        }
+        if (this.key === 'snapshot') this.setHeader(value, this.capStartOffset);
+        else this.traceTree = value;
+      }
+    }
+    return p;
+  }
+}
