@@ -1,0 +1,453 @@
+/**
+ * The leak finder: from two or more snapshots of one process (node ids stable), finds the
+ * accumulation points — the containers that keep more and more objects created after the
+ * baseline alive, step after step, in proportion to the work done — and turns each into a
+ * {@link Finding} with its retainer path, growth figures, what accumulates and the pattern.
+ *
+ * Steps (each justified where it is implemented):
+ * 1. Baseline ids → for each later snapshot, every new reachable object is charged to one holder
+ *    (attribute-new-objects.ts: nearest pre-existing dominator, backing stores lifted).
+ * 2. Holders with enough new bytes in the last snapshot are candidates. Each candidate is matched
+ *    in every snapshot by its node id, giving the series of new bytes it keeps alive, its entry
+ *    count and its retained size.
+ * 3. A candidate is a leak only if it grows at *every* step, at a per-request rate consistent with
+ *    the sequence's mean — a bounded cache that fills and plateaus, a lazily built singleton or
+ *    compiled code grow in one step and stop, and churn leaves nothing behind at all.
+ * 4. The pattern comes from the container's shape and what piles up in it (classify-pattern.ts).
+ * Output is deterministic: sorted by growth, ties broken by node id.
+ */
+import { LeakbenchError } from '../errors.js';
+import type { HeapGraph } from '../heap/types.js';
+import type { Finding, LeakPattern } from '../types.js';
+import { attributeNewObjects, baselineIds, type Attribution } from './attribute-new-objects.js';
+import { classifyPattern, explain, type PatternEvidence } from './classify-pattern.js';
+import {
+  containerKind,
+  edgeTargetByName,
+  entryCount,
+  isBackingStoreNode,
+  kindWord,
+  type ContainerKind,
+} from './container-shape.js';
+import { holderName, humanPath, nodeLabel } from './human-path.js';
+import type {
+  AnalysisResult,
+  AnalysisThresholds,
+  AnalyzeOptions,
+  DismissedHolder,
+  SnapshotSummary,
+} from './types.js';
+
+/**
+ * Default thresholds. The step share (0.25) tolerates the lumpy growth of backing stores (V8
+ * grows tables and element stores by ~1.5–2× at a time) while rejecting a step that adds less
+ * than a quarter of the average; the byte floors sit well above the trickle of new compiled code
+ * and inline-cache data a busy server shows under steady load (measured on the evaluation
+ * controls, see docs/notes/analysis.md) and well below a 25 bytes/request leak over 100k requests.
+ */
+export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
+  candidateMinBytes: 16 * 1024,
+  minLeakBytes: 64 * 1024,
+  minBytesPerRequest: 2,
+  stepGrowthShare: 0.25,
+  maxFindings: 20,
+};
+
+/** Candidates examined in detail, largest first (the rest are far below the largest). */
+const MAX_CANDIDATES = 200;
+
+/** Display names for internal classes in "what accumulates". */
+function displayClass(name: string): string {
+  if (name === 'system / JSArrayBufferData') return 'ArrayBuffer backing store (external)';
+  if (name === 'system / Context') return 'closure scope (system / Context)';
+  return name;
+}
+
+interface ClassTally {
+  count: number;
+  bytes: number;
+}
+
+interface Candidate {
+  holderOrdinal: number;
+  holderId: number;
+  /** New bytes / objects it holds at each snapshot (index 0 = baseline = 0). */
+  newBytes: number[];
+  newCount: number[];
+  classes: Map<string, ClassTally>;
+  /** The largest new direct entry (first new node of a dominator chain), for descending. */
+  largestEntry: number;
+  largestEntryBytes: number;
+}
+
+/** Finds accumulation points in snapshots already parsed (`graphs[0]` is the baseline). */
+export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {}): AnalysisResult {
+  const thresholds: AnalysisThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const timings = options.timings ?? {};
+  if (graphs.length < 2) throw new LeakbenchError('E_USAGE', 'analysis needs at least two snapshots of one process');
+  const requests = options.requestsAtSnapshot;
+  if (requests !== undefined) {
+    if (requests.length !== graphs.length) {
+      throw new LeakbenchError('E_USAGE', `got ${requests.length} request counts for ${graphs.length} snapshots`);
+    }
+    for (let i = 1; i < requests.length; i++) {
+      if (!(requests[i]! > requests[i - 1]!)) {
+        throw new LeakbenchError('E_USAGE', 'request counts must increase from one snapshot to the next');
+      }
+    }
+  }
+  const stepCount = graphs.length - 1;
+  // Work per step: requests when known, else one unit per step (equal steps assumed).
+  const workPerStep = Array.from({ length: stepCount }, (_, k) =>
+    requests === undefined ? 1 : requests[k + 1]! - requests[k]!,
+  );
+  const totalWork = workPerStep.reduce((a, b) => a + b, 0);
+  const phase = (name: string, start: number): void => {
+    const ms = performance.now() - start;
+    timings[name] = (timings[name] ?? 0) + ms;
+    options.onProgress?.({ kind: 'phase', phase: name, elapsedMs: ms });
+  };
+
+  // 1. Baseline ids and attribution in every later snapshot.
+  let t = performance.now();
+  const ids = baselineIds(graphs[0]!);
+  phase('baseline-ids', t);
+  t = performance.now();
+  const attributions: Array<Attribution | undefined> = [undefined];
+  for (let i = 1; i < graphs.length; i++) attributions.push(attributeNewObjects(graphs[i]!, ids));
+  phase('attribute', t);
+
+  const final = graphs[stepCount]!;
+  const finalAttr = attributions[stepCount]!;
+  const snapshots: SnapshotSummary[] = graphs.map((g, i) => {
+    const s: SnapshotSummary = {
+      nodeCount: g.nodeCount,
+      totalSelfSizeBytes: g.totalSelfSizeBytes,
+      newObjects: attributions[i]?.totalNewCount ?? 0,
+      newBytes: attributions[i]?.totalNewBytes ?? 0,
+    };
+    if (requests !== undefined) s.requests = requests[i]!;
+    return s;
+  });
+
+  // Snapshots of different sessions (or processes) share almost no ids: nothing can be diffed.
+  if (finalAttr.oldShare < 0.2) {
+    return {
+      schemaVersion: 1,
+      verdict: 'inconclusive',
+      reason:
+        `Only ${(finalAttr.oldShare * 100).toFixed(1)}% of the last snapshot's objects have ids from the first: the ` +
+        'snapshots do not come from one process and one inspector session, so they cannot be diffed.',
+      pattern: 'none',
+      findings: [],
+      snapshots,
+      dismissed: [],
+      timingsMs: { ...timings },
+    };
+  }
+
+  // 2. Candidates: holders of enough new bytes in the last snapshot.
+  t = performance.now();
+  const candidateOrdinals: number[] = [];
+  for (let h = 0; h < final.nodeCount; h++) {
+    if (finalAttr.newBytesByHolder[h]! >= thresholds.candidateMinBytes) candidateOrdinals.push(h);
+  }
+  candidateOrdinals.sort(
+    (a, b) => finalAttr.newBytesByHolder[b]! - finalAttr.newBytesByHolder[a]! || final.nodeId(a) - final.nodeId(b),
+  );
+  candidateOrdinals.length = Math.min(candidateOrdinals.length, MAX_CANDIDATES);
+  const candidates = new Map<number, Candidate>();
+  for (const h of candidateOrdinals) {
+    const holderId = final.nodeId(h);
+    const newBytes = [0];
+    const newCount = [0];
+    for (let i = 1; i < graphs.length; i++) {
+      const o = graphs[i]!.ordinalOfId(holderId);
+      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]!);
+      newCount.push(o < 0 ? 0 : attributions[i]!.newCountByHolder[o]!);
+    }
+    candidates.set(h, {
+      holderOrdinal: h,
+      holderId,
+      newBytes,
+      newCount,
+      classes: new Map(),
+      largestEntry: -1,
+      largestEntryBytes: 0,
+    });
+  }
+  // One pass over the last snapshot: what each candidate accumulates, by class, and its largest
+  // direct new entry (every object counted; nothing sampled).
+  if (candidates.size > 0) {
+    for (let o = 0; o < final.nodeCount; o++) {
+      const h = finalAttr.holderOf[o]!;
+      if (h < 0) continue;
+      const c = candidates.get(h);
+      if (c === undefined) continue;
+      const name = final.className(o);
+      const bytes = final.selfSize(o);
+      const tally = c.classes.get(name);
+      if (tally === undefined) c.classes.set(name, { count: 1, bytes });
+      else {
+        tally.count++;
+        tally.bytes += bytes;
+      }
+      if (finalAttr.isOld[final.dominator(o)] === 1 && !isBackingStoreNode(final, o)) {
+        const retained = final.retainedSize(o);
+        if (retained > c.largestEntryBytes) {
+          c.largestEntryBytes = retained;
+          c.largestEntry = o;
+        }
+      }
+    }
+  }
+  phase('candidates', t);
+
+  // 3. Growth at every step, significance, pattern, finding.
+  t = performance.now();
+  const findings: Array<Finding & { sortBytes: number; sortId: number }> = [];
+  const dismissed: Array<DismissedHolder & { sortBytes: number }> = [];
+  let lateGrowth: string | undefined;
+  for (const c of candidates.values()) {
+    const container = effectiveContainer(final, finalAttr, c);
+    const containerId = final.nodeId(container);
+    const kind = containerKind(final, container);
+    const counts: number[] = [];
+    const retainedBytes: number[] = [];
+    for (const g of graphs) {
+      const o = g.ordinalOfId(containerId);
+      counts.push(o < 0 ? 0 : entryCount(g, o, kind));
+      retainedBytes.push(o < 0 ? 0 : g.retainedSize(o));
+    }
+    const bytesGrow = growsAtSteps(c.newBytes, workPerStep, thresholds.stepGrowthShare);
+    const countsGrow = growsAtSteps(counts, workPerStep, thresholds.stepGrowthShare);
+    const grows = bytesGrow.map((b, k) => b || countsGrow[k]!);
+    const totalBytes = c.newBytes[stepCount]!;
+    const bytesPerRequest = requests === undefined ? undefined : totalBytes / totalWork;
+    const significant =
+      totalBytes >= thresholds.minLeakBytes &&
+      (bytesPerRequest === undefined || bytesPerRequest >= thresholds.minBytesPerRequest);
+    const name = describeHolder(final, container, kind);
+    if (!significant || !grows[stepCount - 1]) {
+      dismissed.push({
+        holder: name.holder,
+        why: significant ? 'plateau' : 'small',
+        newBytes: c.newBytes,
+        counts,
+        sortBytes: totalBytes,
+      });
+      continue;
+    }
+    if (!grows.every(Boolean)) {
+      // Grew in the last step but not in every step: started late, or paused. Not yet a finding.
+      lateGrowth ??= name.holder;
+      continue;
+    }
+    const evidence = patternEvidence(final, finalAttr, c, container, kind);
+    const pattern: LeakPattern = classifyPattern(evidence);
+    const accumulates = [...c.classes.entries()]
+      .map(([cls, tally]) => ({ name: displayClass(cls), count: tally.count, bytes: tally.bytes }))
+      .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name))
+      .slice(0, 8);
+    const top = accumulates[0];
+    const firstCount = counts[0]!;
+    const entriesPerRequest =
+      requests === undefined ? undefined : (counts[stepCount]! - firstCount) / totalWork;
+    const explainInput: Parameters<typeof explain>[0] = {
+      pattern,
+      kind,
+      holder: name.holder,
+      externalBytes: evidence.externalBytes,
+    };
+    if (name.eventName !== undefined) explainInput.eventName = name.eventName;
+    if (bytesPerRequest !== undefined) explainInput.bytesPerRequest = bytesPerRequest;
+    if (entriesPerRequest !== undefined) explainInput.entriesPerRequest = entriesPerRequest;
+    if (top !== undefined) explainInput.topClass = `${top.name} (${top.count} objects, ${top.bytes} bytes)`;
+    const { explanation, fix } = explain(explainInput);
+    const rates = c.newBytes.slice(1).map((b, k) => (b - c.newBytes[k]!) / workPerStep[k]!);
+    const consistency = stepCount < 2 ? 0 : Math.min(...rates) / Math.max(...rates);
+    const confidence: Finding['confidence'] =
+      stepCount < 2 ? 'low' : bytesGrow.every(Boolean) && consistency >= 0.5 ? 'high' : 'medium';
+    const finding: Finding & { sortBytes: number; sortId: number } = {
+      pattern,
+      confidence,
+      holder: name.holder,
+      path: humanPath(final, container),
+      growth: { counts, retainedBytes },
+      accumulates,
+      explanation,
+      fix,
+      holderId: containerId,
+      containerKind: kind,
+      newBytes: c.newBytes,
+      newObjects: c.newCount,
+      bytesPerStep: c.newBytes.slice(1).map((b, k) => b - c.newBytes[k]!),
+      sortBytes: totalBytes,
+      sortId: containerId,
+    };
+    if (bytesPerRequest !== undefined) finding.bytesPerRequest = round2(bytesPerRequest);
+    if (requests !== undefined) finding.requestsPerStep = workPerStep;
+    findings.push(finding);
+  }
+  phase('classify', t);
+
+  findings.sort((a, b) => b.sortBytes - a.sortBytes || a.sortId - b.sortId);
+  dismissed.sort((a, b) => b.sortBytes - a.sortBytes || a.holder.localeCompare(b.holder));
+  const kept = findings.slice(0, thresholds.maxFindings).map(({ sortBytes: _b, sortId: _i, ...f }) => f as Finding);
+  const dismissedOut = dismissed.slice(0, 10).map(({ sortBytes: _b, ...d }) => d);
+
+  const result: AnalysisResult = {
+    schemaVersion: 1,
+    verdict: 'no-leak',
+    reason: '',
+    pattern: kept[0]?.pattern ?? 'none',
+    findings: kept,
+    snapshots,
+    dismissed: dismissedOut,
+    timingsMs: { ...timings },
+  };
+  if (requests !== undefined && kept.length > 0) {
+    result.bytesPerRequest = round2(kept.reduce((sum, f) => sum + (f.bytesPerRequest ?? 0), 0));
+  }
+  const survivors = `${formatBytes(finalAttr.totalNewBytes)} in ${finalAttr.totalNewCount} objects allocated after the baseline survive`;
+  if (kept.length > 0 && stepCount >= 2) {
+    const first = kept[0]!;
+    const rate = first.bytesPerRequest !== undefined ? ` at ${first.bytesPerRequest} bytes per request` : '';
+    result.verdict = 'leak';
+    result.reason =
+      `${kept.length} accumulation point${kept.length > 1 ? 's' : ''} grew at every one of ${stepCount} steps; ` +
+      `the largest is ${first.holder}${rate} (${first.pattern}).`;
+  } else if (kept.length > 0) {
+    result.verdict = 'inconclusive';
+    result.pattern = 'none';
+    result.reason =
+      `${kept[0]!.holder} grew between the two snapshots, but two snapshots cannot tell sustained growth from a ` +
+      'one-off: take a third snapshot after more load.';
+  } else if (lateGrowth !== undefined) {
+    result.verdict = 'inconclusive';
+    result.reason =
+      `${lateGrowth} grew in the last step but not in every step; it may have only started to grow: ` +
+      'run longer or take more snapshots.';
+  } else {
+    const plateau = dismissedOut.find((d) => d.why === 'plateau');
+    result.reason =
+      `No container grew at every step (${survivors}).` +
+      (plateau !== undefined ? ` The largest, ${plateau.holder}, grew and then stopped (bounded or one-off).` : '');
+  }
+  return result;
+}
+
+/**
+ * True for each step whose growth is positive and at least `share` of the mean per-work growth
+ * over the whole sequence (`values[0]` is the baseline value).
+ */
+export function growsAtSteps(values: number[], workPerStep: number[], share: number): boolean[] {
+  const last = values.length - 1;
+  const total = values[last]! - values[0]!;
+  const totalWork = workPerStep.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return workPerStep.map(() => false);
+  const meanRate = total / totalWork;
+  return workPerStep.map((work, k) => {
+    const delta = values[k + 1]! - values[k]!;
+    return delta > 0 && delta / work >= share * meanRate;
+  });
+}
+
+/**
+ * The container to report for a holder. Usually the holder itself; but when almost all of its new
+ * bytes sit under one new container (a listener array created after the baseline, an Array a
+ * module variable was re-assigned to), that container is what grows, so it is reported instead.
+ */
+function effectiveContainer(g: HeapGraph, attr: Attribution, c: Candidate): number {
+  const entry = c.largestEntry;
+  if (entry < 0 || c.largestEntryBytes < 0.8 * attr.newBytesByHolder[c.holderOrdinal]!) return c.holderOrdinal;
+  const kind = containerKind(g, entry);
+  if (kind === 'object' || kind === 'context') return c.holderOrdinal;
+  return entryCount(g, entry, kind) >= 8 ? entry : c.holderOrdinal;
+}
+
+/** Collects the pattern evidence of a container from its entries in the last snapshot. */
+function patternEvidence(
+  g: HeapGraph,
+  attr: Attribution,
+  c: Candidate,
+  container: number,
+  kind: ContainerKind,
+): PatternEvidence {
+  let topLevelEntries = 0;
+  let closureEntries = 0;
+  const visit = (target: number): void => {
+    if (attr.isOld[target] === 1) return;
+    topLevelEntries++;
+    if (g.nodeType(target) === 'closure' || holdsClosure(g, target)) closureEntries++;
+  };
+  if (kind === 'timer-list') {
+    let at = edgeTargetByName(g, container, '_idleNext');
+    for (let guard = 0; at >= 0 && at !== container && guard < 50_000_000; guard++) {
+      visit(at);
+      at = edgeTargetByName(g, at, '_idleNext');
+    }
+  } else {
+    const table = kind === 'map' || kind === 'set' || kind === 'weak-collection' ? edgeTargetByName(g, container, 'table') : -1;
+    const from = table >= 0 ? table : container;
+    for (let e = g.firstEdge(from), end = g.edgesEnd(from); e < end; e++) {
+      const type = g.edgeType(e);
+      const isEntry =
+        type === 'element' ||
+        type === 'context' ||
+        (type === 'property' && g.edgeName(e) !== '__proto__') ||
+        (table >= 0 && type === 'internal' && g.edgeName(e) !== 'map');
+      if (isEntry) visit(g.edgeTarget(e));
+    }
+  }
+  const tally = (name: string): ClassTally => c.classes.get(name) ?? { count: 0, bytes: 0 };
+  return {
+    kind,
+    topLevelEntries,
+    closureEntries,
+    contexts: tally('system / Context').count,
+    externalBytes: tally('system / JSArrayBufferData').bytes,
+    strings: tally('(string)').count + tally('(concatenated string)').count + tally('(sliced string)').count,
+  };
+}
+
+/** True when an object holds a function in one of its own properties (a Timeout's `_onTimeout`). */
+function holdsClosure(g: HeapGraph, ordinal: number): boolean {
+  if (g.nodeType(ordinal) !== 'object') return false;
+  for (let e = g.firstEdge(ordinal), end = g.edgesEnd(ordinal); e < end; e++) {
+    if (g.edgeType(e) === 'property' && g.edgeName(e) !== '__proto__' && g.nodeType(g.edgeTarget(e)) === 'closure') {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `Map keyCache (module scope of app.js)`, `Array globalThis.log`, `listener array bus._events.data …`. */
+function describeHolder(
+  g: HeapGraph,
+  container: number,
+  kind: ContainerKind,
+): { holder: string; eventName?: string } {
+  const name = holderName(g, container);
+  const cls = kind === 'listener-array' || kind === 'timer-list' || kind === 'dictionary' ? kindWord(kind) : nodeLabel(g, container);
+  let holder = `${cls} ${name.expression}`;
+  if (name.owner !== '') holder += ` (${name.owner})`;
+  if (name.eventName !== undefined && name.emitterName !== undefined) {
+    holder += ` — listeners of event '${name.eventName}' on ${name.emitterName}`;
+  }
+  const out: { holder: string; eventName?: string } = { holder };
+  if (name.eventName !== undefined) out.eventName = name.eventName;
+  return out;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** `12.3 MB`, `4.0 KB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (abs >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${Math.round(bytes)} B`;
+}

@@ -1,0 +1,46 @@
+/**
+ * Entry point of the leak finder for files: reads two or more `.heapsnapshot` files of one process
+ * (taken through one inspector session, so node ids are stable), in order, and returns the
+ * verdict, the pattern and the findings. The orchestrator and `leakbench analyze` call this.
+ */
+import { readSnapshot } from '../heap/index.js';
+import type { HeapGraph } from '../heap/types.js';
+import { LeakbenchError } from '../errors.js';
+import { analyzeGraphs } from './analyze-graphs.js';
+import type { AnalysisResult, AnalyzeOptions } from './types.js';
+
+/**
+ * Reads the snapshots (baseline first) and finds what accumulates.
+ *
+ * @throws LeakbenchError `E_USAGE` with fewer than two paths or mismatched request counts,
+ *   `E_FILE_NOT_FOUND` for a missing file, `E_SNAPSHOT_PARSE` for a corrupt one.
+ */
+export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  if (paths.length < 2) throw new LeakbenchError('E_USAGE', 'analysis needs at least two snapshots of one process');
+  if (options.requestsAtSnapshot !== undefined && options.requestsAtSnapshot.length !== paths.length) {
+    throw new LeakbenchError(
+      'E_USAGE',
+      `got ${options.requestsAtSnapshot.length} request counts for ${paths.length} snapshots`,
+    );
+  }
+  const timings: Record<string, number> = options.timings ?? {};
+  const graphs: HeapGraph[] = [];
+  const start = performance.now();
+  for (const [index, file] of paths.entries()) {
+    // Snapshots are read one after the other: the engine's parse is CPU-bound, so reading them
+    // concurrently on one thread would gain nothing and raise peak memory.
+    const readTimings: Record<string, number> = {};
+    graphs.push(
+      await readSnapshot(file, {
+        timings: readTimings,
+        onProgress: (bytesRead, totalBytes) =>
+          options.onProgress?.({ kind: 'read', file, index, total: paths.length, bytesRead, totalBytes }),
+      }),
+    );
+    for (const [k, v] of Object.entries(readTimings)) timings[`read:${k}`] = (timings[`read:${k}`] ?? 0) + v;
+  }
+  timings['read'] = performance.now() - start;
+  const result = analyzeGraphs(graphs, { ...options, timings });
+  result.timingsMs['total'] = performance.now() - start;
+  return result;
+}

@@ -1,0 +1,186 @@
+/**
+ * Retainer paths in words a person who never opened a heap snapshot can follow: the module
+ * variable (the `context` edge's name on the module's closure scope, and the script that scope
+ * belongs to), the `globalThis` property, the class whose static field holds the container, the
+ * emitter and event name. The path itself is the engine's shortest path from the GC roots
+ * (breadth-first over non-weak edges, as DevTools builds it).
+ */
+import type { HeapGraph } from '../heap/types.js';
+import type { PathStep } from '../types.js';
+import { edgeTargetByName } from './container-shape.js';
+
+/** API keys (`lk_<id>_<checksum>`) never leave the analysis in clear: snapshots contain them. */
+const KEY_MATERIAL = /lk_[0-9A-Za-z]{16,32}_[0-9a-f]{12}/g;
+
+/** Replaces key material in a name with a redacted marker. */
+export function redact(text: string): string {
+  return text.replace(KEY_MATERIAL, 'lk_<redacted>');
+}
+
+/** Short, readable form of a script URL: the file name, or the `node:` module id. */
+export function scriptLabel(url: string): string {
+  if (url.startsWith('node:')) return url;
+  const clean = url.replace(/^file:\/\//, '');
+  const slash = clean.lastIndexOf('/');
+  return slash >= 0 ? clean.slice(slash + 1) : clean;
+}
+
+/** The script a closure was compiled from (closure → shared function info → script), or ''. */
+export function scriptOfClosure(g: HeapGraph, closure: number): string {
+  const shared = edgeTargetByName(g, closure, 'shared');
+  if (shared < 0) return '';
+  let script = edgeTargetByName(g, shared, 'script_or_debug_info');
+  if (script < 0) script = edgeTargetByName(g, shared, 'script');
+  if (script < 0) return '';
+  const name = g.nodeName(script);
+  // A debug-info indirection (when breakpoints exist) leads to the script one step further.
+  if (name.startsWith('system / ')) {
+    const inner = edgeTargetByName(g, script, 'script');
+    return inner >= 0 ? g.nodeName(inner) : '';
+  }
+  return name;
+}
+
+/** The script of the code a closure scope belongs to: found through a closure that uses the scope. */
+export function scriptOfContext(g: HeapGraph, context: number, depth = 0): string {
+  for (let r = g.firstRetainer(context), end = g.retainersEnd(context); r < end; r++) {
+    const owner = g.retainerNode(r);
+    if (g.nodeType(owner) === 'closure' && g.edgeName(g.retainerEdge(r)) === 'context') {
+      const url = scriptOfClosure(g, owner);
+      if (url !== '') return url;
+    }
+  }
+  // A scope with no closure of its own: an inner scope's closure names the same script.
+  if (depth < 2) {
+    for (let r = g.firstRetainer(context), end = g.retainersEnd(context); r < end; r++) {
+      const owner = g.retainerNode(r);
+      if (g.nodeName(owner) === 'system / Context' && g.edgeName(g.retainerEdge(r)) === 'previous') {
+        const url = scriptOfContext(g, owner, depth + 1);
+        if (url !== '') return url;
+      }
+    }
+  }
+  return '';
+}
+
+/** `(module scope of file.js)` for a top-level scope, `(closure scope in file.js)` otherwise. */
+export function contextLabel(g: HeapGraph, context: number): string {
+  const url = scriptOfContext(g, context);
+  const where = url === '' ? 'an unknown script' : scriptLabel(url);
+  const previous = edgeTargetByName(g, context, 'previous');
+  const isModuleScope = previous < 0 || g.nodeName(previous).includes('NativeContext');
+  return isModuleScope ? `(module scope of ${where})` : `(closure scope in ${where})`;
+}
+
+/** True for V8's global object (`globalThis` in Node). */
+export function isGlobalObject(g: HeapGraph, ordinal: number): boolean {
+  const name = g.nodeName(ordinal);
+  return g.nodeType(ordinal) === 'object' && (name === 'global' || name.startsWith('global /') || name.startsWith('Window'));
+}
+
+/** Human name of a node. */
+export function nodeLabel(g: HeapGraph, ordinal: number): string {
+  const type = g.nodeType(ordinal);
+  const name = g.nodeName(ordinal);
+  if (name === 'system / Context') return contextLabel(g, ordinal);
+  if (isGlobalObject(g, ordinal)) return 'globalThis';
+  if (type === 'closure') return name === '' ? '(anonymous function)' : `function ${redact(name)}`;
+  if (type === 'string' || type === 'concatenated string' || type === 'sliced string') {
+    const text = redact(name);
+    return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+  }
+  if (type === 'synthetic') return name === '' ? '(root)' : name;
+  if (type === 'array' && name === '') return '(internal array)';
+  return redact(g.className(ordinal));
+}
+
+/** Human label of an edge: `.name` for properties, `[i]` for elements, the variable for contexts. */
+export function edgeLabel(g: HeapGraph, edge: number): string {
+  const type = g.edgeType(edge);
+  const name = redact(g.edgeName(edge));
+  switch (type) {
+    case 'element':
+      return `[${name}]`;
+    case 'hidden':
+      return `<hidden ${name}>`;
+    case 'internal':
+      return `(${name})`;
+    default:
+      return name;
+  }
+}
+
+/** The retainer path from the GC root to `ordinal` as {@link PathStep}s, root first. */
+export function humanPath(g: HeapGraph, ordinal: number): PathStep[] {
+  const steps = g.pathToRoot(ordinal);
+  if (steps === undefined) return [];
+  return steps.map((step, i) => {
+    const out: PathStep = {
+      node: nodeLabel(g, step.nodeOrdinal),
+      edge: step.edgeOrdinal < 0 ? '' : edgeLabel(g, step.edgeOrdinal),
+      edgeType: step.edgeOrdinal < 0 ? '' : g.edgeType(step.edgeOrdinal),
+      nodeId: g.nodeId(step.nodeOrdinal),
+    };
+    if (i === steps.length - 1) out.isHolder = true;
+    return out;
+  });
+}
+
+/** How a holder is reached, as an access expression and the scope that owns its first name. */
+export interface HolderName {
+  /** e.g. `keyCache`, `globalThis.sessions`, `AuditLog.entries`, `bus._events.request`. */
+  expression: string;
+  /** e.g. `module scope of app.js`, or '' for `globalThis` and roots. */
+  owner: string;
+  /** The event name when the holder is an EventEmitter's listener array or `_events` object. */
+  eventName?: string;
+  /** The emitter's own name in the expression (e.g. `bus`), when there is one. */
+  emitterName?: string;
+}
+
+/**
+ * Names a holder from the end of its retainer path: walks back over property, element and
+ * context edges until it reaches a closure scope (the variable name), the global object, a root,
+ * or an internal edge, and joins the names into an access expression.
+ */
+export function holderName(g: HeapGraph, ordinal: number): HolderName {
+  const steps = g.pathToRoot(ordinal);
+  if (steps === undefined || steps.length < 2) return { expression: nodeLabel(g, ordinal), owner: '' };
+  const parts: string[] = [];
+  let owner = '';
+  for (let i = steps.length - 1; i >= 1 && parts.length < 8; i--) {
+    const step = steps[i]!;
+    const from = steps[i - 1]!.nodeOrdinal;
+    const type = g.edgeType(step.edgeOrdinal);
+    const name = redact(g.edgeName(step.edgeOrdinal));
+    if (type === 'context') {
+      parts.unshift(name);
+      owner = contextLabel(g, from).slice(1, -1);
+      break;
+    }
+    if (type === 'property' || type === 'shortcut') {
+      if (isGlobalObject(g, from)) {
+        parts.unshift(`globalThis.${name}`);
+        break;
+      }
+      parts.unshift(/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`);
+      continue;
+    }
+    if (type === 'element') {
+      parts.unshift(`[${name}]`);
+      continue;
+    }
+    // An internal edge or a root: describe the node it leaves from and stop.
+    parts.unshift(nodeLabel(g, from));
+    break;
+  }
+  const expression = parts.join('').replace(/^\./, '');
+  const result: HolderName = { expression, owner };
+  const events = /^(.*?)\._events(?:\.([\w$]+)|\["(.*)"\])?$/.exec(expression);
+  if (events) {
+    result.emitterName = events[1]!;
+    const eventName = events[2] ?? events[3];
+    if (eventName !== undefined) result.eventName = eventName;
+  }
+  return result;
+}

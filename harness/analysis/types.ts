@@ -1,0 +1,78 @@
+/**
+ * Plain data the analysis returns. `findings` use the shared {@link Finding} type of
+ * harness/types.ts so a run report can carry them unchanged.
+ */
+import type { Finding, LeakPattern } from '../types.js';
+
+/** Verdicts the snapshot analysis can reach (a run adds `crashed` and `interrupted`). */
+export type AnalysisVerdict = 'leak' | 'no-leak' | 'inconclusive';
+
+/** Thresholds of the verdict; defaults in {@link DEFAULT_THRESHOLDS}. */
+export interface AnalysisThresholds {
+  /** A holder is examined when the objects it gained since the baseline reach this many bytes. */
+  candidateMinBytes: number;
+  /** A finding needs at least this much growth over the whole sequence. */
+  minLeakBytes: number;
+  /** …and, when request counts are known, at least this many bytes per request. */
+  minBytesPerRequest: number;
+  /**
+   * A step "grows" when its per-request growth is at least this share of the sequence's mean
+   * rate; a leak grows at every step, a bounded cache or a one-off stops.
+   */
+  stepGrowthShare: number;
+  /** At most this many findings are returned (the largest). */
+  maxFindings: number;
+}
+
+/** Progress of an analysis, for live displays. */
+export type AnalysisProgress =
+  | { kind: 'read'; file: string; index: number; total: number; bytesRead: number; totalBytes: number }
+  | { kind: 'phase'; phase: string; elapsedMs: number };
+
+/** Options of {@link analyzeSnapshots} / `analyzeGraphs`. */
+export interface AnalyzeOptions {
+  /** Requests completed at each snapshot (same length as the snapshot list), for per-request rates. */
+  requestsAtSnapshot?: number[];
+  onProgress?: (event: AnalysisProgress) => void;
+  /** Phase timings (ms) are written here when given. */
+  timings?: Record<string, number>;
+  thresholds?: Partial<AnalysisThresholds>;
+}
+
+/** A holder whose growth was examined and judged not to be a leak (shown to teach why). */
+export interface DismissedHolder {
+  holder: string;
+  /** `plateau` (stopped growing: a bounded cache, a one-off), `small` (below the thresholds). */
+  why: 'plateau' | 'small';
+  /** Bytes of new objects it held at each snapshot. */
+  newBytes: number[];
+  counts: number[];
+}
+
+/** Summary of one input snapshot. */
+export interface SnapshotSummary {
+  nodeCount: number;
+  totalSelfSizeBytes: number;
+  requests?: number;
+  /** Objects new since the baseline and alive here. */
+  newObjects: number;
+  newBytes: number;
+}
+
+/** What `analyzeSnapshots` returns. */
+export interface AnalysisResult {
+  schemaVersion: 1;
+  verdict: AnalysisVerdict;
+  /** One or two sentences: why the verdict is what it is. */
+  reason: string;
+  /** Pattern of the largest finding, `none` without findings. */
+  pattern: LeakPattern;
+  /** One per accumulation point, largest growth first. */
+  findings: Finding[];
+  /** Sum of the findings' bytes per request (when request counts are known). */
+  bytesPerRequest?: number;
+  snapshots: SnapshotSummary[];
+  dismissed: DismissedHolder[];
+  /** Phase timings of this analysis, ms. */
+  timingsMs: Record<string, number>;
+}
