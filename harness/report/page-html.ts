@@ -42,7 +42,7 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; white-spa
 .badge.leak { background:var(--leak); } .badge.no-leak { background:var(--ok); }
 .badge.inconclusive { background:var(--warn); } .badge.crashed { background:var(--crash); }
 .badge.interrupted { background:var(--grey); }
-.variant { font-weight:650; }
+.variant { font-weight:650; white-space:nowrap; }
 .swatch { display:inline-block; width:11px; height:11px; border-radius:3px; margin-right:6px; vertical-align:-1px; }
 .muted { color:var(--muted); } .small { font-size:13px; }
 .chart { overflow-x:auto; margin:4px 0 10px; }

@@ -1,0 +1,78 @@
+/**
+ * The compact summary printed after a run: one line per variant (verdict, pattern, growth per
+ * request with its CI, heap sparkline), the top finding of each leaking variant, and a load line.
+ * Colour through picocolors only when asked (a TTY without NO_COLOR); everything is redacted.
+ */
+import pc from 'picocolors';
+import type { RunReport, Verdict } from '../types.js';
+import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
+import { redactDeep } from './redact-secrets.js';
+import { sparkline } from './sparkline.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+/** Options of {@link formatTerminalSummary}. */
+export interface TerminalSummaryOptions {
+  color: boolean;
+  /** Width of the heap sparkline, characters. */
+  sparklineWidth?: number;
+  /** Where report.html was written, shown as the last line. */
+  htmlPath?: string;
+}
+
+function paintVerdict(c: Colors, verdict: Verdict, text: string): string {
+  switch (verdict) {
+    case 'leak':
+      return c.bold(c.red(text));
+    case 'no-leak':
+      return c.bold(c.green(text));
+    case 'inconclusive':
+      return c.bold(c.yellow(text));
+    default:
+      return c.bold(c.magenta(text));
+  }
+}
+
+/** The summary as text (lines end with `\n`). */
+export function formatTerminalSummary(input: RunReport, options: TerminalSummaryOptions): string {
+  const report = redactDeep(input);
+  const c = pc.createColors(options.color);
+  const width = options.sparklineWidth ?? 24;
+  const lines: string[] = [];
+  lines.push(`${c.bold('leakbench')} ${c.cyan(report.scenario)} ${c.dim(report.runId)}`);
+  const variantWidth = Math.max(7, ...report.runs.map((r) => r.variant.length));
+  const verdictWidth = Math.max(...report.runs.map((r) => r.verdict.length), 7);
+  const patternWidth = Math.max(...report.runs.map((r) => r.pattern.length), 7);
+  for (const run of report.runs) {
+    const heap = run.samples.map((s) => s.heapUsedBytes + s.externalBytes);
+    const first = run.samples[0];
+    const last = run.samples[run.samples.length - 1];
+    const spark = sparkline(heap, width);
+    const range = first && last ? `${formatBytes(first.heapUsedBytes + first.externalBytes)}→${formatBytes(last.heapUsedBytes + last.externalBytes)}` : '';
+    const st = run.statistic;
+    const ci = st ? c.dim(` [${formatBytesPerRequest(st.ciLowBytesPerRequest)} … ${formatBytesPerRequest(st.ciHighBytesPerRequest)}]`) : '';
+    const sparkColored = run.verdict === 'leak' ? c.red(spark) : run.verdict === 'no-leak' ? c.green(spark) : c.yellow(spark);
+    lines.push(
+      `  ${c.bold(run.variant.padEnd(variantWidth))}  ${paintVerdict(c, run.verdict, run.verdict.padEnd(verdictWidth))}  ` +
+        `${run.pattern.padEnd(patternWidth)}  ${formatBytesPerRequest(run.bytesPerRequest).padStart(14)}${ci}  ` +
+        `${sparkColored} ${c.dim(range)}`,
+    );
+    const top = run.findings[0];
+    if (top) {
+      const per = top.bytesPerRequest === undefined ? '' : ` ${formatBytesPerRequest(top.bytesPerRequest)}`;
+      const what = top.accumulates[0] ? `, accumulates ${top.accumulates[0].name} ×${formatCount(top.accumulates[0].count)}` : '';
+      lines.push(`  ${' '.repeat(variantWidth)}  ${c.red('↳')} ${c.bold(top.holder)}${per}${what}`);
+      if (run.findings.length > 1) lines.push(`  ${' '.repeat(variantWidth)}    ${c.dim(`+${run.findings.length - 1} more finding(s) in the report`)}`);
+    }
+    if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
+    if (run.load) {
+      const l = run.load;
+      const errs = l.errors + l.timeouts > 0 ? c.yellow(`${formatCount(l.errors)} errors, ${formatCount(l.timeouts)} timeouts`) : '0 errors';
+      lines.push(
+        `  ${' '.repeat(variantWidth)}  ${c.dim(`${formatCount(l.requests)} req · ${formatRate(l.requestsPerSec)} req/s · p50 ${l.latencyP50Ms.toFixed(1)} ms · p99 ${l.latencyP99Ms.toFixed(1)} ms · `)}${errs}${c.dim(` · snapshots paused ${formatDurationMs(l.snapshotPauseMs)}`)}`,
+      );
+    }
+  }
+  if (options.htmlPath) lines.push(`  ${c.dim('report:')} ${c.underline(options.htmlPath)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { mintKey } from '../../scenarios/kit/api-key.js';
+import { buildFixtureReport } from './build-fixture-report.js';
+import { heapChartSpec, chartRows } from './heap-charts.js';
+import { containsKeyLike, keyFingerprint } from './redact-secrets.js';
+import { renderCompareHtml } from './render-compare-html.js';
+import { renderReportHtml } from './render-report-html.js';
+
+const KEY = mintKey('unit-secret');
+
+describe('renderReportHtml', () => {
+  it('renders a self-contained page with both variants charted and the finding traced', async () => {
+    const html = await renderReportHtml(buildFixtureReport({ plantedKey: KEY }));
+    // Charts: two inline SVGs (by time, by requests), each with line paths drawn from data.
+    const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs.length).toBeGreaterThanOrEqual(3); // two heap charts + the finding's growth bars
+    const lineMarks = html.match(/class="mark-line role-mark[^"]*"/g) ?? [];
+    expect(lineMarks.length).toBeGreaterThanOrEqual(2);
+    expect(html).toMatch(/<path[^>]*d="M[\d.]+,[\d.]+L/);
+    expect(html).toContain('>leaky<');
+    expect(html).toContain('>fixed<');
+    // The trace, with the growing container marked.
+    expect(html).toContain('holderrow');
+    expect(html).toContain('Map keyCache');
+    expect(html).toContain('The fix');
+    expect(html).toContain('snapshot pauses');
+    // Self-contained: no script, no external resource.
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\((?!#)/i);
+  });
+
+  it('never shows a key, only its fingerprint', async () => {
+    const html = await renderReportHtml(buildFixtureReport({ plantedKey: KEY }));
+    expect(html).not.toContain(KEY);
+    expect(html).not.toContain(KEY.slice(3, 19));
+    expect(containsKeyLike(html)).toBe(false);
+    expect(html).toContain(keyFingerprint(KEY));
+  });
+
+  it('escapes text from the report', async () => {
+    const report = buildFixtureReport();
+    report.runs[0]!.findings[0]!.holder = '<img src=x onerror=alert(1)>';
+    const html = await renderReportHtml(report);
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x');
+  });
+
+  it('marks snapshot moments and after-GC samples in the chart data', () => {
+    const report = buildFixtureReport();
+    const rows = chartRows([{ label: 'leaky', color: '#f00', run: report.runs[0]! }], 'requests');
+    expect(rows.filter((r) => r.kind === 'snapshot').map((r) => r.x)).toContain(report.runs[0]!.snapshots[2]!.requests);
+    expect(rows.some((r) => r.kind === 'gc')).toBe(true);
+    expect(JSON.stringify(heapChartSpec([], 'time'))).toContain('"column"');
+  });
+
+  it('renders a comparison with runs A and B overlaid', async () => {
+    const a = buildFixtureReport({ runId: 'before' });
+    const b = buildFixtureReport({ runId: 'after', leakBytesPerRequest: 0 });
+    const html = await renderCompareHtml(a, b);
+    expect(html).toContain('A · leaky');
+    expect(html).toContain('B · leaky');
+    expect(html).toContain('What changed');
+    expect((html.match(/class="mark-line role-mark/g) ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+});
