@@ -1,0 +1,108 @@
+/**
+ * The streaming parser: chunk boundaries anywhere, and bad input always ends in
+ * `E_SNAPSHOT_PARSE` with a byte offset (never a hang, never another exception).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isLeakbenchError } from '../errors.js';
+import { SnapshotBuilder, parseSnapshot, readSnapshot } from './index.js';
+
+function sample(layout: 'node20' | 'variant' = 'node20'): string {
+  const b = new SnapshotBuilder({ layout });
+  const root = b.root();
+  const gc = b.node('synthetic', '(GC roots)', 0);
+  const global = b.node('object', 'global', 40);
+  b.edge(root, gc, 'element', 1).edge(root, global, 'shortcut', 'global').edge(gc, global, 'element', 0);
+  let prev = global;
+  for (let i = 0; i < 30; i++) {
+    const n = b.node(i % 3 === 0 ? 'string' : 'object', i % 3 === 0 ? `key-\u00e9-${i}-"q"` : `Rec${i % 4}`, 16 + i, { id: 1001 + 2 * i });
+    b.edge(prev, n, i % 2 === 0 ? 'property' : 'element', i % 2 === 0 ? `p${i}` : i);
+    prev = n;
+  }
+  return b.toJson();
+}
+
+function expectParseError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(isLeakbenchError(err, 'E_SNAPSHOT_PARSE')).toBe(true);
+    const message = (err as Error).message;
+    expect(message).toMatch(/at byte \d+/);
+    return message;
+  }
+  throw new Error('expected E_SNAPSHOT_PARSE');
+}
+
+describe('snapshot parser', () => {
+  it('gives the same graph whatever the chunk size', () => {
+    for (const layout of ['node20', 'variant'] as const) {
+      const text = sample(layout);
+      const whole = parseSnapshot(text);
+      for (const chunk of [1, 2, 3, 7, 64]) {
+        const g = parseSnapshot(text, {}, chunk);
+        expect(g.nodeCount).toBe(whole.nodeCount);
+        for (let o = 0; o < g.nodeCount; o++) {
+          expect([g.nodeName(o), g.nodeId(o), g.selfSize(o), g.retainedSize(o)])
+            .toEqual([whole.nodeName(o), whole.nodeId(o), whole.selfSize(o), whole.retainedSize(o)]);
+        }
+      }
+    }
+  });
+
+  it('rejects every truncation of a snapshot with E_SNAPSHOT_PARSE', () => {
+    const text = sample();
+    const bytes = new TextEncoder().encode(text);
+    for (let cut = 0; cut < bytes.length - 1; cut += 3) {
+      expectParseError(() => parseSnapshot(bytes.subarray(0, cut), {}, 5));
+    }
+  });
+
+  it('reports the offset of the first bad byte', () => {
+    const text = sample();
+    const at = text.indexOf('"edges":[') + 12;
+    const corrupt = `${text.slice(0, at)}x${text.slice(at + 1)}`;
+    expect(expectParseError(() => parseSnapshot(corrupt))).toContain(`at byte ${at}`);
+  });
+
+  it('rejects non-snapshots and inconsistent snapshots', () => {
+    expectParseError(() => parseSnapshot(''));
+    expectParseError(() => parseSnapshot('   '));
+    expectParseError(() => parseSnapshot('[1,2,3]'));
+    expectParseError(() => parseSnapshot('{"name":"leakbench","version":"1.0.0"}'));
+    expectParseError(() => parseSnapshot('GIF89a\u0000\u0001binary'));
+    expectParseError(() => parseSnapshot(new Uint8Array([0xff, 0xfe, 0x00, 0x7b])));
+    expectParseError(() => parseSnapshot('{"snapshot":{"meta":{}},"nodes":[],"edges":[],"strings":[]}'));
+    const text = sample();
+    // Node count that disagrees with the header.
+    expectParseError(() => parseSnapshot(text.replace(/"node_count":\d+/, '"node_count":5')));
+    // An edge pointing past the last node.
+    expectParseError(() => parseSnapshot(text.replace(/"edges":\[(\d+),(\d+),(\d+)/, '"edges":[$1,$2,999999')));
+    // An edge pointing into the middle of a node.
+    expectParseError(() => parseSnapshot(text.replace(/"edges":\[(\d+),(\d+),(\d+)/, '"edges":[$1,$2,8')));
+    // Trailing garbage.
+    expectParseError(() => parseSnapshot(`${text}]`));
+  });
+
+  it('readSnapshot streams a file, and reports missing files and bad files by code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakbench-heap-'));
+    try {
+      const good = join(dir, 'a.heapsnapshot');
+      writeFileSync(good, sample());
+      const progress: number[] = [];
+      const timings: Record<string, number> = {};
+      const g = await readSnapshot(good, { onProgress: (read) => progress.push(read), timings });
+      expect(g.nodeCount).toBe(33);
+      expect(progress.at(-1)).toBeGreaterThan(0);
+      expect(Object.keys(timings)).toEqual(expect.arrayContaining(['parse', 'index', 'distances', 'dominators', 'retained']));
+      const bad = join(dir, 'b.heapsnapshot');
+      writeFileSync(bad, sample().slice(0, 500));
+      await expect(readSnapshot(bad)).rejects.toMatchObject({ code: 'E_SNAPSHOT_PARSE' });
+      await expect(readSnapshot(join(dir, 'missing.heapsnapshot'))).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
