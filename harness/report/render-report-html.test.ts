@@ -16,7 +16,7 @@ describe('renderReportHtml', () => {
     expect(svgs.length).toBeGreaterThanOrEqual(3); // two heap charts + the finding's growth bars
     const lineMarks = html.match(/class="mark-line role-mark[^"]*"/g) ?? [];
     expect(lineMarks.length).toBeGreaterThanOrEqual(2);
-    expect(html).toMatch(/<path[^>]*d="M[\d.]+,[\d.]+L/);
+    expect(html).toMatch(/<path[^>]*line mark[^>]*d="M[\d.]+,[\d.]+[LC]/);
     expect(html).toContain('>leaky<');
     expect(html).toContain('>fixed<');
     // The trace, with the growing container marked.

@@ -1,0 +1,109 @@
+/**
+ * Opens a generated HTML page in headless Chromium (Debian's `chromium` package driven through
+ * playwright-core; `npx playwright install` cannot download browsers here) and reports what a
+ * person would see: drawn chart marks, console errors, network requests, a screenshot.
+ * Test support for the report browser tests; not used by any run.
+ */
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Launch flags the report browser test uses (see STACK-NOTES: chromium on this kind of machine). */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+] as const;
+
+/** Path of a Chromium executable: `LEAKBENCH_CHROMIUM`, `/usr/bin/chromium`, or `chromium` on the PATH. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const explicit = env['LEAKBENCH_CHROMIUM'];
+  // An explicit choice is final: a wrong path means "no chromium", not "look elsewhere".
+  const candidates = explicit !== undefined ? [explicit] : [
+    '/usr/bin/chromium',
+    ...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'chromium')),
+  ];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // not here; try the next one
+    }
+  }
+  return undefined;
+}
+
+/** What the browser saw. */
+export interface PageCheck {
+  /** Drawn line marks with a real path (`d` with several segments), per chart container. */
+  lineMarksByChart: Record<string, number>;
+  /** All SVG mark groups (`g.mark-*`) on the page. */
+  markGroups: number;
+  /** Bounding width of the first chart SVG, CSS px. */
+  firstChartWidthPx: number;
+  consoleErrors: string[];
+  /** Requests for anything but the page itself. */
+  extraRequests: string[];
+  screenshotPath: string;
+  title: string;
+  /** The page's visible text. */
+  text: string;
+}
+
+/** Opens `htmlFile` from disk in a fresh profile, waits for load, inspects it and takes a full-page screenshot. */
+export async function checkPageInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<PageCheck> {
+  const { chromium } = await import('playwright-core');
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'leakbench-chromium-'));
+  const pageUrl = pathToFileURL(path.resolve(htmlFile)).href;
+  const consoleErrors: string[] = [];
+  const extraRequests: string[] = [];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: [...CHROMIUM_FLAGS],
+    viewport: { width: 1280, height: 900 },
+    offline: true,
+  });
+  try {
+    context.on('request', (req) => {
+      if (req.url() !== pageUrl) extraRequests.push(req.url());
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    await page.goto(pageUrl, { waitUntil: 'load' });
+    // Evaluated in the page; a string keeps DOM types out of this Node-only tsconfig.
+    const lineMarksByChart = await page.evaluate<Record<string, number>>(`(() => {
+      const out = {};
+      for (const el of document.querySelectorAll('[data-chart]')) {
+        const paths = [...el.querySelectorAll('g.mark-line path')];
+        out[el.getAttribute('data-chart') || '?'] = paths.filter((p) => (p.getAttribute('d') || '').split(/[LC]/).length > 5).length;
+      }
+      return out;
+    })()`);
+    const markGroups = await page.locator('svg g[class^="mark-"]').count();
+    const box = await page.locator('[data-chart] svg').first().boundingBox();
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    return {
+      lineMarksByChart,
+      markGroups,
+      firstChartWidthPx: box?.width ?? 0,
+      consoleErrors,
+      extraRequests,
+      screenshotPath,
+      title: await page.title(),
+      text: await page.locator('body').innerText(),
+    };
+  } finally {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}

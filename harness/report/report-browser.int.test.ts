@@ -1,0 +1,72 @@
+/**
+ * The run page as a person sees it: a generated report.html and compare page opened from disk in
+ * headless Chromium. Charts must be drawn (line marks with real paths), with no console error and
+ * no network request; a screenshot is saved and its path printed.
+ *
+ * Where chromium is missing: under CI (CI=true) the test fails saying so; locally it is skipped and
+ * the reason printed, never passed silently.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mintKey } from '../../scenarios/kit/api-key.js';
+import { buildFixtureReport } from './build-fixture-report.js';
+import { checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { containsKeyLike } from './redact-secrets.js';
+import { renderCompareHtml } from './render-compare-html.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+import { writeReportPages } from './write-report-pages.js';
+
+const chromium = findChromium();
+const inCi = process.env['CI'] === 'true';
+const MISSING = 'chromium not found (/usr/bin/chromium or `chromium` on PATH): install it with `apt-get install -y chromium`';
+if (!chromium && !inCi) process.stderr.write(`\n[report-browser] SKIPPED: ${MISSING}\n`);
+
+const root = mkdtempSync(path.join(tmpdir(), 'leakbench-browser-'));
+const shots = process.env['LEAKBENCH_SCREENSHOT_DIR'] ?? root;
+afterAll(() => {
+  if (!process.env['LEAKBENCH_SCREENSHOT_DIR']) rmSync(root, { recursive: true, force: true });
+});
+
+describe('report pages in headless Chromium', () => {
+  it.runIf(!chromium && inCi)('has chromium to test with', () => {
+    expect.fail(MISSING);
+  });
+
+  it.skipIf(!chromium)('report.html renders its charts with no console error and no network request', async () => {
+    const key = mintKey('browser-secret');
+    const report = buildFixtureReport({ plantedKey: key });
+    const runDir = path.join(root, 'reports', report.scenario, report.runId);
+    mkdirSync(runDir, { recursive: true });
+    const { htmlPath } = await writeReportPages(report, runDir);
+    mkdirSync(shots, { recursive: true });
+    const seen = await checkPageInChromium(htmlPath, path.join(shots, 'report.png'), chromium!);
+    process.stderr.write(`[report-browser] screenshot: ${seen.screenshotPath}\n`);
+    expect(seen.consoleErrors).toEqual([]);
+    expect(seen.extraRequests).toEqual([]);
+    // Three panels (heapUsed, external, RSS) × two variants, on each of the two charts.
+    expect(seen.lineMarksByChart['by-time']).toBeGreaterThanOrEqual(6);
+    expect(seen.lineMarksByChart['by-requests']).toBeGreaterThanOrEqual(6);
+    expect(seen.markGroups).toBeGreaterThan(20);
+    expect(seen.firstChartWidthPx).toBeGreaterThan(600);
+    expect(seen.title).toContain(report.scenario);
+    expect(seen.text).toContain('Map keyCache');
+    expect(seen.text).not.toContain(key);
+    expect(containsKeyLike(seen.text)).toBe(false);
+  });
+
+  it.skipIf(!chromium)('the comparison page overlays both runs', async () => {
+    const before = buildFixtureReport({ runId: 'before' });
+    const after = buildFixtureReport({ runId: 'after', leakBytesPerRequest: 0 });
+    const file = path.join(root, 'compare.html');
+    await writeFileAtomic(file, await renderCompareHtml(before, after));
+    const seen = await checkPageInChromium(file, path.join(shots, 'compare.png'), chromium!);
+    process.stderr.write(`[report-browser] screenshot: ${seen.screenshotPath}\n`);
+    expect(seen.consoleErrors).toEqual([]);
+    expect(seen.extraRequests).toEqual([]);
+    expect(seen.lineMarksByChart['by-time']).toBeGreaterThanOrEqual(12);
+    expect(seen.text).toContain('A · leaky');
+    expect(seen.text).toContain('B · leaky');
+  });
+});
