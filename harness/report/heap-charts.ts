@@ -116,7 +116,7 @@ export function heapChartSpec(series: readonly ChartSeries[], axis: ChartAxis, p
         },
         {
           transform: [{ filter: "datum.kind === 'sample'" }],
-          mark: { type: 'line', strokeWidth: 2.2, interpolate: 'monotone' },
+          mark: { type: 'line', strokeWidth: 2, opacity: 0.75 },
           encoding: {
             x: { field: 'x', type: 'quantitative', axis: xAxis },
             y: { field: 'mb', type: 'quantitative', title: 'MB', scale: { zero: true }, axis: { tickCount: 5 } },
@@ -124,8 +124,18 @@ export function heapChartSpec(series: readonly ChartSeries[], axis: ChartAxis, p
           },
         },
         {
+          // After-GC samples joined: the retained memory the verdict regresses on, without garbage.
           transform: [{ filter: "datum.kind === 'gc'" }],
-          mark: { type: 'point', filled: true, size: 26, opacity: 0.9 },
+          mark: { type: 'line', strokeWidth: 1.6, strokeDash: [2, 3], opacity: 0.95 },
+          encoding: {
+            x: { field: 'x', type: 'quantitative' },
+            y: { field: 'mb', type: 'quantitative' },
+            color,
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'gc'" }],
+          mark: { type: 'point', filled: true, size: 42, opacity: 1, stroke: 'white', strokeWidth: 1 },
           encoding: {
             x: { field: 'x', type: 'quantitative' },
             y: { field: 'mb', type: 'quantitative' },

@@ -37,7 +37,7 @@ export async function chartsSectionHtml(runs: readonly LabelledRun[], idPrefix: 
 <div class="chart" data-chart="by-time">${charts.byTime}</div>
 <div class="chart-title">Against requests served</div>
 <div class="chart" data-chart="by-requests">${charts.byRequests}</div>
-<p class="small muted">Lines: memory sampled every ~500 ms under load. Dots: samples right after a forced GC (what the verdict regresses on). Dashed verticals: heap snapshots (load paused). A leak climbs with requests; a bounded cache rises and flattens.</p>
+<p class="small muted">Lines: memory sampled every ~500 ms under load. Dots joined by a dotted line: samples right after a forced GC, the retained memory the verdict regresses on. Dashed verticals: heap snapshots (load paused). A leak climbs with requests; a bounded cache rises and flattens.</p>
 </div>`;
 }
 

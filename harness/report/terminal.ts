@@ -1,97 +1,58 @@
 /**
- * Plain terminal output of a run: the verdict table printed at the end, and a progress printer for
- * the events the orchestrator emits. Deliberately minimal (no colours, no live redraw beyond one
- * status line); the report renderer extends it while keeping these signatures.
+ * Terminal output of a run, as `leakbench run` calls it: the summary printed at the end and the
+ * progress printer fed with the orchestrator's events. Thin wrappers that keep the signatures the
+ * run command uses; the work is in format-terminal-summary.ts and progress-display.ts.
  */
+import path from 'node:path';
+import pc from 'picocolors';
 import type { ProgressEvent, RunReport } from '../types.js';
-import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
+import { formatTerminalSummary } from './format-terminal-summary.js';
+import { createProgressDisplay } from './progress-display.js';
 import { redactSecrets } from './redact-secrets.js';
 
-/** The verdict table, one row per variant, then each run's reason and artifact folder. */
-export function renderSummary(report: RunReport): string {
-  const header = ['variant', 'verdict', 'pattern', 'growth', '95% CI', 'requests', 'req/s', 'p99'];
-  const rows = report.runs.map((r) => [
-    r.variant,
-    r.verdict,
-    r.pattern,
-    r.statistic ? formatBytesPerRequest(r.statistic.bytesPerRequest) : '–',
-    r.statistic
-      ? `${r.statistic.ciLowBytesPerRequest.toFixed(1)} … ${r.statistic.ciHighBytesPerRequest.toFixed(1)}`
-      : '–',
-    formatCount(r.requests),
-    r.load ? formatRate(r.load.requestsPerSec) : '–',
-    r.load ? `${r.load.latencyP99Ms.toFixed(1)} ms` : '–',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const out = [
-    `leakbench ${report.scenario} · run ${report.runId}`,
-    '',
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-    '',
-  ];
+/** Options of {@link renderSummary}. */
+export interface SummaryOptions {
+  /** Colour the summary (default: picocolors' detection — a TTY on stdout, no NO_COLOR). */
+  color?: boolean;
+}
+
+/**
+ * The compact summary: per variant its verdict, pattern, growth per request with the CI and a
+ * sparkline of heapUsed+external, the top finding and the load; then crash output and where the
+ * artifacts and report.html are. Redacted.
+ */
+export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
+  const color = options.color ?? pc.isColorSupported;
+  const c = pc.createColors(color);
+  const firstDir = report.runs[0]?.dir;
+  const htmlPath = firstDir === undefined ? undefined : path.join(path.dirname(firstDir), 'report.html');
+  const out = [formatTerminalSummary(report, { color, ...(htmlPath ? { htmlPath } : {}) }).trimEnd()];
   for (const r of report.runs) {
-    out.push(`${r.variant}: ${redactSecrets(r.reason)}`);
-    if (r.snapshots.length > 0) {
-      out.push(`  snapshots: ${r.snapshots.map((s) => `${s.label} ${formatBytes(s.sizeBytes)} (${formatDurationMs(s.durationMs)})`).join(', ')}`);
-    }
-    if (r.crash) out.push(`  server output: ${redactSecrets(r.crash.stderrTail.split('\n').slice(-3).join(' | '))}`);
-    out.push(`  artifacts: ${r.dir}`);
+    if (r.crash) out.push(`  ${c.magenta(r.variant)} server output: ${redactSecrets(r.crash.stderrTail.split('\n').slice(-3).join(' | '))}`);
   }
+  if (firstDir !== undefined) out.push(`  ${c.dim('artifacts:')} ${redactSecrets(path.dirname(firstDir))}`);
   return `${out.join('\n')}\n`;
 }
 
 /** Options of {@link createProgressPrinter}. */
 export interface ProgressPrinterOptions {
-  /** On a TTY, ticks redraw one status line; otherwise a plain line every `plainTickEveryMs`. */
+  /** On a TTY, a live redrawn status line with colour; otherwise plain lines. */
   tty: boolean;
   /** Minimum time between plain tick lines (default 5 s). */
   plainTickEveryMs?: number;
 }
 
-/** Returns a function that prints progress events to `stream` (stderr with `--json`). */
+/**
+ * Returns a function that prints progress events to `stream` (stderr). The live line is cleared
+ * when a variant reaches `done`, so what is printed next starts on a clean line.
+ */
 export function createProgressPrinter(
   stream: NodeJS.WritableStream,
   options: ProgressPrinterOptions,
 ): (event: ProgressEvent) => void {
-  const plainEvery = options.plainTickEveryMs ?? 5000;
-  let lastPlainTick = -Infinity;
-  let statusShown = false;
-  const clearStatus = (): void => {
-    if (statusShown) {
-      stream.write('\r\x1b[2K');
-      statusShown = false;
-    }
-  };
-  return (event) => {
-    switch (event.kind) {
-      case 'phase': {
-        clearStatus();
-        const what = event.phase === 'snapshot' ? `snapshot ${event.label ?? ''}`.trim() : event.phase;
-        stream.write(`[${event.variant}] ${formatDurationMs(event.elapsedMs).padStart(7)}  ${what}\n`);
-        lastPlainTick = event.elapsedMs;
-        return;
-      }
-      case 'tick': {
-        const text =
-          `[${event.variant}] ${formatDurationMs(event.elapsedMs).padStart(7)}  ${event.phase}  ` +
-          `${formatCount(event.requests)} req  ${formatRate(event.requestsPerSec)} req/s  ` +
-          `heap ${formatBytes(event.heapUsedBytes)}  external ${formatBytes(event.externalBytes)}  rss ${formatBytes(event.rssBytes)}`;
-        if (options.tty) {
-          stream.write(`\r\x1b[2K${text}`);
-          statusShown = true;
-        } else if (event.elapsedMs - lastPlainTick >= plainEvery) {
-          stream.write(`${text}\n`);
-          lastPlainTick = event.elapsedMs;
-        }
-        return;
-      }
-      case 'message':
-        clearStatus();
-        stream.write(`${event.level === 'warn' ? 'warning: ' : ''}${event.text}\n`);
-        return;
-    }
-  };
+  const display = createProgressDisplay(stream, {
+    tty: options.tty,
+    ...(options.plainTickEveryMs === undefined ? {} : { plainTickEveryMs: options.plainTickEveryMs }),
+  });
+  return (event) => display.onEvent(event);
 }
