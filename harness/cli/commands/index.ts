@@ -3,8 +3,9 @@
  * `harness/cli/commands/<name>.ts` (exporting a {@link CommandModule}) and listing it here.
  */
 import type { CommandModule } from '../main.js';
+import { analyzeCommand } from './analyze.js';
 import { compareCommand } from './compare.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 
-export const commands: CommandModule[] = [listCommand, reportCommand, compareCommand];
+export const commands: CommandModule[] = [listCommand, reportCommand, compareCommand, analyzeCommand];

@@ -1,0 +1,258 @@
+/**
+ * The leak finder on small heap graphs built in code: one series of snapshots per case, with
+ * explicit node ids so the "same" object keeps its id across snapshots, as V8 does within one
+ * inspector session. Thresholds are scaled down to the size of these graphs.
+ */
+import { describe, expect, it } from 'vitest';
+import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
+import type { HeapGraph } from '../heap/types.js';
+import { analyzeGraphs } from './analyze-graphs.js';
+import type { AnalyzeOptions } from './types.js';
+
+const SMALL: AnalyzeOptions['thresholds'] = { candidateMinBytes: 256, minLeakBytes: 1024, minBytesPerRequest: 0.5 };
+
+/** Ids of old objects are < 10_000; new objects get ids from per-test ranges above that. */
+interface Heap {
+  b: SnapshotBuilder;
+  /** The module scope (`system / Context`) of /app/server.js. */
+  scope: number;
+  gcRoots: number;
+}
+
+/** Skeleton every snapshot shares: roots, a module scope with a closure naming its script, filler. */
+function skeleton(): Heap {
+  const b = new SnapshotBuilder();
+  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
+  b.edge(b.root(), gcRoots, 'element', 1);
+  const scope = b.node('object', 'system / Context', 64, { id: 11 });
+  const handler = b.node('closure', 'handle', 64, { id: 13 });
+  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
+  const script = b.node('code', 'file:///app/server.js', 144, { id: 17 });
+  b.edge(gcRoots, handler, 'element', 1);
+  b.edge(handler, scope, 'internal', 'context');
+  b.edge(handler, shared, 'internal', 'shared');
+  b.edge(shared, script, 'internal', 'script_or_debug_info');
+  // Old, unchanging filler so that most of each snapshot is shared with the baseline.
+  for (let i = 0; i < 400; i++) {
+    const filler = b.node('object', 'Object', 32, { id: 1001 + i * 2 });
+    b.edge(gcRoots, filler, 'element', i + 2);
+  }
+  return { b, scope, gcRoots };
+}
+
+/** Adds a Map held by module variable `name` with `entries` (key string + value object) pairs. */
+function addMap(h: Heap, name: string, mapId: number, entryIds: number[], tableId: number, valueBytes = 64): number {
+  const map = h.b.node('object', 'Map', 32, { id: mapId });
+  h.b.edge(h.scope, map, 'context', name);
+  const table = h.b.node('array', '', 16 + entryIds.length * 16, { id: tableId });
+  h.b.edge(map, table, 'internal', 'table');
+  entryIds.forEach((id, i) => {
+    const key = h.b.node('string', `key-${id}`, 32, { id });
+    const value = h.b.node('object', 'Session', valueBytes, { id: id + 1_000_000 });
+    h.b.edge(table, key, 'internal', 2 * i);
+    h.b.edge(table, value, 'internal', 2 * i + 1);
+  });
+  return map;
+}
+
+const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i * 2);
+
+function parse(h: Heap): HeapGraph {
+  return parseSnapshot(h.b.toJson());
+}
+
+describe('analyzeGraphs', () => {
+  it('finds a growing Map held by a module variable: unbounded-map, exact bytes, human path', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      // 10 entries at the baseline (old ids), +40 entries per step.
+      addMap(h, 'keyCache', 21, [...range(5001, 10), ...range(20001, 40 * step)], 31 + step * 2);
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [100, 140, 180], thresholds: SMALL });
+    expect(result.verdict).toBe('leak');
+    expect(result.pattern).toBe('unbounded-map');
+    expect(result.findings).toHaveLength(1);
+    const f = result.findings[0]!;
+    expect(f.holder).toBe('Map keyCache (module scope of server.js)');
+    expect(f.path.map((s) => s.node)).toEqual(['(root)', '(GC roots)', 'function handle', '(module scope of server.js)', 'Map']);
+    expect(f.path.at(-1)!.isHolder).toBe(true);
+    expect(f.path.at(-1)!.edge).toBe('keyCache');
+    // Every new object counted: per entry 32 + 64 bytes, plus the re-allocated table.
+    const table2 = 16 + 90 * 16;
+    expect(f['newBytes']).toEqual([0, 40 * 96 + 16 + 50 * 16, 80 * 96 + table2]);
+    expect(f.growth.counts).toEqual([20, 100, 180]);
+    expect(f.bytesPerRequest).toBeCloseTo((80 * 96 + table2) / 80, 1);
+    expect(f.confidence).toBe('high');
+    expect(f.accumulates[0]).toEqual({ name: 'Session', count: 80, bytes: 80 * 64 });
+  });
+
+  it('finds an append-only Array of records: uncleaned-audit-cache', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      const arr = h.b.node('object', 'Array', 32, { id: 41 });
+      h.b.edge(h.scope, arr, 'context', 'auditLog');
+      const store = h.b.node('array', '(object elements)', 8 * (5 + 30 * step), { id: 43 + step * 2 });
+      h.b.edge(arr, store, 'internal', 'elements');
+      [...range(5001, 5), ...range(30001, 30 * step)].forEach((id, i) => {
+        const rec = h.b.node('object', 'AuditRecord', 48, { id });
+        const line = h.b.node('string', `GET /v1/data ${id}`, 40, { id: id + 1_000_000 });
+        h.b.edge(arr, rec, 'element', i);
+        h.b.edge(store, rec, 'internal', i);
+        h.b.edge(rec, line, 'property', 'line');
+      });
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 30, 60], thresholds: SMALL });
+    expect(result.verdict).toBe('leak');
+    expect(result.findings.map((f) => [f.pattern, f.holder])).toEqual([
+      ['uncleaned-audit-cache', 'Array auditLog (module scope of server.js)'],
+    ]);
+  });
+
+  it('finds listener closures capturing Buffers, counting their external bytes', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      const emitter = h.b.node('object', 'EventEmitter', 104, { id: 51 });
+      h.b.edge(h.scope, emitter, 'context', 'bus');
+      const events = h.b.node('object', 'Object', 24, { id: 53 });
+      h.b.edge(emitter, events, 'property', '_events');
+      const listeners = h.b.node('object', 'Array', 32, { id: 55 });
+      h.b.edge(events, listeners, 'property', 'request');
+      range(40001, 1 + 20 * step).forEach((id, i) => {
+        const fn = h.b.node('closure', '', 56, { id });
+        const ctx = h.b.node('object', 'system / Context', 40, { id: id + 1_000_000 });
+        const buf = h.b.node('object', 'Buffer', 96, { id: id + 2_000_000 });
+        const ab = h.b.node('object', 'ArrayBuffer', 88, { id: id + 3_000_000 });
+        const store = h.b.node('native', 'system / JSArrayBufferData', 4096, { id: id + 4_000_000 });
+        h.b.edge(listeners, fn, 'element', i);
+        h.b.edge(fn, ctx, 'internal', 'context');
+        h.b.edge(ctx, buf, 'context', 'payload');
+        h.b.edge(buf, ab, 'internal', 'buffer');
+        h.b.edge(ab, store, 'internal', 'backing_store');
+      });
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [1, 21, 41], thresholds: SMALL });
+    expect(result.verdict).toBe('leak');
+    const f = result.findings[0]!;
+    expect(f.pattern).toBe('closure-captured-buffers');
+    expect(f.holder).toContain("listeners of event 'request' on bus");
+    const external = f.accumulates.find((a) => a.name.startsWith('ArrayBuffer backing store'));
+    expect(external).toEqual({ name: 'ArrayBuffer backing store (external)', count: 40, bytes: 40 * 4096 });
+    expect(f.bytesPerRequest).toBeCloseTo(56 + 40 + 96 + 88 + 4096, 5);
+  });
+
+  it('finds closures piling up in a timer list', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      const list = h.b.node('object', 'TimersList', 136, { id: 61 });
+      h.b.edge(h.scope, list, 'context', 'timerList');
+      const ids = range(50001, 1 + 25 * step);
+      const timeouts = ids.map((id) => h.b.node('object', 'Timeout', 120, { id }));
+      const ring = [list, ...timeouts];
+      ring.forEach((node, i) => {
+        h.b.edge(node, ring[(i + 1) % ring.length]!, 'property', '_idleNext');
+        h.b.edge(node, ring[(i - 1 + ring.length) % ring.length]!, 'property', '_idlePrev');
+      });
+      ids.forEach((id, i) => {
+        const fn = h.b.node('closure', '', 56, { id: id + 1_000_000 });
+        const ctx = h.b.node('object', 'system / Context', 40, { id: id + 2_000_000 });
+        const data = h.b.node('string', `request body ${id}`, 1024, { id: id + 3_000_000 });
+        h.b.edge(timeouts[i]!, fn, 'property', '_onTimeout');
+        h.b.edge(fn, ctx, 'internal', 'context');
+        h.b.edge(ctx, data, 'context', 'body');
+      });
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 25, 50], thresholds: SMALL });
+    expect(result.verdict).toBe('leak');
+    expect(result.findings[0]!.pattern).toBe('closure-captured-buffers');
+    expect(result.findings[0]!.growth.counts).toEqual([1, 26, 51]);
+  });
+
+  it('never merges two growing containers, and sorts them by growth', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      addMap(h, 'small', 21, range(20001, 10 * step), 31 + step * 2);
+      addMap(h, 'large', 23, range(60001, 30 * step), 41 + step * 2);
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 30, 60], thresholds: SMALL });
+    expect(result.findings.map((f) => f.holder)).toEqual([
+      'Map large (module scope of server.js)',
+      'Map small (module scope of server.js)',
+    ]);
+    const [large, small] = result.findings;
+    expect(large!['newBytes']).toEqual([0, 30 * 96 + 16 + 30 * 16, 60 * 96 + 16 + 60 * 16]);
+    expect(small!['newBytes']).toEqual([0, 10 * 96 + 16 + 10 * 16, 20 * 96 + 16 + 20 * 16]);
+  });
+
+  it('an LRU that fills and then plateaus is not a leak', () => {
+    // Capacity 40: full after step 1; step 2 replaces every entry with a new one.
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      const ids = step === 0 ? range(5001, 5) : step === 1 ? range(20001, 40) : range(70001, 40);
+      addMap(h, 'sessions', 21, ids, step === 0 ? 31 : 33);
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 100, 200], thresholds: SMALL });
+    expect(result.verdict).toBe('no-leak');
+    expect(result.findings).toEqual([]);
+    expect(result.dismissed[0]).toMatchObject({ holder: 'Map sessions (module scope of server.js)', why: 'plateau' });
+  });
+
+  it('one-off growth (a lazily built singleton) is not a leak', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      if (step > 0) {
+        const index = h.b.node('object', 'RegionIndex', 64, { id: 80001 });
+        h.b.edge(h.scope, index, 'context', 'regionIndex');
+        range(80003, 200).forEach((id, i) => h.b.edge(index, h.b.node('object', 'Region', 64, { id }), 'element', i));
+      }
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 100, 200], thresholds: SMALL });
+    expect(result.verdict).toBe('no-leak');
+    expect(result.findings).toEqual([]);
+  });
+
+  it('churn with nothing retained is not a leak', () => {
+    const graphs = [0, 1, 2].map(() => parse(skeleton()));
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 100, 200], thresholds: SMALL });
+    expect(result.verdict).toBe('no-leak');
+    expect(result.snapshots.map((s) => s.newObjects)).toEqual([0, 0, 0]);
+  });
+
+  it('two snapshots are inconclusive: a one-off and a leak look alike', () => {
+    const graphs = [0, 1].map((step) => {
+      const h = skeleton();
+      addMap(h, 'keyCache', 21, range(20001, 40 * step), 31 + step * 2);
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { thresholds: SMALL });
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.findings[0]!.confidence).toBe('low');
+  });
+
+  it('snapshots of different sessions (unrelated ids) are inconclusive', () => {
+    const a = parse(skeleton());
+    const b = new SnapshotBuilder();
+    for (let i = 0; i < 300; i++) b.edge(b.root(), b.node('object', 'Object', 32, { id: 900001 + i * 2 }), 'element', i);
+    const result = analyzeGraphs([a, parseSnapshot(b.toJson())], { thresholds: SMALL });
+    expect(result.verdict).toBe('inconclusive');
+    expect(result.reason).toMatch(/one inspector session/);
+  });
+
+  it('is deterministic', () => {
+    const build = (): HeapGraph[] =>
+      [0, 1, 2].map((step) => {
+        const h = skeleton();
+        addMap(h, 'a', 21, range(20001, 10 * step), 31 + step * 2);
+        addMap(h, 'b', 23, range(60001, 10 * step), 41 + step * 2);
+        return parse(h);
+      });
+    const strip = (r: ReturnType<typeof analyzeGraphs>): unknown => ({ ...r, timingsMs: {} });
+    expect(strip(analyzeGraphs(build(), { thresholds: SMALL }))).toEqual(strip(analyzeGraphs(build(), { thresholds: SMALL })));
+  });
+});

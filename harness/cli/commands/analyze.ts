@@ -1,0 +1,125 @@
+/**
+ * `leakbench analyze <s1> <s2> [<s3> …] [--requests n1,n2,…] [--json] [--verbose]`: diffs heap
+ * snapshots of one process (one inspector session, baseline first) into findings — what
+ * accumulates, who holds it, the path from the GC root, growth per step and per request, the
+ * pattern, an explanation and the fix — and a verdict.
+ */
+import { analyzeSnapshots, formatBytes, type AnalysisResult } from '../../analysis/index.js';
+import { LeakbenchError } from '../../errors.js';
+import { SCHEMA_VERSION, type Finding } from '../../types.js';
+import type { CliIo, CommandModule } from '../main.js';
+
+interface AnalyzeFlags {
+  json?: boolean;
+  requests?: string;
+  verbose?: boolean;
+}
+
+/** Parses `--requests 1000,21000,41000`: whole numbers, increasing, one per snapshot. */
+export function parseRequestCounts(raw: string, snapshots: number): number[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  const counts = parts.map(Number);
+  if (parts.some((p) => !/^\d+$/.test(p)) || counts.some((c) => !Number.isSafeInteger(c))) {
+    throw new LeakbenchError('E_USAGE', `--requests must be comma-separated whole numbers, got '${raw}'`);
+  }
+  if (counts.length !== snapshots) {
+    throw new LeakbenchError('E_USAGE', `--requests has ${counts.length} counts for ${snapshots} snapshots`);
+  }
+  for (let i = 1; i < counts.length; i++) {
+    if (counts[i]! <= counts[i - 1]!) throw new LeakbenchError('E_USAGE', '--requests counts must increase');
+  }
+  return counts;
+}
+
+/** The `--json` document. */
+export function analysisJson(paths: string[], result: AnalysisResult): Record<string, unknown> {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'leakbench',
+    command: 'analyze',
+    snapshotFiles: paths,
+    verdict: result.verdict,
+    reason: result.reason,
+    pattern: result.pattern,
+    ...(result.bytesPerRequest !== undefined ? { bytesPerRequest: result.bytesPerRequest } : {}),
+    findings: result.findings,
+    dismissed: result.dismissed,
+    snapshots: result.snapshots,
+    timingsMs: result.timingsMs,
+  };
+}
+
+function series(values: number[], format: (v: number) => string): string {
+  return values.map(format).join(' → ');
+}
+
+/** The readable summary. */
+export function renderAnalysis(paths: string[], result: AnalysisResult, verbose: boolean): string {
+  const out: string[] = [];
+  const requests = result.snapshots.map((s) => s.requests);
+  out.push(`verdict: ${result.verdict}${result.findings.length > 0 ? ` (${result.pattern})` : ''}`);
+  out.push(`  ${result.reason}`);
+  const reqText = requests.every((r) => r !== undefined) ? ` at ${requests.join(', ')} requests` : ' (request counts unknown: --requests)';
+  out.push(`snapshots: ${paths.length}${reqText}`);
+  if (result.bytesPerRequest !== undefined) out.push(`leak rate: ${result.bytesPerRequest} bytes per request`);
+  result.findings.forEach((f: Finding, i) => {
+    out.push('');
+    out.push(`finding ${i + 1}: ${f.pattern} (confidence ${f.confidence})`);
+    out.push(`  holder:      ${f.holder}`);
+    out.push('  path from the GC root:');
+    for (const step of f.path) {
+      const edge = step.edge === '' ? '' : `${step.edge} → `;
+      out.push(`    ${edge}${step.node}${step.isHolder ? '   ◀ grows' : ''}`);
+    }
+    out.push(`  entries:     ${series(f.growth.counts, (v) => String(v))}`);
+    out.push(`  retained:    ${series(f.growth.retainedBytes, formatBytes)}`);
+    const newBytes = f['newBytes'] as number[] | undefined;
+    const perStep = f['bytesPerStep'] as number[] | undefined;
+    if (newBytes !== undefined) out.push(`  new since baseline: ${series(newBytes, formatBytes)}`);
+    if (perStep !== undefined) {
+      const rate = f.bytesPerRequest !== undefined ? `, ${f.bytesPerRequest} bytes per request` : '';
+      out.push(`  growth:      ${perStep.map((b) => `+${formatBytes(b)}`).join(', ')} per step${rate}`);
+    }
+    out.push('  accumulates:');
+    for (const a of f.accumulates) out.push(`    ${a.name}: ${a.count} objects, ${formatBytes(a.bytes)}`);
+    out.push(`  why: ${f.explanation}`);
+    out.push(`  fix: ${f.fix}`);
+  });
+  if (result.findings.length === 0 && result.dismissed.length > 0) {
+    out.push('');
+    out.push('examined and dismissed:');
+    for (const d of result.dismissed.slice(0, 5)) {
+      out.push(`  ${d.holder}: ${d.why === 'plateau' ? 'stopped growing' : 'too small'} (new bytes ${series(d.newBytes, formatBytes)})`);
+    }
+  }
+  if (verbose) {
+    out.push('');
+    out.push('timings (ms):');
+    for (const [phase, ms] of Object.entries(result.timingsMs)) out.push(`  ${phase.padEnd(16)} ${ms.toFixed(1)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+async function runAnalyze(paths: string[], flags: AnalyzeFlags, io: CliIo): Promise<void> {
+  if (paths.length < 2) throw new LeakbenchError('E_USAGE', 'analyze needs at least two snapshots (baseline first)');
+  const options: Parameters<typeof analyzeSnapshots>[1] = {};
+  if (flags.requests !== undefined) options.requestsAtSnapshot = parseRequestCounts(flags.requests, paths.length);
+  const result = await analyzeSnapshots(paths, options);
+  if (flags.json) io.stdout.write(`${JSON.stringify(analysisJson(paths, result), null, 2)}\n`);
+  else io.stdout.write(renderAnalysis(paths, result, flags.verbose === true));
+}
+
+export const analyzeCommand: CommandModule = {
+  register(program, io) {
+    program
+      .command('analyze')
+      .description('diff heap snapshots of one process (baseline first) into leak findings and a verdict')
+      .argument('<snapshots...>', 'two or more .heapsnapshot files from one inspector session, in order')
+      .option('--requests <counts>', 'requests completed at each snapshot, comma-separated (per-request rates)')
+      .option('--json', 'print the analysis as JSON')
+      .option('--verbose', 'print phase timings')
+      .action(async (paths: string[], flags: AnalyzeFlags) => {
+        await runAnalyze(paths, flags, io);
+      });
+  },
+};
