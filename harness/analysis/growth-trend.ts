@@ -17,9 +17,13 @@
  *   plateaus. So the later half of the window is fitted on its own; growth that stops there
  *   (late CI upper bound negligible and well below the overall slope) is bounded, not a leak.
  * - *No leak* needs positive evidence, not just the absence of significance: the CI's upper bound
- *   must rule out meaningful growth, both in total over the window and per request
- *   ({@link GrowthTrendOptions.negligibleBytesPerRequest}). Otherwise the answer is `inconclusive`
- *   (too short a run, too much noise), never a guess.
+ *   must rule out meaningful growth, both in total over the window (1 MiB) and per request
+ *   ({@link GrowthTrendOptions.negligibleBytesPerRequest}, 32 B). The per-request bound is the
+ *   smallest thing a server could keep per request: one API key string alone (`lk_` + 22 + 1 + 12
+ *   characters) is a 56-byte V8 string, plus the slot that holds it. A CI entirely below that rules
+ *   out "retains something for every request"; the total bound alone would let a short run with
+ *   few requests call a real leak negligible. Otherwise the answer is `inconclusive` (too short a
+ *   run, too much noise), never a guess.
  *
  * Pure: plain numbers in, plain data out.
  */
@@ -29,7 +33,7 @@ import type { GrowthStatistic, MemorySample } from '../types.js';
 export interface GrowthTrendOptions {
   /** Growth over the window below which growth is not practically meaningful (default 1 MiB). */
   minGrowthBytes?: number;
-  /** Per-request slope (CI upper bound) below which growth counts as negligible (default 16 B). */
+  /** Per-request slope (CI upper bound) below which growth counts as negligible (default 32 B). */
   negligibleBytesPerRequest?: number;
   /** A late slope below this share of the overall slope counts as a plateau (default 0.25). */
   plateauRatio?: number;
@@ -64,7 +68,7 @@ export interface SlopeFit {
 
 const DEFAULTS = {
   minGrowthBytes: 1024 * 1024,
-  negligibleBytesPerRequest: 16,
+  negligibleBytesPerRequest: 32,
   plateauRatio: 0.25,
   confidence: 0.95,
 };

@@ -37,6 +37,14 @@ export interface SegmentResult {
   timeouts: number;
 }
 
+/** A segment of load in progress. */
+export interface RunningSegment {
+  /** Resolves when the segment has stopped. */
+  done: Promise<SegmentResult>;
+  /** Asks autocannon to stop (it finishes within ~100 ms). */
+  stop(): void;
+}
+
 /** Load across segments, with a live request counter. */
 export class LoadDriver {
   private completed = 0;
@@ -46,6 +54,7 @@ export class LoadDriver {
   private readonly statusCounts: Record<string, number> = {};
   private readonly latency = new LatencyHistogram();
   private running: autocannon.Instance | undefined;
+  private runningSince: number | undefined;
 
   constructor(private readonly options: LoadDriverOptions) {}
 
@@ -54,9 +63,9 @@ export class LoadDriver {
     return this.completed;
   }
 
-  /** Time spent under load so far, ms (pauses excluded). */
+  /** Time spent under load so far, ms (pauses excluded; a running segment counts so far). */
   get loadDurationMs(): number {
-    return this.activeMs;
+    return this.activeMs + (this.runningSince === undefined ? 0 : performance.now() - this.runningSince);
   }
 
   /**
@@ -64,7 +73,22 @@ export class LoadDriver {
    * Rejects with `E_LOAD` when autocannon cannot start.
    */
   async runSegment(durationMs: number, signal?: AbortSignal): Promise<SegmentResult> {
-    if (signal?.aborted) return { requests: 0, durationMs: 0, errors: 0, timeouts: 0 };
+    const segment = this.start(signal);
+    const timer = setTimeout(() => segment.stop(), durationMs);
+    try {
+      return await segment.done;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Starts load that runs until {@link RunningSegment.stop} (or `signal` aborts), so the caller can
+   * act while load still runs — the run loop takes its last after-GC sample of a segment under
+   * load, keeping every regression point in the same state (in-flight requests included).
+   */
+  start(signal?: AbortSignal): RunningSegment {
+    if (this.running) throw new Error('a load segment is already running');
     const { baseUrl, connections, rate, nextRequest } = this.options;
     const before = this.completed;
     const started = performance.now();
@@ -81,17 +105,18 @@ export class LoadDriver {
         };
       },
     };
-    let instance: autocannon.Instance;
-    const done = new Promise<autocannon.Result>((resolve, reject) => {
+    let instance: autocannon.Instance | undefined;
+    let startError: unknown;
+    const finished = new Promise<autocannon.Result>((resolve, reject) => {
       try {
         instance = autocannon(
           {
             url: baseUrl,
             connections,
             ...(rate === 'max' ? {} : { overallRate: rate }),
-            duration: durationMs / 1000,
-            // autocannon only checks its stop flag on each sample tick: tick often so a segment
-            // ends close to its planned length.
+            // Stopped by the caller; the duration is only a backstop.
+            duration: 24 * 3600,
+            // autocannon checks its stop flag on each sample tick: tick often so a stop is prompt.
             sampleInt: 100,
             timeout: this.options.timeoutSec ?? 10,
             requests: [request],
@@ -99,34 +124,44 @@ export class LoadDriver {
           (err, result) => (err ? reject(err) : resolve(result)),
         );
       } catch (err) {
+        startError = err;
         reject(err);
       }
     });
-    // `instance` is assigned synchronously by autocannon() above.
-    const inst = instance!;
+    const inst = instance;
+    if (!inst) {
+      void finished.catch(() => {});
+      throw new LeakbenchError('E_LOAD', `load generator failed against ${baseUrl}: ${(startError as Error)?.message ?? 'no instance'}`, { cause: startError });
+    }
     this.running = inst;
+    this.runningSince = started;
     inst.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
       this.completed += 1;
       const cls = `${Math.floor(statusCode / 100)}xx`;
       this.statusCounts[cls] = (this.statusCounts[cls] ?? 0) + 1;
       this.latency.record(responseTimeMs);
     });
-    const onAbort = (): void => inst.stop();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let result: autocannon.Result;
-    try {
-      result = await done;
-    } catch (err) {
-      throw new LeakbenchError('E_LOAD', `load generator failed against ${baseUrl}: ${(err as Error).message}`, { cause: err });
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.running = undefined;
-    }
-    const elapsed = performance.now() - started;
-    this.activeMs += elapsed;
-    this.errorCount += result.errors;
-    this.timeoutCount += result.timeouts;
-    return { requests: this.completed - before, durationMs: elapsed, errors: result.errors, timeouts: result.timeouts };
+    const stop = (): void => inst.stop();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    const done = (async (): Promise<SegmentResult> => {
+      let result: autocannon.Result;
+      try {
+        result = await finished;
+      } catch (err) {
+        throw new LeakbenchError('E_LOAD', `load generator failed against ${baseUrl}: ${(err as Error).message}`, { cause: err });
+      } finally {
+        signal?.removeEventListener('abort', stop);
+        this.running = undefined;
+        this.runningSince = undefined;
+      }
+      const elapsed = performance.now() - started;
+      this.activeMs += elapsed;
+      this.errorCount += result.errors;
+      this.timeoutCount += result.timeouts;
+      return { requests: this.completed - before, durationMs: elapsed, errors: result.errors, timeouts: result.timeouts };
+    })();
+    return { done, stop };
   }
 
   /** Stops a running segment now (it then resolves). */

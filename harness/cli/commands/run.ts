@@ -1,0 +1,140 @@
+/**
+ * `leakbench run <scenario>`: boots the scenario's leaky and/or fixed server, drives load, samples
+ * memory, takes three heap snapshots through one inspector session and prints a verdict per
+ * variant. Writes `reports/<scenario>/<run-id>/report.json` (+ snapshots per variant).
+ *
+ * Exit codes: 0 when every variant got a verdict (a leak is a verdict, not a failure), 2 when a
+ * variant could not be measured (bad flags, a server that never got ready or crashed: one line per
+ * problem with its code), 130 after Ctrl-C (set by the entry script; a partial report is written).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { keySecret } from '../../../scenarios/kit/api-key.js';
+import { getScenario } from '../../catalog.js';
+import { LeakbenchError } from '../../errors.js';
+import { parseKeyMode } from '../../load/request-mix.js';
+import { runScenario } from '../../orchestrator/run-scenario.js';
+import type { LoadPlan, VariantTarget } from '../../orchestrator/run-variant.js';
+import { REPORTS_DIR } from '../../paths.js';
+import { createProgressPrinter, renderSummary } from '../../report/terminal.js';
+import { serializeRunReport } from '../../report/write-report.js';
+import { killProcessGroup, liveChildGroups } from '../../target/child-registry.js';
+import type { CommandModule } from '../main.js';
+import { parseChoice, parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+
+/** Raw flag values as commander hands them over (all strings). */
+interface RunFlags {
+  variant: string;
+  duration?: string;
+  warmup?: string;
+  connections?: string;
+  rate?: string;
+  keys?: string;
+  invalidRatio?: string;
+  postRatio?: string;
+  out?: string;
+  json?: boolean;
+}
+
+const VARIANT_CHOICES = ['leaky', 'fixed', 'both'] as const;
+
+function parseNonNegative(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new LeakbenchError('E_USAGE', `${flag} must be a number ≥ 0, got '${raw}'`);
+  }
+  return value;
+}
+
+function parseRate(raw: string): number | 'max' {
+  if (raw === 'max') return 'max';
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new LeakbenchError('E_USAGE', `--rate must be a whole number of requests per second ≥ 1 or 'max', got '${raw}'`);
+  }
+  return value;
+}
+
+export const runCommand: CommandModule = {
+  register(program: Command, io, result) {
+    program
+      .command('run')
+      .description('measure a scenario: boot its server(s), drive load, sample memory, take heap snapshots, give a verdict')
+      .argument('<scenario>', 'scenario name (see `leakbench list`)')
+      .option('--variant <which>', 'leaky, fixed or both', 'both')
+      .option('--duration <s>', 'seconds of measured load after warm-up (scenario default, usually 20)')
+      .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 5)')
+      .option('--connections <n>', 'concurrent HTTP connections (usually 10)')
+      .option('--rate <n|max>', "requests per second across all connections, or 'max' for flat out (usually 2000)")
+      .option('--keys <mode>', "'unique' (a fresh valid key per request) or 'pool:N' (N keys reused)")
+      .option('--invalid-ratio <r>', 'share of requests with a bad, malformed or missing key, 0..1 (usually 0.05)')
+      .option('--post-ratio <r>', 'share of POST requests, 0..1 (usually 0.2)')
+      .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
+      .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Each variant runs: boot → warm-up → GC + snapshot "baseline" → load → snapshot "middle" →',
+          'load → snapshot "final" → verdict from the after-GC growth of heapUsed+external per request.',
+          'Artifacts: <out>/<scenario>/<run-id>/report.json and <variant>/*.heapsnapshot (mode 0600;',
+          'snapshots contain the API keys the server saw).',
+          '',
+          'Examples:',
+          '  leakbench run unbounded-map',
+          '  leakbench run unbounded-map --variant leaky --duration 30 --rate max --json',
+          '  leakbench run uncleaned-audit-cache --keys pool:100 --invalid-ratio 0.2',
+        ].join('\n'),
+      )
+      .action(async (scenarioName: string, flags: RunFlags) => {
+        // Validate every flag before anything starts.
+        const variant = parseChoice('--variant', flags.variant, VARIANT_CHOICES);
+        const scenario = getScenario(scenarioName);
+        const d = scenario.load;
+        const load: LoadPlan = {
+          warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
+          durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
+          connections: flags.connections !== undefined ? parseInteger('--connections', flags.connections, 1) : d.connections,
+          rate: flags.rate !== undefined ? parseRate(flags.rate) : d.rate,
+          keys: parseKeyMode(flags.keys ?? d.keys),
+          invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
+          postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
+        };
+        const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
+        const targets: VariantTarget[] = variants.map((v) => ({ variant: v, entry: scenario.entries[v] }));
+        for (const t of targets) {
+          if (!existsSync(t.entry)) {
+            throw new LeakbenchError(
+              'E_FILE_NOT_FOUND',
+              `compiled server ${path.relative(process.cwd(), t.entry)} is missing; run \`npm run build\` first`,
+            );
+          }
+        }
+
+        const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
+        const { report, reportPath } = await runScenario(
+          {
+            scenario: scenario.name,
+            targets,
+            load,
+            reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
+            secret: keySecret(),
+          },
+          { onProgress: progress, signal: io.signal },
+        );
+
+        // Belt and braces: every child must be gone by now.
+        const leftover = liveChildGroups();
+        for (const pid of leftover) killProcessGroup(pid, 'SIGKILL');
+        if (leftover.length > 0) io.stderr.write(`leakbench: warning: killed ${leftover.length} leftover server process group(s)\n`);
+
+        if (flags.json) io.stdout.write(serializeRunReport(report));
+        else io.stdout.write(`\n${renderSummary(report)}report: ${path.relative(process.cwd(), reportPath)}\n`);
+
+        const errored = report.runs.filter((r) => r.error);
+        for (const r of errored) io.stderr.write(`leakbench: ${r.variant}: ${r.error!.message} [${r.error!.code}]\n`);
+        if (errored.length > 0 && !io.signal.aborted) result.code = 2;
+      });
+  },
+};

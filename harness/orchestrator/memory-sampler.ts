@@ -1,0 +1,90 @@
+/**
+ * Samples the server's memory while load runs: `process.memoryUsage()` every `intervalMs`
+ * (default 500 ms) and, when asked, a forced full GC followed by a sample every `gcEveryMs`
+ * (~2.5 s): the after-GC samples feed the growth regression, the others show the live curve.
+ *
+ * One loop, one CDP command at a time: samples never pile up behind a slow server, and a stop
+ * waits for the command in flight so nothing races the next heap snapshot.
+ */
+import { collectGarbage, sampleMemory } from '../probe/heap-probe.js';
+import type { InspectorSession } from '../probe/inspector-session.js';
+import type { MemorySample } from '../types.js';
+
+/** What the sampler needs from its surroundings. */
+export interface SamplerContext {
+  session: InspectorSession;
+  /** Cumulative requests completed (the load driver's live counter). */
+  requests: () => number;
+  /** Milliseconds since the variant's load started. */
+  elapsedMs: () => number;
+  /** Receives every sample. */
+  onSample: (sample: MemorySample) => void;
+}
+
+/** A running sampling loop; {@link MemorySampler.stop} ends it. */
+export class MemorySampler {
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private readonly loop: Promise<void>;
+  private failure: unknown;
+
+  constructor(
+    private readonly ctx: SamplerContext,
+    private readonly intervalMs = 500,
+    private readonly gcEveryMs: number | undefined = undefined,
+  ) {
+    this.loop = this.run().catch((err: unknown) => {
+      this.failure = err;
+    });
+  }
+
+  /** Takes one sample now (optionally after a forced GC) and reports it. */
+  static async sampleOnce(ctx: SamplerContext, afterGc: boolean): Promise<MemorySample> {
+    if (afterGc) await collectGarbage(ctx.session);
+    const m = await sampleMemory(ctx.session);
+    const sample: MemorySample = { tMs: Math.round(ctx.elapsedMs()), requests: ctx.requests(), ...m, afterGc };
+    ctx.onSample(sample);
+    return sample;
+  }
+
+  /** Stops the loop and waits for the sample in flight; rethrows a sampling failure. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    if (this.failure) throw this.failure;
+  }
+
+  private async run(): Promise<void> {
+    const started = performance.now();
+    let nextSampleAt = started + this.intervalMs;
+    let nextGcAt = this.gcEveryMs === undefined ? Infinity : started + this.gcEveryMs;
+    while (!this.stopped) {
+      await this.sleepUntil(nextSampleAt);
+      if (this.stopped) break;
+      const now = performance.now();
+      const gc = now >= nextGcAt - this.intervalMs / 2;
+      if (gc) nextGcAt += this.gcEveryMs ?? Infinity;
+      await MemorySampler.sampleOnce(this.ctx, gc);
+      nextSampleAt += this.intervalMs;
+      // Fell behind (a slow GC): skip missed ticks instead of bursting.
+      if (nextSampleAt < performance.now()) nextSampleAt = performance.now() + this.intervalMs;
+    }
+  }
+
+  private sleepUntil(at: number): Promise<void> {
+    const ms = at - performance.now();
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Runs a scenario: each requested variant in turn (never in parallel: on 2 cores two servers and
+ * two load generators would measure each other), into `reports/<scenario>/<run-id>/<variant>/`,
+ * then writes `report.json` atomically. An abort marks the unfinished variant — and any not yet
+ * started — `interrupted`, and the partial report is still written.
+ */
+import path from 'node:path';
+import { formatKeyMode } from '../load/request-mix.js';
+import { writeRunReport } from '../report/write-report.js';
+import { SCHEMA_VERSION, type ProgressEvent, type RunReport, type VariantRun } from '../types.js';
+import { createRunDir } from './run-dir.js';
+import { runVariant, type LoadPlan, type ProbePlan, type VariantTarget } from './run-variant.js';
+
+/** What to run. */
+export interface ScenarioPlan {
+  /** Scenario name (the `reports/` subfolder), or `custom`. */
+  scenario: string;
+  targets: VariantTarget[];
+  load: LoadPlan;
+  probe?: ProbePlan;
+  /** Parent of `<scenario>/<run-id>/` (default `reports/` of the package). */
+  reportsDir: string;
+  secret: string;
+}
+
+/** Callbacks and cancellation. */
+export interface RunHooks {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** `dir` fields in the report are relative to this (default: the working directory). */
+  cwd?: string;
+}
+
+/** Result of {@link runScenario}. */
+export interface ScenarioResult {
+  report: RunReport;
+  runDir: string;
+  reportPath: string;
+}
+
+/** Runs every target of `plan` in order and writes the report. */
+export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Promise<ScenarioResult> {
+  const startedAt = new Date();
+  const { runId, runDir } = await createRunDir(plan.reportsDir, plan.scenario, startedAt);
+  const cwd = hooks.cwd ?? process.cwd();
+  const runs: VariantRun[] = [];
+  for (const target of plan.targets) {
+    const variantDir = path.join(runDir, target.variant);
+    if (hooks.signal?.aborted) {
+      runs.push({
+        variant: target.variant,
+        verdict: 'interrupted',
+        pattern: 'unknown',
+        bytesPerRequest: 0,
+        requests: 0,
+        durationMs: 0,
+        findings: [],
+        dir: path.relative(cwd, variantDir),
+        reason: 'not started: the run was interrupted before this variant',
+        samples: [],
+        snapshots: [],
+      });
+      continue;
+    }
+    runs.push(
+      await runVariant({
+        target,
+        load: plan.load,
+        ...(plan.probe ? { probe: plan.probe } : {}),
+        secret: plan.secret,
+        variantDir,
+        cwd,
+        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+      }),
+    );
+  }
+  const report: RunReport = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'leakbench',
+    scenario: plan.scenario,
+    runId,
+    startedAt: startedAt.toISOString(),
+    options: {
+      warmupSec: plan.load.warmupSec,
+      durationSec: plan.load.durationSec,
+      connections: plan.load.connections,
+      rate: plan.load.rate,
+      keys: formatKeyMode(plan.load.keys),
+      invalidRatio: plan.load.invalidRatio,
+    },
+    runs,
+  };
+  const reportPath = await writeRunReport(report, runDir);
+  return { report, runDir, reportPath };
+}
