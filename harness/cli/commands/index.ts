@@ -7,5 +7,6 @@ import { analyzeCommand } from './analyze.js';
 import { compareCommand } from './compare.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
 
-export const commands: CommandModule[] = [listCommand, reportCommand, compareCommand, analyzeCommand];
+export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand];
