@@ -175,7 +175,8 @@ export function computeDominators(inputs: DominatorInputs, timings?: Record<stri
   }
 
   const t0 = performance.now();
-  const dominator = new Uint32Array(nodeCount);
+  // Reuse the bucket-head array (free now) for the result: saves one n-sized array at the peak.
+  const dominator = scratch.subarray(0, nodeCount);
   const retainedSize = new Float64Array(nodeCount);
   for (let o = 0; o < nodeCount; o++) {
     dominator[o] = dom[o + 1]! - 1;

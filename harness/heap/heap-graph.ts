@@ -344,9 +344,18 @@ export class FlatHeapGraph implements HeapGraph {
       }
       return c;
     };
+    // Non-object nodes group by type: one class per type, resolved once.
+    const typeClass = new Int32Array(this.typeNames.length).fill(-1);
     for (let o = 0; o < n; o++) {
       const t = a.nodeType[o]!;
-      if (t === objectType || t === nativeType) {
+      if (t !== objectType && t !== nativeType) {
+        let c = typeClass[t]!;
+        if (c === -1) {
+          c = classIndex(this.className(o));
+          typeClass[t] = c;
+        }
+        classOf[o] = c;
+      } else {
         const s = a.nodeName[o]!;
         let c = byNameIndex[s]!;
         if (c === -1) {
@@ -354,8 +363,6 @@ export class FlatHeapGraph implements HeapGraph {
           byNameIndex[s] = c;
         }
         classOf[o] = c;
-      } else {
-        classOf[o] = classIndex(this.className(o));
       }
     }
     const count = new Float64Array(names.length);

@@ -78,6 +78,7 @@ const EF_TYPE = 1;
 const EF_NAME = 2;
 const EF_TO = 3;
 
+const EMPTY = Buffer.alloc(0);
 const BYTE_QUOTE = 34;
 const BYTE_COMMA = 44;
 const BYTE_COLON = 58;
@@ -105,7 +106,7 @@ function stringArray(v: unknown): string[] | undefined {
 
 /** Incremental `.heapsnapshot` parser. Call {@link write} with chunks, then {@link finish}. */
 export class SnapshotParser {
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Buffer = EMPTY;
   /** File offset of buf[0]. */
   private base = 0;
   private state = S_TOP_OPEN;
@@ -155,19 +156,13 @@ export class SnapshotParser {
 
   /** Feeds the next chunk. The parser copies what it keeps, so the caller may reuse `chunk`. */
   write(chunk: Uint8Array): void {
-    if (this.buf.length === 0) {
-      this.buf = chunk;
-    } else {
-      const merged = new Uint8Array(this.buf.length + chunk.length);
-      merged.set(this.buf, 0);
-      merged.set(chunk, this.buf.length);
-      this.buf = merged;
-    }
+    const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.buf = this.buf.length === 0 ? view : Buffer.concat([this.buf, view]);
     const keepFrom = this.run(false);
     const rest = this.buf.length - keepFrom;
     this.base += keepFrom;
     // Copy the carried tail: the caller's chunk buffer may be overwritten by the next read.
-    this.buf = rest === 0 ? new Uint8Array(0) : this.buf.slice(keepFrom);
+    this.buf = rest === 0 ? EMPTY : Buffer.from(this.buf.subarray(keepFrom));
   }
 
   /** Ends the input and returns the parsed snapshot, or throws `E_SNAPSHOT_PARSE`. */
@@ -258,6 +253,7 @@ export class SnapshotParser {
   private run(atEnd: boolean): number {
     const buf = this.buf;
     const len = buf.length;
+    this.nextBackslash = -1;
     let p = 0;
     while (p < len) {
       switch (this.state) {
@@ -309,7 +305,7 @@ export class SnapshotParser {
           break;
         }
         case S_NUMBERS:
-          p = this.section === SEC_NODES ? this.scanNodes(buf, p, len) : this.section === SEC_EDGES ? this.scanEdges(buf, p, len) : this.scanOtherNumbers(buf, p, len);
+          p = this.scanNumbers(buf, p, len);
           break;
         case S_STRINGS: {
           const keep = this.scanStrings(buf, p, len);
@@ -463,144 +459,156 @@ export class SnapshotParser {
     this.edgeCap = cap;
   }
 
-  /** Node number loop: digits accumulate; each completed number goes to its field's array. */
-  private scanNodes(buf: Uint8Array, p: number, len: number): number {
-    let acc = this.acc;
-    let inNumber = this.inNumber;
-    let field = this.nodeField;
-    let ordinal = this.nodeOrdinal;
-    const nf = this.nodeFieldCount;
-    const roles = this.nodeRoles;
-    let nodeType = this.nodeType, nodeName = this.nodeName, nodeId = this.nodeId, selfSize = this.selfSize, firstEdge = this.firstEdge;
-    while (true) {
-      if (p >= len) break;
-      const c = buf[p]!;
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        acc = acc * 10 + d;
-        inNumber = true;
-        p++;
-        continue;
-      }
-      if (inNumber) {
-        if (ordinal >= this.nodeCap) {
-          this.allocNodes(this.nodeCap * 2);
-          nodeType = this.nodeType; nodeName = this.nodeName; nodeId = this.nodeId; selfSize = this.selfSize; firstEdge = this.firstEdge;
-        }
-        switch (roles[field]) {
-          case NF_TYPE: if (acc > 255) throw parseError(this.base + p, `node type ${acc} out of range`); nodeType[ordinal] = acc; break;
-          case NF_NAME: nodeName[ordinal] = acc; break;
-          case NF_ID: nodeId[ordinal] = acc; break;
-          case NF_SELF: selfSize[ordinal] = acc; break;
-          case NF_EDGE_COUNT: firstEdge[ordinal] = acc; break;
-          case NF_TRACE:
-            if (acc !== 0) {
-              if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(this.nodeCap);
-              this.traceNodeId[ordinal] = acc;
-            }
-            break;
-          default: break;
-        }
-        if (++field === nf) { field = 0; ordinal++; }
-        acc = 0;
-        inNumber = false;
-      }
-      p++;
-      if (c === BYTE_COMMA || c === 32 || c === 10 || c === 13 || c === 9) continue;
-      if (c === BYTE_RBRACKET) {
-        this.acc = 0; this.inNumber = false; this.nodeField = field; this.nodeOrdinal = ordinal;
-        this.endNumberSection();
-        return p;
-      }
-      throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "nodes"`);
-    }
-    this.acc = acc; this.inNumber = inNumber; this.nodeField = field; this.nodeOrdinal = ordinal;
-    return p;
-  }
+  /** Values of the current chunk's numbers, before they are spread over the field arrays. */
+  private vals = new Float64Array(1 << 16);
 
-  /** Edge number loop; `to_node` is stored as a node ordinal. */
-  private scanEdges(buf: Uint8Array, p: number, len: number): number {
-    let acc = this.acc;
+  /**
+   * Tokenizes the numbers of an array section from `p` into `this.vals` (count returned in
+   * `this.valCount`). Stops at the closing bracket (sets state) or at the end of the buffer; a
+   * number cut by the buffer end is carried in `acc`/`inNumber`. Kept small and branch-light
+   * so V8 optimizes it well: this loop sees almost every byte of the file.
+   */
+  private valCount = 0;
+  private tokenizeNumbers(buf: Uint8Array, p: number, len: number): number {
+    // At most one number per two bytes, plus a carried one.
+    const need = ((len - p) >>> 1) + 2;
+    if (this.vals.length < need) this.vals = new Float64Array(Math.max(need, this.vals.length * 2));
+    const vals = this.vals;
+    let v = this.acc;
     let inNumber = this.inNumber;
-    let field = this.edgeField;
-    let ordinal = this.edgeOrdinal;
-    const ef = this.edgeFieldCount;
-    const nf = this.nodeFieldCount;
-    const roles = this.edgeRoles;
-    let edgeType = this.edgeType, edgeName = this.edgeName, edgeTo = this.edgeTo;
-    while (true) {
-      if (p >= len) break;
-      const c = buf[p]!;
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        acc = acc * 10 + d;
-        inNumber = true;
-        p++;
-        continue;
-      }
-      if (inNumber) {
-        if (ordinal >= this.edgeCap) {
-          this.allocEdges(this.edgeCap * 2);
-          edgeType = this.edgeType; edgeName = this.edgeName; edgeTo = this.edgeTo;
-        }
-        switch (roles[field]) {
-          case EF_TYPE: if (acc > 255) throw parseError(this.base + p, `edge type ${acc} out of range`); edgeType[ordinal] = acc; break;
-          case EF_NAME: edgeName[ordinal] = acc; break;
-          case EF_TO: {
-            const to = Math.floor(acc / nf);
-            if (to * nf !== acc) throw parseError(this.base + p, `edge ${ordinal} points into the middle of a node (${acc})`);
-            edgeTo[ordinal] = to;
-            break;
-          }
-          default: break;
-        }
-        if (++field === ef) { field = 0; ordinal++; }
-        acc = 0;
-        inNumber = false;
-      }
-      p++;
-      if (c === BYTE_COMMA || c === 32 || c === 10 || c === 13 || c === 9) continue;
-      if (c === BYTE_RBRACKET) {
-        this.acc = 0; this.inNumber = false; this.edgeField = field; this.edgeOrdinal = ordinal;
-        this.endNumberSection();
-        return p;
-      }
-      throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "edges"`);
+    let k = 0;
+    let closed = false;
+    // A number carried from the previous chunk continues here.
+    if (inNumber) {
+      let c = 0;
+      while (p < len && (c = buf[p]!) <= 57 && c >= 48) { v = v * 10 + (c - 48); p++; }
+      if (p < len) { vals[k++] = v; v = 0; inNumber = false; }
     }
-    this.acc = acc; this.inNumber = inNumber; this.edgeField = field; this.edgeOrdinal = ordinal;
-    return p;
-  }
-
-  /** Small number arrays (locations, samples, trace function infos); may hold negative numbers. */
-  private scanOtherNumbers(buf: Uint8Array, p: number, len: number): number {
-    let acc = this.acc;
-    let inNumber = this.inNumber;
-    const out = this.otherNumbers;
     while (p < len) {
-      const c = buf[p]!;
-      const d = c - 48;
-      if (d >= 0 && d <= 9) {
-        acc = acc * 10 + d;
-        inNumber = true;
+      let c = buf[p]!;
+      if (c <= 57 && c >= 48) {
+        // Inner loop over the digits of one number: most numbers are 1–7 digits.
+        v = c - 48;
         p++;
-        continue;
-      }
-      if (inNumber) {
-        out.push(acc);
-        acc = 0;
-        inNumber = false;
+        while (p < len && (c = buf[p]!) <= 57 && c >= 48) { v = v * 10 + (c - 48); p++; }
+        if (p === len) { inNumber = true; break; }
+        vals[k++] = v;
+        v = 0;
       }
       p++;
-      if (c === BYTE_COMMA || isSpace(c)) continue;
-      if (c === BYTE_RBRACKET) {
-        this.acc = 0; this.inNumber = false;
-        this.endNumberSection();
-        return p;
-      }
+      if (c === BYTE_COMMA || c === 10 || c === 32 || c === 13 || c === 9) continue;
+      if (c === BYTE_RBRACKET) { closed = true; break; }
+      this.valCount = 0;
       throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "${this.key}"`);
     }
-    this.acc = acc; this.inNumber = inNumber;
-    return p;
+    this.acc = v;
+    this.inNumber = inNumber;
+    this.valCount = k;
+    if (closed) {
+      this.acc = 0;
+      this.inNumber = false;
+    }
+    return closed ? -(p + 1) : p;
+  }
+
+  /** Number sections: tokenize, then spread values over per-field arrays with strided loops. */
+  private scanNumbers(buf: Uint8Array, p: number, len: number): number {
+    const r = this.tokenizeNumbers(buf, p, len);
+    const k = this.valCount;
+    if (k > 0) {
+      if (this.section === SEC_NODES) this.spreadNodes(k, p);
+      else if (this.section === SEC_EDGES) this.spreadEdges(k, p);
+      else for (let i = 0; i < k; i++) this.otherNumbers.push(this.vals[i]!);
+    }
+    if (r < 0) {
+      this.endNumberSection();
+      return -r - 1;
+    }
+    return r;
+  }
+
+  private spreadNodes(k: number, offset: number): void {
+    const nf = this.nodeFieldCount;
+    const field0 = this.nodeField;
+    const ord0 = this.nodeOrdinal;
+    const totalField = field0 + k;
+    const lastOrdinal = ord0 + Math.floor(totalField / nf);
+    while (lastOrdinal >= this.nodeCap) this.allocNodes(this.nodeCap * 2);
+    const vals = this.vals;
+    for (let f = 0; f < nf; f++) {
+      // First value in this chunk that belongs to field f, and its node ordinal.
+      let i = (f - field0 + nf) % nf;
+      let o = ord0 + (f < field0 ? 1 : 0);
+      switch (this.nodeRoles[f]) {
+        case NF_TYPE: {
+          const a = this.nodeType;
+          for (; i < k; i += nf, o++) {
+            const x = vals[i]!;
+            if (x > 255) throw parseError(this.base + offset, `node type ${x} out of range`);
+            a[o] = x;
+          }
+          break;
+        }
+        case NF_NAME: { const a = this.nodeName; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
+        case NF_ID: { const a = this.nodeId; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
+        case NF_SELF: { const a = this.selfSize; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
+        case NF_EDGE_COUNT: { const a = this.firstEdge; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
+        case NF_TRACE:
+          for (; i < k; i += nf, o++) {
+            const x = vals[i]!;
+            if (x !== 0) {
+              if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(this.nodeCap);
+              this.traceNodeId[o] = x;
+            }
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    this.nodeOrdinal = lastOrdinal;
+    this.nodeField = totalField % nf;
+  }
+
+  private spreadEdges(k: number, offset: number): void {
+    const ef = this.edgeFieldCount;
+    const nf = this.nodeFieldCount;
+    const field0 = this.edgeField;
+    const ord0 = this.edgeOrdinal;
+    const totalField = field0 + k;
+    const lastOrdinal = ord0 + Math.floor(totalField / ef);
+    while (lastOrdinal >= this.edgeCap) this.allocEdges(this.edgeCap * 2);
+    const vals = this.vals;
+    for (let f = 0; f < ef; f++) {
+      let i = (f - field0 + ef) % ef;
+      let o = ord0 + (f < field0 ? 1 : 0);
+      switch (this.edgeRoles[f]) {
+        case EF_TYPE: {
+          const a = this.edgeType;
+          for (; i < k; i += ef, o++) {
+            const x = vals[i]!;
+            if (x > 255) throw parseError(this.base + offset, `edge type ${x} out of range`);
+            a[o] = x;
+          }
+          break;
+        }
+        case EF_NAME: { const a = this.edgeName; for (; i < k; i += ef, o++) a[o] = vals[i]!; break; }
+        case EF_TO: {
+          const a = this.edgeTo;
+          for (; i < k; i += ef, o++) {
+            const x = vals[i]!;
+            const to = (x / nf) >>> 0;
+            if (to * nf !== x) throw parseError(this.base + offset, `edge ${o} points into the middle of a node (${x})`);
+            a[o] = to;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    this.edgeOrdinal = lastOrdinal;
+    this.edgeField = totalField % ef;
   }
 
   private lastHadEscape = false;
@@ -609,28 +617,38 @@ export class SnapshotParser {
    * Finds the closing quote of a string whose body starts at `p`. Returns its index, or -1 when
    * the buffer ends first. Sets `lastHadEscape`.
    */
-  private scanString(buf: Uint8Array, p: number, len: number): number {
-    let escaped = false;
+  private scanString(buf: Buffer, p: number, len: number): number {
+    // memchr for the closing quote; only strings with a backslash need a byte walk.
+    const q = buf.indexOf(BYTE_QUOTE, p);
+    if (q < 0 || q >= len) return -1;
+    if (this.nextBackslash < p) {
+      const b = buf.indexOf(BYTE_BACKSLASH, p);
+      this.nextBackslash = b < 0 ? Number.MAX_SAFE_INTEGER : b;
+    }
+    if (this.nextBackslash > q) {
+      this.lastHadEscape = false;
+      return q;
+    }
     while (p < len) {
       const c = buf[p]!;
       if (c === BYTE_QUOTE) {
-        this.lastHadEscape = escaped;
+        this.lastHadEscape = true;
+        this.nextBackslash = -1;
         return p;
       }
-      if (c === BYTE_BACKSLASH) {
-        escaped = true;
-        p += 2;
-        continue;
-      }
-      p++;
+      p += c === BYTE_BACKSLASH ? 2 : 1;
     }
+    this.nextBackslash = -1;
     return -1;
   }
 
-  private decodeString(buf: Uint8Array, start: number, end: number, hasEscape: boolean, quoteIndex: number): string {
-    if (!hasEscape) return this.decoder.decode(buf.subarray(start, end));
+  /** Position of the next backslash in `buf` at or after the last scan (-1 = unknown). */
+  private nextBackslash = -1;
+
+  private decodeString(buf: Buffer, start: number, end: number, hasEscape: boolean, quoteIndex: number): string {
+    if (!hasEscape) return buf.toString('utf8', start, end);
     try {
-      return JSON.parse(this.decoder.decode(buf.subarray(start - 1, end + 1))) as string;
+      return JSON.parse(buf.toString('utf8', start - 1, end + 1)) as string;
     } catch {
       throw parseError(this.base + quoteIndex, 'invalid escape in a string');
     }
@@ -640,7 +658,7 @@ export class SnapshotParser {
    * The strings loop. Returns `-(p + 1)` when the section ended (p = next index), or the index
    * of an incomplete string's opening quote (to be carried to the next chunk).
    */
-  private scanStrings(buf: Uint8Array, p: number, len: number): number {
+  private scanStrings(buf: Buffer, p: number, len: number): number {
     const strings = this.strings;
     while (p < len) {
       const c = buf[p]!;
@@ -685,7 +703,7 @@ export class SnapshotParser {
         if (depth === 0) { p++; done = true; break; }
       } else if (c === BYTE_COMMA && depth === 0) { done = true; break; }
     }
-    if (this.capPieces !== undefined) this.capPieces.push(buf.slice(start, p));
+    if (this.capPieces !== undefined) this.capPieces.push(Uint8Array.prototype.slice.call(buf, start, p));
     this.capDepth = depth;
     this.capInString = inString;
     this.capEscape = escape;

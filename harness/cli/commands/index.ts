@@ -5,8 +5,9 @@
 import type { CommandModule } from '../main.js';
 import { analyzeCommand } from './analyze.js';
 import { compareCommand } from './compare.js';
+import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
-export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand];
+export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand];
