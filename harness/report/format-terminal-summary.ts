@@ -44,11 +44,18 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
   const verdictWidth = Math.max(...report.runs.map((r) => r.verdict.length), 7);
   const patternWidth = Math.max(...report.runs.map((r) => r.pattern.length), 7);
   for (const run of report.runs) {
-    const heap = run.samples.map((s) => s.heapUsedBytes + s.externalBytes);
-    const first = run.samples[0];
-    const last = run.samples[run.samples.length - 1];
+    // Retained memory tells the story; between GCs the line is mostly garbage. Use the after-GC
+    // samples when there are enough of them to draw a shape.
+    const afterGc = run.samples.filter((s) => s.afterGc);
+    const shown = afterGc.length >= 3 ? afterGc : run.samples;
+    const heap = shown.map((s) => s.heapUsedBytes + s.externalBytes);
+    const first = shown[0];
+    const last = shown[shown.length - 1];
     const spark = sparkline(heap, width);
-    const range = first && last ? `${formatBytes(first.heapUsedBytes + first.externalBytes)}→${formatBytes(last.heapUsedBytes + last.externalBytes)}` : '';
+    const range =
+      first && last
+        ? `${formatBytes(first.heapUsedBytes + first.externalBytes)}→${formatBytes(last.heapUsedBytes + last.externalBytes)}${shown === afterGc ? ' after GC' : ''}`
+        : '';
     const st = run.statistic;
     const ci = st ? c.dim(` [${formatBytesPerRequest(st.ciLowBytesPerRequest)} … ${formatBytesPerRequest(st.ciHighBytesPerRequest)}]`) : '';
     const sparkColored = run.verdict === 'leak' ? c.red(spark) : run.verdict === 'no-leak' ? c.green(spark) : c.yellow(spark);

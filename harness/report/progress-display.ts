@@ -72,7 +72,7 @@ export function createProgressDisplay(stream: NodeJS.WritableStream, options: Pr
   const drawLive = (): void => {
     if (!current) return;
     const elapsed = formatDurationMs(current.elapsedMs);
-    const head = `${c.cyan('●')} ${c.bold(current.variant)} ${c.yellow(phaseName(current.phase, current.label).padEnd(10))} ${c.dim(elapsed.padStart(7))}`;
+    const head = `${c.cyan('●')} ${c.bold(current.variant)} ${c.yellow(phaseName(current.phase, current.label).padEnd(17))} ${c.dim(elapsed.padStart(7))}`;
     const tail = current.tick ? `  ${tickText(current.tick)}  ${c.cyan(sparkline(heap, 20))}` : '';
     write(`${CLEAR_LINE}${head}${tail}`);
     liveShown = true;
@@ -82,7 +82,7 @@ export function createProgressDisplay(stream: NodeJS.WritableStream, options: Pr
   const finishPhaseLine = (cur: Current, endElapsedMs: number): string => {
     const took = formatDurationMs(Math.max(0, endElapsedMs - cur.phaseStartMs));
     const load = cur.tick && (cur.phase === 'load' || cur.phase === 'warmup') ? `  ${c.dim(tickText(cur.tick))}` : '';
-    return `${c.green('✓')} ${c.bold(cur.variant)} ${phaseName(cur.phase, cur.label).padEnd(10)} ${c.dim(took.padStart(7))}${load}\n`;
+    return `${c.green('✓')} ${c.bold(cur.variant)} ${phaseName(cur.phase, cur.label).padEnd(17)} ${c.dim(took.padStart(7))}${load}\n`;
   };
 
   return {

@@ -1,0 +1,106 @@
+/**
+ * Reports of a real run: `leakbench run unbounded-map` (compiled CLI, real servers, real load, real
+ * snapshots) into a temp reports directory, then `report` and `compare` on it. Checks that
+ * report.json validates against report.schema.json, and that no API key the server held — harvested
+ * from the run's own heap snapshots, which do contain them — nor any key-like string appears in
+ * report.json, report.html, the index, the comparison page or anything printed to the terminal.
+ * Finally the real report.html is opened in headless Chromium when it is installed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIST_DIR, PACKAGE_ROOT } from '../paths.js';
+import type { RunReport } from '../types.js';
+import { checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { containsKeyLike } from './redact-secrets.js';
+import { reportSchemaErrors } from './read-run-report.js';
+
+const CLI = path.join(DIST_DIR, 'scripts', 'leakbench.js');
+const KEY_GLOBAL = /lk_([0-9A-Za-z]{16,32})_([0-9a-f]{12})/g;
+
+const root = mkdtempSync(path.join(tmpdir(), 'leakbench-realrun-'));
+let runDir = '';
+const terminal: string[] = [];
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: PACKAGE_ROOT, encoding: 'utf8', timeout: 150_000, env: { ...process.env, FORCE_COLOR: '1' } });
+  terminal.push(r.stdout, r.stderr);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`compiled CLI missing at ${CLI}: run \`npx tsc -p tsconfig.json\` (npm test builds first)`);
+  const r = cli(['run', 'unbounded-map', '--duration', '4', '--warmup', '2', '--out', root]);
+  if (r.status !== 0) throw new Error(`leakbench run failed (${r.status}): ${r.stderr.slice(-800)}`);
+  const scenarioDir = path.join(root, 'unbounded-map');
+  const [runId] = readdirSync(scenarioDir);
+  runDir = path.join(scenarioDir, runId!);
+}, 180_000);
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('reports of a real unbounded-map run', () => {
+  it('report.json validates against report.schema.json and report.html has both variants charted', () => {
+    const report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.runs.map((r) => r.variant)).toEqual(['leaky', 'fixed']);
+    const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    expect((html.match(/class="mark-line role-mark/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    expect(readFileSync(path.join(root, 'index.html'), 'utf8')).toContain(`${path.basename(runDir)}/report.html`);
+  });
+
+  it('report and compare re-render from report.json', () => {
+    const r1 = cli(['report', runDir]);
+    expect(r1.status, r1.stderr).toBe(0);
+    const r2 = cli(['compare', runDir, runDir]);
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(existsSync(path.join(root, 'compare'))).toBe(true);
+  });
+
+  it('no key the server held appears in any report file or terminal output', () => {
+    // The keys sent, as the leaky server kept them: read them out of its own heap snapshots.
+    const snapshots = filesUnder(runDir).filter((f) => f.endsWith('.heapsnapshot'));
+    expect(snapshots.length).toBeGreaterThan(0);
+    const keys = new Set<string>();
+    const ids = new Set<string>();
+    for (const f of snapshots) {
+      for (const m of readFileSync(f, 'utf8').matchAll(KEY_GLOBAL)) {
+        keys.add(m[0]);
+        ids.add(m[1]!);
+      }
+    }
+    // Without keys in the snapshots this test could not fail: require many.
+    expect(keys.size).toBeGreaterThan(100);
+
+    const outputs = filesUnder(root)
+      .filter((f) => !f.endsWith('.heapsnapshot'))
+      .map((f) => ({ name: path.relative(root, f), text: readFileSync(f, 'utf8') }));
+    expect(outputs.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['index.html', expect.stringMatching(/report\.json$/), expect.stringMatching(/report\.html$/), expect.stringMatching(/compare\.html$/)]),
+    );
+    outputs.push({ name: 'terminal output', text: terminal.join('\n') });
+    for (const { name, text } of outputs) {
+      expect(containsKeyLike(text), `${name} holds a key-like string`).toBe(false);
+      for (const token of text.match(/[0-9A-Za-z]{16,32}/g) ?? []) {
+        expect(ids.has(token), `${name} holds the id of a sent key`).toBe(false);
+      }
+    }
+  });
+
+  it.skipIf(!findChromium())('the real report.html renders in headless Chromium', async () => {
+    const seen = await checkPageInChromium(path.join(runDir, 'report.html'), path.join(root, 'real-report.png'), findChromium()!);
+    expect(seen.consoleErrors).toEqual([]);
+    expect(seen.extraRequests).toEqual([]);
+    expect(seen.lineMarksByChart['by-time']).toBeGreaterThanOrEqual(6);
+  });
+});
