@@ -1,0 +1,164 @@
+/**
+ * `npm run bench:engine`: the heap engine against its peers on the same realistic server heaps.
+ *
+ * 1. Makes (once; cached in `.bench/`, regenerated when missing) snapshots of about 10 MB,
+ *    150 MB and 700 MB written by a node:http server filled by real requests on 127.0.0.1.
+ * 2. Runs, on each file, our engine, DevTools' model (heap-snapshot-toolkit), @memlab/core and
+ *    @vscode/v8-heap-parser, each in its own child process (peak RSS per tool), one at a time.
+ * 3. Prints wall time, peak RSS and our ratio to each peer; a peer that fails shows as failing.
+ *
+ * Flags: `--size 2g` generates and analyzes a ~2 GB snapshot with our engine only;
+ * `--sizes 10m,150m` picks the standard files; `--no-peers` runs ours only;
+ * `--timeout <s>` per tool run (default 900).
+ */
+import { fork } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../harness/paths.js';
+import { generateServerHeap } from './bench/engine/generate-heap.js';
+import type { ToolName, ToolResult } from './bench/engine/run-tool.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BENCH_DIR = join(PACKAGE_ROOT, '.bench');
+
+interface SizeSpec {
+  label: string;
+  /** heapUsed of the fixture server at which it writes its snapshot (calibrated: file ≈ 1.3–1.6× heapUsed). */
+  targetHeapUsedBytes: number;
+  /** The issue's targets for our engine. */
+  targetMs?: number;
+  targetRssBytes?: number;
+}
+
+const MiB = 2 ** 20;
+const SIZES: Record<string, SizeSpec> = {
+  '10m': { label: '10m', targetHeapUsedBytes: 8 * MiB, targetMs: 250 },
+  '150m': { label: '150m', targetHeapUsedBytes: 92 * MiB, targetMs: 1500, targetRssBytes: 450e6 },
+  '700m': { label: '700m', targetHeapUsedBytes: 450 * MiB, targetMs: 8000, targetRssBytes: 1.3e9 },
+  '2g': { label: '2g', targetHeapUsedBytes: 1300 * MiB },
+};
+const PEERS: ToolName[] = ['devtools', 'memlab', 'vscode'];
+
+function parseArgs(argv: string[]): { sizes: string[]; peers: boolean; timeoutMs: number } {
+  let sizes = ['10m', '150m', '700m'];
+  let peers = true;
+  let timeoutMs = 900_000;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--size') {
+      sizes = [String(argv[++i]).toLowerCase()];
+      if (sizes[0] === '2g') peers = false;
+    } else if (a === '--sizes') sizes = String(argv[++i]).toLowerCase().split(',');
+    else if (a === '--no-peers') peers = false;
+    else if (a === '--timeout') timeoutMs = Number(argv[++i]) * 1000;
+    else throw new Error(`unknown flag ${a}`);
+  }
+  for (const s of sizes) if (SIZES[s] === undefined) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  return { sizes, peers, timeoutMs };
+}
+
+type Measured = ToolResult | { ok: false; error: string; maxRssBytes: number };
+
+/** Runs one tool on one file in a fresh process and collects its report. */
+function runTool(tool: ToolName, file: string, timeoutMs: number): Promise<Measured> {
+  return new Promise((resolve) => {
+    const child = fork(join(here, 'bench', 'engine', 'run-tool.js'), [tool, file], {
+      execArgv: ['--max-old-space-size=20000'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let result: Measured | undefined;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    const timer = setTimeout(() => {
+      result = { ok: false, error: `timeout after ${timeoutMs / 1000} s`, maxRssBytes: 0 };
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (m: ToolResult) => {
+      result ??= m;
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (result === undefined) {
+        const last = stderr.trim().split('\n').filter((l) => /error|unreachable|abort|memory/i.test(l)).pop();
+        result = { ok: false, error: `crashed (${signal ?? `exit ${code}`})${last ? `: ${last.trim().slice(0, 100)}` : ''}`, maxRssBytes: 0 };
+      }
+      resolve(result);
+    });
+    process.once('exit', () => child.kill('SIGKILL'));
+  });
+}
+
+function fmtTime(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+function fmtMem(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / MiB).toFixed(0)} MiB`;
+}
+function cell(r: Measured | undefined): string {
+  if (r === undefined) return '-';
+  return r.ok ? `${fmtTime(r.wallMs)}, ${fmtMem(r.maxRssBytes)}` : `fails (${r.error})`;
+}
+
+async function main(): Promise<void> {
+  const { sizes, peers, timeoutMs } = parseArgs(process.argv.slice(2));
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const rows: Array<{ spec: SizeSpec; file: string; fileBytes: number; results: Partial<Record<ToolName, Measured>> }> = [];
+  for (const s of sizes) {
+    const spec = SIZES[s]!;
+    const file = join(BENCH_DIR, `server-heap-${spec.label}.heapsnapshot`);
+    if (!existsSync(file)) {
+      log(`generating ${file} (server heap → ~${spec.label} snapshot, cached for later runs)`);
+      await generateServerHeap(file, { targetHeapUsedBytes: spec.targetHeapUsedBytes, log });
+    }
+    rows.push({ spec, file, fileBytes: statSync(file).size, results: {} });
+  }
+  const tools: ToolName[] = ['leakbench', ...(peers ? PEERS : [])];
+  for (const row of rows) {
+    for (const tool of tools) {
+      log(`running ${tool} on ${row.file} …`);
+      const r = await runTool(tool, row.file, timeoutMs);
+      row.results[tool] = r;
+      log(`  ${tool}: ${cell(r)}`);
+    }
+  }
+
+  const out: string[] = [];
+  const header = ['file', 'nodes', 'leakbench (full analysis)', ...(peers ? ['DevTools model (toolkit)', 'memlab', 'vscode WASM parser'] : []), 'target', 'ratios (peer time / ours)'];
+  out.push(`| ${header.join(' | ')} |`);
+  out.push(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) {
+    const ours = row.results.leakbench;
+    const nodes = ours?.ok ? `${(ours.nodeCount / 1e6).toFixed(2)}M` : '?';
+    const target = [row.spec.targetMs ? `≤ ${fmtTime(row.spec.targetMs)}` : '', row.spec.targetRssBytes ? `≤ ${fmtMem(row.spec.targetRssBytes)}` : '']
+      .filter(Boolean).join(', ') || '-';
+    let verdict = '';
+    if (ours?.ok && row.spec.targetMs !== undefined) {
+      const timeOk = ours.wallMs <= row.spec.targetMs;
+      const memOk = row.spec.targetRssBytes === undefined || ours.maxRssBytes <= row.spec.targetRssBytes;
+      verdict = timeOk && memOk ? ' (met)' : ` (missed: ${timeOk ? '' : 'time '}${memOk ? '' : 'memory'})`.replace(' )', ')');
+    }
+    const ratios = peers
+      ? PEERS.map((p) => {
+        const r = row.results[p];
+        if (!r?.ok) return `${p}: fails`;
+        if (!ours?.ok) return `${p}: -`;
+        return `${p} ${(r.wallMs / ours.wallMs).toFixed(1)}× time, ${(r.maxRssBytes / ours.maxRssBytes).toFixed(1)}× RSS`;
+      }).join('; ')
+      : '-';
+    out.push(`| ${fmtMem(row.fileBytes)} | ${nodes} | ${cell(ours)} | ${peers ? `${PEERS.map((p) => cell(row.results[p])).join(' | ')} | ` : ''}${target}${verdict} | ${ratios} |`);
+  }
+  process.stdout.write(`\nHeap engine benchmark (wall time of load + full analysis, peak RSS of the process; node ${process.version})\n\n`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`bench:engine: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}
