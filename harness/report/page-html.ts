@@ -159,7 +159,6 @@ export function traceHtml(path: readonly PathStep[]): string {
         `<div class="row${step.isHolder ? ' holderrow' : ''}"><span class="gutter">${last ? '╰→ ' : '├─ '}</span><span class="node">${esc(step.node)}</span>${id}${tag}</div>`,
       );
     }
-    if (!last) lines.push('<div class="row"><span class="gutter">│</span></div>');
   });
   return `<div class="trace" role="figure" aria-label="retainer path from a GC root">${lines.join('\n')}</div>`;
 }
@@ -199,13 +198,24 @@ export function findingHtml(
   finding: Finding,
   stepLabels: readonly string[],
   growthSvg: string,
+  stepRequests: readonly number[] = [],
 ): string {
-  const perRequest =
-    finding.bytesPerRequest === undefined ? '' : `<dt>per request</dt><dd>${esc(formatBytesPerRequest(finding.bytesPerRequest))}</dd>`;
   const bytes = finding.growth.retainedBytes;
+  // Per request: the analysis' own figure, else retained growth over the requests served between
+  // the first and last snapshot the growth covers.
+  let perRequestValue = finding.bytesPerRequest;
+  let perRequestNote = '';
+  const r0 = stepRequests[0];
+  const rn = stepRequests[bytes.length - 1];
+  if (perRequestValue === undefined && bytes.length >= 2 && r0 !== undefined && rn !== undefined && rn > r0) {
+    perRequestValue = (bytes[bytes.length - 1]! - bytes[0]!) / (rn - r0);
+    perRequestNote = ' <span class="muted small">(retained growth ÷ requests between snapshots)</span>';
+  }
+  const perRequest =
+    perRequestValue === undefined ? '' : `<dt>per request</dt><dd>${esc(formatBytesPerRequest(perRequestValue))}${perRequestNote}</dd>`;
   const perStep =
     bytes.length >= 2
-      ? `<dt>per snapshot</dt><dd>${esc(formatBytes((bytes[bytes.length - 1]! - bytes[0]!) / (bytes.length - 1)))} retained</dd>`
+      ? `<dt>per snapshot step</dt><dd>+${esc(formatBytes((bytes[bytes.length - 1]! - bytes[0]!) / (bytes.length - 1)))} retained</dd>`
       : '';
   const counts = finding.growth.counts;
   const perStepCount =

@@ -54,7 +54,7 @@ export async function findingsSectionHtml(runs: readonly LabelledRun[], idPrefix
         count: finding.growth.counts[i] ?? 0,
       }));
       const svg = n > 0 ? await renderGrowthBars(steps, color, `${idPrefix}-g${ri}-${fi}`) : '';
-      cards.push(findingHtml(label, finding, stepLabels, svg));
+      cards.push(findingHtml(label, finding, stepLabels, svg, run.snapshots.map((s) => s.requests)));
     }
   }
   if (cards.length === 0) {
