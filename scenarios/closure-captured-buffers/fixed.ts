@@ -54,4 +54,9 @@ export function staleInFlightCount(): number {
   return staleInFlight;
 }
 
+/** Rotation listeners currently subscribed (for tests and bench:micro). */
+export function rotationListenerCount(): number {
+  return keyRotation.listenerCount('rotate');
+}
+
 await runIfMain(import.meta.url, variant);

@@ -38,4 +38,9 @@ export const variant: ScenarioVariant = {
   },
 };
 
+/** Keys held by the cache (for tests and bench:micro). */
+export function cacheSize(): number {
+  return keyCache.size;
+}
+
 await runIfMain(import.meta.url, variant);
