@@ -54,6 +54,28 @@ describe('renderReportHtml', () => {
     expect(JSON.stringify(heapChartSpec([], 'time'))).toContain('"column"');
   });
 
+  it('renders crashed and interrupted runs without samples, snapshots or load', async () => {
+    const report = buildFixtureReport();
+    const leaky = report.runs[0]!;
+    report.runs[0] = {
+      ...leaky,
+      verdict: 'crashed',
+      pattern: 'unknown',
+      findings: [],
+      samples: leaky.samples.slice(0, 1),
+      snapshots: [],
+      crash: { exitCode: null, signal: 'SIGABRT', heapLimit: true, stderrTail: `FATAL ERROR: Reached heap limit ${KEY}` },
+    };
+    const { load: _load, statistic: _statistic, ...fixed } = report.runs[1]!;
+    report.runs[1] = { ...fixed, verdict: 'interrupted', samples: [], snapshots: [], findings: [], error: { code: 'E_SERVER_CRASHED', message: 'stopped' } };
+    const html = await renderReportHtml(report);
+    expect(html).toContain('badge crashed');
+    expect(html).toContain('badge interrupted');
+    expect(html).toContain('ran out of heap');
+    expect(html).toContain('no load summary recorded');
+    expect(html).not.toContain(KEY);
+  });
+
   it('renders a comparison with runs A and B overlaid', async () => {
     const a = buildFixtureReport({ runId: 'before' });
     const b = buildFixtureReport({ runId: 'after', leakBytesPerRequest: 0 });
