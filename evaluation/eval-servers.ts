@@ -64,7 +64,7 @@ export const EVAL_SERVERS: EvalServer[] = [
   },
   {
     name: 'seen-ids',
-    description: 'adds a short fingerprint to a Set every fourth request (~25 bytes/request)',
+    description: 'adds a short fingerprint to a Set on 3 requests in 4 (~25 bytes/request)',
     shape: 'module variable → Set, slow',
     expected: { verdict: 'leak', pattern: 'unbounded-map' },
     holdout: false,

@@ -7,8 +7,8 @@
  * Flags: `--only a,b` runs those servers; `--holdout` only the holdout set; `--tuning` only the
  * tuning set; `--keep` keeps the snapshot files; `--json` prints the rows as JSON.
  */
-import { rmSync } from 'node:fs';
-import { analyzeSnapshots } from '../harness/analysis/index.js';
+import { rmSync, statSync } from 'node:fs';
+import { analyzeSnapshots, formatBytes } from '../harness/analysis/index.js';
 import { EVAL_SERVERS, serverJsPath, type EvalServer } from './eval-servers.js';
 import { snapshotSequence } from './driver/snapshot-sequence.js';
 
@@ -27,6 +27,8 @@ export interface EvalRow {
   totalMs: number;
   analyzeMs: number;
   snapshotBytes: number;
+  /** Largest examined holder that was not a finding: its new bytes at the last snapshot (noise floor). */
+  largestDismissedBytes: number;
   reason: string;
 }
 
@@ -42,7 +44,6 @@ export async function evaluateServer(server: EvalServer, keep = false): Promise<
     const t = performance.now();
     const result = await analyzeSnapshots(seq.files, { requestsAtSnapshot: seq.requestsAtSnapshot });
     const analyzeMs = performance.now() - t;
-    const { statSync } = await import('node:fs');
     const snapshotBytes = seq.files.reduce((sum, f) => sum + statSync(f).size, 0);
     const got = `${result.verdict}/${result.pattern}`;
     const expected = `${server.expected.verdict}/${server.expected.pattern}`;
@@ -59,6 +60,7 @@ export async function evaluateServer(server: EvalServer, keep = false): Promise<
       totalMs: performance.now() - start,
       analyzeMs,
       snapshotBytes,
+      largestDismissedBytes: result.dismissed.reduce((max, d) => Math.max(max, d.newBytes.at(-1) ?? 0), 0),
       reason: result.reason,
     };
   } finally {
@@ -68,7 +70,9 @@ export async function evaluateServer(server: EvalServer, keep = false): Promise<
 }
 
 function table(rows: EvalRow[]): string {
-  const header = ['server', 'set', 'expected', 'got', 'ok', 'findings', 'B/request', 'requests', 'time s', 'analyze ms'];
+  const header = [
+    'server', 'set', 'expected', 'got', 'ok', 'findings', 'B/request', 'requests', 'largest dismissed', 'MB snapshots', 'time s', 'analyze ms',
+  ];
   const lines = rows.map((r) => [
     r.server,
     r.holdout ? 'holdout' : 'tuning',
@@ -78,6 +82,8 @@ function table(rows: EvalRow[]): string {
     String(r.findings),
     r.bytesPerRequest === undefined ? '-' : r.bytesPerRequest.toFixed(1),
     String(r.requests),
+    formatBytes(r.largestDismissedBytes),
+    (r.snapshotBytes / 1e6).toFixed(1),
     (r.totalMs / 1000).toFixed(1),
     r.analyzeMs.toFixed(0),
   ]);

@@ -20,6 +20,7 @@ import { LeakbenchError } from '../errors.js';
 import type { HeapGraph } from '../heap/types.js';
 import type { Finding, LeakPattern } from '../types.js';
 import { attributeNewObjects, baselineIds, type Attribution } from './attribute-new-objects.js';
+import { bulkArrays } from './bulk-arrays.js';
 import { classifyPattern, explain, type PatternEvidence } from './classify-pattern.js';
 import {
   containerKind,
@@ -56,11 +57,27 @@ export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
 /** Candidates examined in detail, largest first (the rest are far below the largest). */
 const MAX_CANDIDATES = 200;
 
-/** Display names for internal classes in "what accumulates". */
-function displayClass(name: string): string {
+/** Node types whose class is the type itself (DevTools' grouping); objects group by name. */
+const TYPE_CLASSES: Record<string, string> = {
+  hidden: '(system)',
+  code: '(compiled code)',
+};
+
+/** Display names for classes in "what accumulates" (keys are node names or type names). */
+function displayClass(key: string): string {
+  const name = TYPE_CLASSES[key] ?? (isTypeName(key) ? `(${key})` : key);
   if (name === 'system / JSArrayBufferData') return 'ArrayBuffer backing store (external)';
   if (name === 'system / Context') return 'closure scope (system / Context)';
   return name;
+}
+
+const TYPE_NAMES = new Set([
+  'array', 'string', 'closure', 'regexp', 'number', 'synthetic', 'concatenated string', 'sliced string',
+  'symbol', 'bigint', 'object shape', 'wasm object',
+]);
+
+function isTypeName(key: string): boolean {
+  return TYPE_NAMES.has(key);
 }
 
 interface ClassTally {
@@ -179,12 +196,23 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
   // One pass over the last snapshot: what each candidate accumulates, by class, and its largest
   // direct new entry (every object counted; nothing sampled).
   if (candidates.size > 0) {
+    const slotOf = new Int32Array(final.nodeCount).fill(-1);
+    const list = [...candidates.values()];
+    list.forEach((c, i) => {
+      slotOf[c.holderOrdinal] = i;
+    });
+    const { dominators } = bulkArrays(final);
+    const holderOf = finalAttr.holderOf;
     for (let o = 0; o < final.nodeCount; o++) {
-      const h = finalAttr.holderOf[o]!;
+      const h = holderOf[o]!;
       if (h < 0) continue;
-      const c = candidates.get(h);
-      if (c === undefined) continue;
-      const name = final.className(o);
+      const slot = slotOf[h]!;
+      if (slot < 0) continue;
+      const c = list[slot]!;
+      // Tally by the engine's interned strings (type name, or node name for objects) so the hot
+      // loop never builds a string; class names are derived once per distinct key below.
+      const type = final.nodeType(o);
+      const name = type === 'object' || type === 'native' ? final.nodeName(o) : type;
       const bytes = final.selfSize(o);
       const tally = c.classes.get(name);
       if (tally === undefined) c.classes.set(name, { count: 1, bytes });
@@ -192,7 +220,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
         tally.count++;
         tally.bytes += bytes;
       }
-      if (finalAttr.isOld[final.dominator(o)] === 1 && !isBackingStoreNode(final, o)) {
+      if (finalAttr.isOld[dominators[o]!] === 1 && !isBackingStoreNode(final, o)) {
         const retained = final.retainedSize(o);
         if (retained > c.largestEntryBytes) {
           c.largestEntryBytes = retained;
@@ -247,6 +275,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
     const pattern: LeakPattern = classifyPattern(evidence);
     const accumulates = [...c.classes.entries()]
       .map(([cls, tally]) => ({ name: displayClass(cls), count: tally.count, bytes: tally.bytes }))
+      .filter((a) => a.bytes > 0)
       .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name))
       .slice(0, 8);
     const top = accumulates[0];
@@ -262,7 +291,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
     if (name.eventName !== undefined) explainInput.eventName = name.eventName;
     if (bytesPerRequest !== undefined) explainInput.bytesPerRequest = bytesPerRequest;
     if (entriesPerRequest !== undefined) explainInput.entriesPerRequest = entriesPerRequest;
-    if (top !== undefined) explainInput.topClass = `${top.name} (${top.count} objects, ${top.bytes} bytes)`;
+    if (top !== undefined) explainInput.topClass = `${top.name} (${top.count} objects, ${formatBytes(top.bytes)})`;
     const { explanation, fix } = explain(explainInput);
     const rates = c.newBytes.slice(1).map((b, k) => (b - c.newBytes[k]!) / workPerStep[k]!);
     const consistency = stepCount < 2 ? 0 : Math.min(...rates) / Math.max(...rates);
@@ -407,7 +436,7 @@ function patternEvidence(
     closureEntries,
     contexts: tally('system / Context').count,
     externalBytes: tally('system / JSArrayBufferData').bytes,
-    strings: tally('(string)').count + tally('(concatenated string)').count + tally('(sliced string)').count,
+    strings: tally('string').count + tally('concatenated string').count + tally('sliced string').count,
   };
 }
 

@@ -12,6 +12,7 @@
  */
 import type { HeapGraph } from '../heap/types.js';
 import { backingStoreOwner, isBackingStoreNode } from './container-shape.js';
+import { bulkArrays } from './bulk-arrays.js';
 import { IdSet } from './id-set.js';
 
 /** New-since-baseline objects of one snapshot, charged to their holders. */
@@ -59,6 +60,7 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
   let totalNewBytes = 0;
   let totalNewCount = 0;
   const root = g.rootOrdinal;
+  const { dominators, reachable } = bulkArrays(g);
 
   const lift = (old: number): number => {
     let at = old;
@@ -72,7 +74,7 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
   };
 
   for (let o = 0; o < n; o++) {
-    if (isOld[o] === 1 || !g.isReachable(o)) continue;
+    if (isOld[o] === 1 || reachable[o] === 0) continue;
     // Walk up the dominator tree to the first old (or already resolved) node; every new node on
     // the way gets the same holder, so the whole pass is linear in the number of nodes.
     chain.length = 0;
@@ -90,7 +92,7 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
         break;
       }
       chain.push(at);
-      const up = g.dominator(at);
+      const up = dominators[at]!;
       if (up === at || up < 0) {
         holder = root;
         break;
@@ -104,15 +106,17 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
   // them to "(root)" would hide them; instead they go to the container on their shortest retainer
   // path (the path DevTools shows first): still exactly one holder per object, deterministic.
   let shortestMemo: Int32Array | undefined;
+  // 1 = holder is a synthetic root, 2 = it is not, 0 = not looked at yet.
+  const syntheticHolder = new Uint8Array(n);
   for (let o = 0; o < n; o++) {
-    const h = holderOf[o]!;
-    if (h < 0 || g.nodeType(h) !== 'synthetic') continue;
-    shortestMemo ??= new Int32Array(n).fill(-2);
-    holderOf[o] = holderOnShortestPath(g, o, isOld, shortestMemo, lift, chain);
-  }
-  for (let o = 0; o < n; o++) {
-    const holder = holderOf[o]!;
+    let holder = holderOf[o]!;
     if (holder < 0) continue;
+    if (syntheticHolder[holder] === 0) syntheticHolder[holder] = g.nodeType(holder) === 'synthetic' ? 1 : 2;
+    if (syntheticHolder[holder] === 1) {
+      shortestMemo ??= new Int32Array(n).fill(-2);
+      holder = holderOnShortestPath(g, o, isOld, shortestMemo, lift, chain);
+      holderOf[o] = holder;
+    }
     const bytes = g.selfSize(o);
     newBytesByHolder[holder] = newBytesByHolder[holder]! + bytes;
     newCountByHolder[holder] = newCountByHolder[holder]! + 1;

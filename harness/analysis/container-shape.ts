@@ -84,12 +84,26 @@ export function containerKind(g: HeapGraph, ordinal: number): ContainerKind {
   if (name === 'Array' && type === 'object') {
     return isHeldByEventsObject(g, ordinal) ? 'listener-array' : 'array';
   }
-  if (type === 'object' && namedEntryCount(g, ordinal) >= 16) return 'dictionary';
-  if (type === 'object' && edgeTargetByName(g, ordinal, 'properties') >= 0) {
-    const store = edgeTargetByName(g, ordinal, 'properties');
-    if (store >= 0 && g.nodeName(store) !== '(object properties)') return 'dictionary';
-  }
+  if (type === 'object' && isDictionary(g, ordinal)) return 'dictionary';
   return 'object';
+}
+
+/**
+ * An object used as a dictionary. V8 switches such objects to dictionary mode, where the
+ * `properties` store holds each key string next to its value (a fast-mode store holds values
+ * only; the keys live in the hidden class), so the store has about twice as many entries as the
+ * object has properties. A plain `Object` with many properties counts too.
+ */
+function isDictionary(g: HeapGraph, ordinal: number): boolean {
+  const properties = namedEntryCount(g, ordinal);
+  if (properties >= 16 && g.nodeName(ordinal) === 'Object') return true;
+  const store = edgeTargetByName(g, ordinal, 'properties');
+  if (store < 0 || properties < 8) return false;
+  let stored = 0;
+  for (let e = g.firstEdge(store), end = g.edgesEnd(store); e < end; e++) {
+    if (g.edgeName(e) !== 'map') stored++;
+  }
+  return stored >= 1.5 * properties;
 }
 
 /** Number of own named properties / elements (not `__proto__`, not internal fields). */
