@@ -20,7 +20,8 @@ export interface ReportPages {
 
 /**
  * Renders `report.html` into `runDir` and, unless `index` is false, rebuilds the index of the
- * reports directory that holds it (`reportsDir`, default: the run directory's grandparent).
+ * reports directory that holds it (`reportsDir`, default: the run directory's grandparent when the
+ * run directory sits at `<reports>/<scenario>/<run-id>`; otherwise no index is written).
  */
 export async function writeReportPages(
   report: RunReport,
@@ -30,6 +31,18 @@ export async function writeReportPages(
   const htmlPath = path.join(runDir, REPORT_HTML);
   await writeFileAtomic(htmlPath, await renderReportHtml(report));
   if (options.index === false) return { htmlPath };
-  const reportsDir = options.reportsDir ?? path.dirname(path.dirname(path.resolve(runDir)));
+  const reportsDir = options.reportsDir ?? reportsDirOf(report, runDir);
+  if (reportsDir === undefined) return { htmlPath };
   return { htmlPath, indexPath: await updateReportsIndex(reportsDir) };
+}
+
+/**
+ * The reports directory holding `runDir` when it has the `<reports>/<scenario>/<run-id>` layout of
+ * `report`, else undefined — so re-rendering a report.json copied elsewhere never drops an
+ * index.html into some unrelated parent folder.
+ */
+export function reportsDirOf(report: RunReport, runDir: string): string | undefined {
+  const abs = path.resolve(runDir);
+  if (path.basename(path.dirname(abs)) !== report.scenario) return undefined;
+  return path.dirname(path.dirname(abs));
 }

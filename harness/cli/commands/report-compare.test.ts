@@ -45,6 +45,19 @@ describe('leakbench report / compare', () => {
     expect(c.out()).toContain('report.html');
   });
 
+  it('report on a report.json kept outside a reports directory writes no index into its parents', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'leakbench-cli-'));
+    dirs.push(root);
+    const dir = path.join(root, 'copied', 'elsewhere');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'report.json'), JSON.stringify(buildFixtureReport()));
+    const c = capture();
+    expect(await runCli(['report', path.join(dir, 'report.json')], c.io)).toBe(0);
+    expect(existsSync(path.join(dir, 'report.html'))).toBe(true);
+    expect(existsSync(path.join(root, 'index.html'))).toBe(false);
+    expect(existsSync(path.join(root, 'copied', 'index.html'))).toBe(false);
+  });
+
   it('compare writes one page with both runs and lists it in the index', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'leakbench-cli-'));
     dirs.push(root);
