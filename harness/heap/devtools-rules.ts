@@ -233,7 +233,14 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames)
   const elementEdge = t.edgeElement;
   const hiddenEdge = t.edgeHidden;
 
-  // Whether BFS may take edge e out of node `from` (DevTools' JSHeapSnapshot filter).
+  // Whether BFS may take edge e out of node `from` (DevTools' JSHeapSnapshot filter). Only
+  // internal edges and edges out of native contexts / descriptor arrays can be filtered, so the
+  // hot loop calls this only for those.
+  const isSpecialNode = (from: number): boolean => {
+    const fromType = nodeType[from]!;
+    return (fromType === hiddenNode && nativeContextNames.has(nodeName[from]!)) ||
+      (fromType === arrayNode && mapDescriptorNames.has(nodeName[from]!));
+  };
   const passes = (from: number, e: number): boolean => {
     const fromType = nodeType[from]!;
     const type = edgeType[e]!;
@@ -260,11 +267,13 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames)
     while (head < length) {
       const o = queue[head++]!;
       const d = distances[o]! + 1;
+      const special = isSpecialNode(o);
       for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
-        if (edgeType[e] === weak) continue;
+        const type = edgeType[e]!;
+        if (type === weak) continue;
         const to = edgeTo[e]!;
         if (distances[to] !== NO_DISTANCE) continue;
-        if (!passes(o, e)) continue;
+        if ((special || type === internal) && !passes(o, e)) continue;
         distances[to] = d;
         queue[length++] = to;
       }

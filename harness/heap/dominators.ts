@@ -43,7 +43,24 @@ export interface DominatorResult {
 
 /** Computes immediate dominators and retained sizes (DevTools' rules, Lengauer–Tarjan). */
 export function computeDominators(inputs: DominatorInputs, timings?: Record<string, number>): DominatorResult {
-  const { nodeCount, rootOrdinal, firstEdge, edgeTo, firstRetainer, retainerEdge, retainerNode, selfSize } = inputs;
+  // The Lengauer–Tarjan work arrays live only inside `lengauerTarjan`, so they are garbage by
+  // the time the retained-size array is allocated (lower peak memory on big heaps).
+  const { dominator, order, visited, unreachableCount } = lengauerTarjan(inputs);
+  const t0 = performance.now();
+  const { nodeCount, selfSize } = inputs;
+  const retainedSize = new Float64Array(nodeCount);
+  retainedSize.set(selfSize);
+  // Reverse DFS order visits every node after everything it dominates.
+  for (let i = visited; i > 1; i--) {
+    const o = order[i]! - 1;
+    retainedSize[dominator[o]!]! += retainedSize[o]!;
+  }
+  if (timings) timings['retained'] = performance.now() - t0;
+  return { dominator, retainedSize, unreachableCount };
+}
+
+function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; order: Uint32Array; visited: number; unreachableCount: number } {
+  const { nodeCount, rootOrdinal, firstEdge, edgeTo, firstRetainer, retainerEdge, retainerNode } = inputs;
   const bits = inputs.essential;
   // Vertices are numbered 1..n (ordinal + 1) so 0 can mean "none", as in the paper.
   const size = nodeCount + 1;
@@ -118,13 +135,19 @@ export function computeDominators(inputs: DominatorInputs, timings?: Record<stri
   }
 
   // Path compression with an explicit stack (walks up the ancestor forest).
-  const stack = new Uint32Array(size);
+  // Grown on demand: compression paths are short in practice, n in the worst case.
+  let stack = new Uint32Array(1024);
   const evaluate = (v: number): number => {
     if (ancestor[v] === 0) return v;
     let sp = 0;
     let x = v;
     while (ancestor[ancestor[x]!] !== 0) {
-      stack[++sp] = x;
+      if (++sp === stack.length) {
+        const bigger = new Uint32Array(stack.length * 2);
+        bigger.set(stack);
+        stack = bigger;
+      }
+      stack[sp] = x;
       x = ancestor[x]!;
     }
     while (sp > 0) {
@@ -174,19 +197,8 @@ export function computeDominators(inputs: DominatorInputs, timings?: Record<stri
     if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
   }
 
-  const t0 = performance.now();
   // Reuse the bucket-head array (free now) for the result: saves one n-sized array at the peak.
   const dominator = scratch.subarray(0, nodeCount);
-  const retainedSize = new Float64Array(nodeCount);
-  for (let o = 0; o < nodeCount; o++) {
-    dominator[o] = dom[o + 1]! - 1;
-    retainedSize[o] = selfSize[o]!;
-  }
-  // Reverse DFS order visits every node after everything it dominates.
-  for (let i = n; i > 1; i--) {
-    const o = vertex[i]! - 1;
-    retainedSize[dominator[o]!]! += retainedSize[o]!;
-  }
-  if (timings) timings['retained'] = performance.now() - t0;
-  return { dominator, retainedSize, unreachableCount };
+  for (let o = 0; o < nodeCount; o++) dominator[o] = dom[o + 1]! - 1;
+  return { dominator, order: vertex, visited: n, unreachableCount };
 }
