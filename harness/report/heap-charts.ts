@@ -115,6 +115,15 @@ export function heapChartSpec(series: readonly ChartSeries[], axis: ChartAxis, p
           },
         },
         {
+          // Snapshot names along the top edge, for the first series only (the others share them).
+          transform: [{ filter: `datum.kind === 'snapshot' && datum.series === ${JSON.stringify(series[0]?.label ?? '')}` }],
+          mark: { type: 'text', y: 0, dy: -5, dx: 2, align: 'left', baseline: 'bottom', fontSize: 9.5, color: '#777' },
+          encoding: {
+            x: { field: 'x', type: 'quantitative' },
+            text: { field: 'label', type: 'nominal' },
+          },
+        },
+        {
           transform: [{ filter: "datum.kind === 'sample'" }],
           mark: { type: 'line', strokeWidth: 2, opacity: 0.75 },
           encoding: {
