@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   E_SNAPSHOT_PARSE: 'A heap snapshot file is truncated, corrupt or not a heap snapshot.',
   E_FILE_NOT_FOUND: 'An input file or directory does not exist or cannot be read.',
   E_REPORT_INVALID: 'A report.json is not valid JSON or does not match report.schema.json.',
+  E_SERVER_ERRORS: 'The server under test answered only 5xx errors under load, so there is nothing to measure.',
+  E_NOT_LOOPBACK: 'An inspector or server address is not on 127.0.0.1/localhost; leakbench only talks to loopback.',
 } as const;
 
 /** A stable, documented error code. */
