@@ -41,7 +41,9 @@ const server = http.createServer((req, res) => {
       res.end('{"error":"missing key"}');
       return;
     }
-    if (leakBytes > 0) retained.push(new Retained(key, 'x'.repeat(leakBytes) + retained.length));
+    // A flat string of exactly leakBytes characters ('x'.repeat builds a small rope of shared
+    // halves in V8, which would retain far less than leakBytes).
+    if (leakBytes > 0) retained.push(new Retained(key, Buffer.alloc(leakBytes, 0x78).toString('latin1')));
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: true, method: req.method }));
   });
