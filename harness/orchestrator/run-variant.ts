@@ -14,6 +14,8 @@
  * The child is killed in `finally`, and at once when the signal aborts.
  */
 import path from 'node:path';
+import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
+import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
 import { growthTrend } from '../analysis/growth-trend.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
 import { LoadDriver } from '../load/load-driver.js';
@@ -22,14 +24,12 @@ import { ensurePrivateDir, takeHeapSnapshot } from '../probe/heap-probe.js';
 import { InspectorSession } from '../probe/inspector-session.js';
 import { startServer, type ServerHandle } from '../target/start-server.js';
 import type {
-  LeakPattern,
   MemorySample,
   ProgressEvent,
   RunPhase,
   SnapshotRef,
   Variant,
   VariantRun,
-  Verdict,
 } from '../types.js';
 import { MemorySampler, type SamplerContext } from './memory-sampler.js';
 
@@ -236,16 +236,17 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     phase('analysis');
     // The regression starts at the end of warm-up: JIT and first-touch allocations are behind us.
     const trend = growthTrend(samples.filter((s) => s.afterGc && s.tMs >= baseline.tMs));
-    const verdict: Verdict = trend.verdict;
-    // The pattern is what the data shows: no growth shows no pattern; which pattern a leak follows
-    // needs the heap-snapshot classifier, so until it runs here the answer is `unknown`.
-    const pattern: LeakPattern = verdict === 'no-leak' ? 'none' : 'unknown';
+    // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
+    await session.close().catch(() => {});
+    await liveServer.kill();
+    const evidence = await analyzeRunSnapshots(
+      snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? '')),
+      snapshots.map((s) => s.requests),
+    );
+    const decided = decideVerdict(evidence, trend);
     return finish({
       ...base(),
-      verdict,
-      pattern,
-      bytesPerRequest: trend.statistic.bytesPerRequest,
-      reason: trend.statistic.reason,
+      ...decided,
       statistic: trend.statistic,
     });
   } catch (err) {
@@ -294,6 +295,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   function finish(run: VariantRun): VariantRun {
     phase('done');
     return run;
+  }
+}
+
+/** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */
+async function analyzeRunSnapshots(files: string[], requestsAtSnapshot: number[]): Promise<SnapshotEvidence> {
+  try {
+    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot }) };
+  } catch (err) {
+    if (!isLeakbenchError(err)) throw err;
+    return { state: 'errored', error: { code: err.code, message: err.message } };
   }
 }
 
