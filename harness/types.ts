@@ -42,6 +42,8 @@ export interface SnapshotRef {
   label: string;
   /** Path of the `.heapsnapshot` file (mode 0600); absent once deleted (`--no-keep-snapshots`). */
   path?: string;
+  /** True when the file was deleted after analysis (`--no-keep-snapshots`). */
+  deleted?: boolean;
   tMs: number;
   requests: number;
   sizeBytes: number;
@@ -67,7 +69,8 @@ export interface LoadSummary {
 
 /** The statistic behind a growth-based verdict: a regression of retained bytes on requests. */
 export interface GrowthStatistic {
-  method: 'ols-after-gc';
+  /** `ols-rss`: black-box mode (no inspector), the regression ran on the process tree's RSS. */
+  method: 'ols-after-gc' | 'ols-rss';
   /** Which memory the regression used, e.g. `heapUsed+external`. */
   metric: string;
   /** Slope in bytes per request, and its 95% confidence interval. */
@@ -133,7 +136,18 @@ export interface VariantRun {
   /** The command that ran the server (secrets never appear here). */
   command?: string[];
   /** When the verdict is `crashed`: the cause as observed. */
-  crash?: { exitCode: number | null; signal: string | null; heapLimit: boolean; stderrTail: string };
+  crash?: {
+    exitCode: number | null;
+    signal: string | null;
+    heapLimit: boolean;
+    stderrTail: string;
+    /** True when the heap limit was the cause: memory grew until V8 gave up, which confirms a leak. */
+    confirmsLeak?: boolean;
+    /** Path of the snapshot V8 wrote near the heap limit (`--heapsnapshot-near-heap-limit`), if any. */
+    nearLimitSnapshot?: string;
+    /** What became of the near-limit snapshot: analysed with the earlier ones, or why not. */
+    nearLimitAnalysis?: string;
+  };
   /** When the run failed inside a batch: the error (state `errored`). */
   error?: { code: string; message: string };
 }
