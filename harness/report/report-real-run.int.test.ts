@@ -38,7 +38,7 @@ function filesUnder(dir: string): string[] {
 
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`compiled CLI missing at ${CLI}: run \`npx tsc -p tsconfig.json\` (npm test builds first)`);
-  const r = cli(['run', 'unbounded-map', '--duration', '4', '--warmup', '2', '--out', root]);
+  const r = cli(['run', 'unbounded-map', '--duration', '3', '--warmup', '1', '--out', root]);
   if (r.status !== 0) throw new Error(`leakbench run failed (${r.status}): ${r.stderr.slice(-800)}`);
   const scenarioDir = path.join(root, 'unbounded-map');
   const [runId] = readdirSync(scenarioDir);
