@@ -4,10 +4,11 @@
  */
 import type { CommandModule } from '../main.js';
 import { analyzeCommand } from './analyze.js';
+import { benchAllCommand } from './bench-all.js';
 import { compareCommand } from './compare.js';
 import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
-export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand];
+export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand, benchAllCommand];
