@@ -23,6 +23,9 @@ import { createRequestMix, type KeyMode } from '../load/request-mix.js';
 import { ensurePrivateDir, takeHeapSnapshot } from '../probe/heap-probe.js';
 import { InspectorSession } from '../probe/inspector-session.js';
 import { startServer, type ServerHandle } from '../target/start-server.js';
+import { renameKeyHeader } from '../load/rename-key-header.js';
+import { checkServerAnswers } from './check-server-answers.js';
+import { collectNearLimitSnapshot, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
   MemorySample,
   ProgressEvent,
@@ -40,6 +43,16 @@ export interface VariantTarget {
   entry: string;
   nodeArgs?: string[];
   env?: Record<string, string>;
+  /** Starts the server instead of `startServer(entry)` (`run --cmd`, `attach`). */
+  launch?: (signal: AbortSignal) => Promise<ServerHandle>;
+  /** Measures the variant another way (black-box mode): {@link runVariant} hands over to it. */
+  run?: (ctx: VariantContext) => Promise<VariantRun>;
+  /** Path of the data route (default `/v1/data`). */
+  requestPath?: string;
+  /** Header that carries the key (default `x-api-key`). */
+  keyHeader?: string;
+  /** The command as the report records it (default `node --inspect=127.0.0.1:0 … <entry>`). */
+  command?: string[];
 }
 
 /** The load shape and timing of a run (CLI flags over scenario defaults). */
@@ -85,6 +98,7 @@ const CHECKPOINTS = ['baseline', 'middle', 'final'] as const;
 /** Runs one variant and returns its result; throws only on programming errors. */
 export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   const { target, load: plan } = ctx;
+  if (target.run) return target.run(ctx);
   const sampleIntervalMs = ctx.probe?.sampleIntervalMs ?? 500;
   const gcSampleIntervalMs = ctx.probe?.gcSampleIntervalMs ?? 2500;
   const emit = ctx.onProgress ?? (() => {});
@@ -121,7 +135,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       dir,
       samples,
       snapshots,
-      command: ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), path.relative(ctx.cwd ?? process.cwd(), target.entry)],
+      command: target.command ?? ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), path.relative(ctx.cwd ?? process.cwd(), target.entry)],
     };
     if (loadDriver) run.load = loadDriver.summary(snapshotPauseMs);
     return run;
@@ -130,9 +144,10 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   try {
     await ensurePrivateDir(ctx.variantDir);
     phase('boot');
-    server = await startServer({
+    server = target.launch ? await target.launch(stop.signal) : await startServer({
       entry: target.entry,
-      ...(target.nodeArgs ? { nodeArgs: target.nodeArgs } : {}),
+      // A server that runs out of heap leaves its last heap in the variant's private dir.
+      nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...(target.nodeArgs ?? [])],
       ...(target.env ? { env: target.env } : {}),
       ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
       signal: stop.signal,
@@ -149,12 +164,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       baseUrl: liveServer.baseUrl,
       connections: plan.connections,
       rate: plan.rate,
-      nextRequest: createRequestMix({
-        keys: plan.keys,
-        invalidRatio: plan.invalidRatio,
-        postRatio: plan.postRatio,
-        secret: ctx.secret,
-      }),
+      nextRequest: renameKeyHeader(
+        createRequestMix({
+          keys: plan.keys,
+          invalidRatio: plan.invalidRatio,
+          postRatio: plan.postRatio,
+          secret: ctx.secret,
+          ...(target.requestPath ? { path: target.requestPath } : {}),
+        }),
+        target.keyHeader,
+      ),
     });
     const driver = loadDriver;
     const samplerCtx: SamplerContext = {
@@ -228,6 +247,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
 
     const firstHalfMs = (plan.durationSec * 1000) / 2;
     const baseline = await segment('warmup', plan.warmupSec * 1000, undefined);
+    if (plan.warmupSec > 0) checkServerAnswers(driver.summary(snapshotPauseMs), liveServer.baseUrl);
     await checkpoint('baseline', 0, baseline);
     await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
     await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
@@ -244,6 +264,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       snapshots.map((s) => s.requests),
     );
     const decided = decideVerdict(evidence, trend);
+    // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
     return finish({
       ...base(),
       ...decided,
@@ -263,13 +285,38 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     }
     if (exit && !exit.killedByHarness) {
       const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
+      // Out of heap under the load: memory grew until V8 gave up, which confirms a leak; the
+      // snapshot Node wrote near the limit extends the run's sequence for the leak finder.
+      const nearLimit = exit.heapLimit
+        ? await collectNearLimitSnapshot({
+            variantDir: ctx.variantDir,
+            earlier: snapshots,
+            cwd: ctx.cwd ?? process.cwd(),
+            requests: loadDriver?.requests ?? 0,
+            tMs: loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted),
+          })
+        : undefined;
+      if (nearLimit?.snapshot) snapshots.push(nearLimit.snapshot);
+      const found = nearLimit?.analysis;
       return finish({
         ...base(),
         verdict: 'crashed',
-        pattern: 'unknown',
-        bytesPerRequest: 0,
-        reason: `the server died during ${currentPhase} (${how})${exit.heapLimit ? ' after reaching the V8 heap limit' : ''}`,
-        crash: { exitCode: exit.exitCode, signal: exit.signal, heapLimit: exit.heapLimit, stderrTail: exit.stderrTail },
+        pattern: found && found.findings.length > 0 ? found.pattern : 'unknown',
+        bytesPerRequest: found?.bytesPerRequest ?? 0,
+        ...(found ? { findings: found.findings } : {}),
+        reason:
+          `the server died during ${currentPhase} (${how})` +
+          (exit.heapLimit ? ' after reaching the V8 heap limit, which confirms a leak' : '') +
+          (nearLimit ? `; ${nearLimit.note}` : ''),
+        crash: {
+          exitCode: exit.exitCode,
+          signal: exit.signal,
+          heapLimit: exit.heapLimit,
+          stderrTail: exit.stderrTail,
+          ...(exit.heapLimit ? { confirmsLeak: true } : {}),
+          ...(nearLimit?.snapshot?.path ? { nearLimitSnapshot: nearLimit.snapshot.path } : {}),
+          ...(nearLimit ? { nearLimitAnalysis: nearLimit.note } : {}),
+        },
         error: { code: 'E_SERVER_CRASHED', message: `server exited with ${how} during ${currentPhase}` },
       });
     }

@@ -1,0 +1,91 @@
+/**
+ * What a server that ran out of heap leaves behind. Every Node child runs with
+ * `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=<its private variant dir>`: when the heap
+ * nears V8's limit, Node writes one last snapshot there (as `Heap.<date>.<time>.<pid>.….heapsnapshot`)
+ * before the process dies. That snapshot is the leak at its largest. It comes from the same
+ * isolate as the run's own snapshots, and V8's heap-object ids stay stable while the run's one
+ * inspector session is connected, so it extends the run's sequence: baseline (, middle, …),
+ * near-limit — and the leak finder can name the holder even though the run never finished.
+ */
+import { chmod, readdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
+import type { AnalysisResult } from '../analysis/types.js';
+import { isLeakbenchError } from '../errors.js';
+import type { SnapshotRef } from '../types.js';
+
+/** Node flags that make a child leave its near-heap-limit snapshot in `dir`. */
+export function nearLimitSnapshotArgs(dir: string): string[] {
+  return ['--heapsnapshot-near-heap-limit=1', `--diagnostic-dir=${dir}`];
+}
+
+/** File name the near-limit snapshot is given once found (after the numbered run snapshots). */
+export const NEAR_LIMIT_FILE = 'near-heap-limit.heapsnapshot';
+
+/** What {@link collectNearLimitSnapshot} found. */
+export interface NearLimitEvidence {
+  /** The snapshot's reference (path relative to `cwd`), when there is one. */
+  snapshot?: SnapshotRef;
+  /** Absolute path of the snapshot, when there is one. */
+  file?: string;
+  /** The leak finder's result on the run's snapshots plus this one, when it could run. */
+  analysis?: AnalysisResult;
+  /** One sentence: analysed, or why not. */
+  note: string;
+}
+
+/**
+ * Looks for a near-heap-limit snapshot in `variantDir`, makes it private (0600) under a stable
+ * name, and analyses it after the run's earlier snapshots (`earlier`, paths relative to `cwd`).
+ * Never throws for a missing, truncated or unreadable snapshot: that becomes the `note`.
+ */
+export async function collectNearLimitSnapshot(options: {
+  variantDir: string;
+  earlier: readonly SnapshotRef[];
+  cwd: string;
+  /** Requests completed when the server died. */
+  requests: number;
+  tMs: number;
+}): Promise<NearLimitEvidence> {
+  let names: string[];
+  try {
+    names = await readdir(options.variantDir);
+  } catch {
+    return { note: 'no near-heap-limit snapshot: the run directory is unreadable' };
+  }
+  const written = names.filter((n) => /^Heap\..*\.heapsnapshot$/.test(n)).sort();
+  const found = written.at(-1);
+  if (found === undefined) {
+    return { note: 'V8 wrote no near-heap-limit snapshot (the process died before it could, or the heap was too small to write one)' };
+  }
+  const file = path.join(options.variantDir, NEAR_LIMIT_FILE);
+  await rename(path.join(options.variantDir, found), file);
+  await chmod(file, 0o600);
+  const { size } = await stat(file);
+  const snapshot: SnapshotRef = {
+    label: 'near-heap-limit',
+    path: path.relative(options.cwd, file),
+    tMs: options.tMs,
+    requests: options.requests,
+    sizeBytes: size,
+    durationMs: 0,
+  };
+  const earlier = options.earlier.filter((s) => s.path !== undefined);
+  if (earlier.length === 0) {
+    return {
+      snapshot,
+      file,
+      note: 'near-heap-limit snapshot kept, not analysed: the leak finder diffs a sequence and the server died before the baseline snapshot',
+    };
+  }
+  try {
+    const analysis = await analyzeSnapshots(
+      [...earlier.map((s) => path.resolve(options.cwd, s.path!)), file],
+      { requestsAtSnapshot: [...earlier.map((s) => s.requests), options.requests] },
+    );
+    return { snapshot, file, analysis, note: `near-heap-limit snapshot analysed after ${earlier.map((s) => s.label).join(', ')}: ${analysis.reason}` };
+  } catch (err) {
+    const why = isLeakbenchError(err) ? `${err.message} [${err.code}]` : err instanceof Error ? err.message : String(err);
+    return { snapshot, file, note: `near-heap-limit snapshot kept, not analysed: ${why}` };
+  }
+}

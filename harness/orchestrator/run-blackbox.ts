@@ -1,0 +1,173 @@
+/**
+ * Black-box mode of `leakbench run --cmd`: a server with no V8 inspector (not Node, or Node that
+ * announced none). Without the inspector there is no forced GC and no heap snapshot, so the only
+ * signal is the resident memory (RSS) of the server's process group, read from `/proc`:
+ *
+ *   (booted by the caller) → warm-up load → measured load, sampling RSS → growth verdict → kill
+ *
+ * The verdict is the same growth-trend statistic the heap runs use (OLS of memory on requests with
+ * a 95% CI, a plateau test on the later half), fed with RSS. RSS includes allocator slack and
+ * never shrinks after a GC, so it answers "does memory grow with traffic" and nothing about what
+ * grows: the pattern is always `unknown`.
+ */
+import path from 'node:path';
+import { growthTrend } from '../analysis/growth-trend.js';
+import { isLeakbenchError, LeakbenchError } from '../errors.js';
+import { LoadDriver } from '../load/load-driver.js';
+import { renameKeyHeader } from '../load/rename-key-header.js';
+import { createRequestMix } from '../load/request-mix.js';
+import { processGroupRssBytes } from '../target/process-memory.js';
+import type { ServerHandle } from '../target/start-server.js';
+import type { MemorySample, RunPhase, VariantRun } from '../types.js';
+import { checkServerAnswers } from './check-server-answers.js';
+import type { VariantContext } from './run-variant.js';
+
+/** Measures an already started, inspector-less server; kills it before returning. */
+export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Promise<VariantRun> {
+  const { target, load: plan } = ctx;
+  const cwd = ctx.cwd ?? process.cwd();
+  const intervalMs = ctx.probe?.sampleIntervalMs ?? 500;
+  const emit = ctx.onProgress ?? (() => {});
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  let currentPhase: RunPhase = 'warmup';
+  const phase = (p: RunPhase): void => {
+    currentPhase = p;
+    emit({ kind: 'phase', variant: target.variant, phase: p, elapsedMs: elapsed() });
+  };
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort(ctx.signal?.reason);
+  if (ctx.signal?.aborted) onOuterAbort();
+  else ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  void server.exited.then((exit) => {
+    if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
+  });
+
+  const samples: MemorySample[] = [];
+  let loadStarted = 0;
+  const driver = new LoadDriver({
+    baseUrl: server.baseUrl,
+    connections: plan.connections,
+    rate: plan.rate,
+    nextRequest: renameKeyHeader(
+      createRequestMix({
+        keys: plan.keys,
+        invalidRatio: plan.invalidRatio,
+        postRatio: plan.postRatio,
+        secret: ctx.secret,
+        ...(target.requestPath ? { path: target.requestPath } : {}),
+      }),
+      target.keyHeader,
+    ),
+  });
+  const base = (): Omit<VariantRun, 'verdict' | 'pattern' | 'bytesPerRequest' | 'reason'> => ({
+    variant: target.variant,
+    requests: driver.requests,
+    durationMs: Math.round(driver.loadDurationMs),
+    findings: [],
+    dir: path.relative(cwd, ctx.variantDir) || '.',
+    samples,
+    snapshots: [],
+    load: driver.summary(0),
+    command: target.command ?? server.command,
+  });
+  const sample = (): void => {
+    const rssBytes = processGroupRssBytes(server.pid);
+    if (rssBytes === 0) return;
+    samples.push({
+      tMs: Math.round(performance.now() - loadStarted),
+      requests: driver.requests,
+      heapUsedBytes: 0,
+      heapTotalBytes: 0,
+      externalBytes: 0,
+      arrayBuffersBytes: 0,
+      rssBytes,
+      afterGc: false,
+    });
+    emit({
+      kind: 'tick',
+      variant: target.variant,
+      phase: currentPhase,
+      elapsedMs: elapsed(),
+      requests: driver.requests,
+      requestsPerSec: 0,
+      heapUsedBytes: 0,
+      externalBytes: 0,
+      rssBytes,
+    });
+  };
+  const segment = async (p: RunPhase, durationMs: number): Promise<void> => {
+    phase(p);
+    if (loadStarted === 0) loadStarted = performance.now();
+    const running = driver.start(stop.signal);
+    const timer = setInterval(sample, intervalMs);
+    try {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, durationMs);
+        stop.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+      if (!stop.signal.aborted) sample();
+    } finally {
+      clearInterval(timer);
+      running.stop();
+      await running.done.catch((err: unknown) => {
+        if (!stop.signal.aborted) throw err;
+      });
+    }
+    if (stop.signal.aborted) throw stop.signal.reason;
+  };
+
+  try {
+    await segment('warmup', plan.warmupSec * 1000);
+    checkServerAnswers(driver.summary(0), server.baseUrl);
+    const warmupEnd = samples.length;
+    await segment('load', plan.durationSec * 1000);
+    phase('analysis');
+    // No GC to force: every RSS sample after warm-up is a regression point.
+    const points = samples.slice(warmupEnd).map((s) => ({ ...s, heapUsedBytes: s.rssBytes, afterGc: true }));
+    const trend = growthTrend(points);
+    const reason = trend.statistic.reason.replace('retained memory (heapUsed+external after GC)', 'RSS of the process tree');
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
+    return finish({
+      ...base(),
+      verdict: trend.verdict,
+      pattern: 'unknown',
+      bytesPerRequest: trend.statistic.bytesPerRequest,
+      reason: `black-box (no inspector, RSS only): ${reason}`,
+      statistic: { ...trend.statistic, method: 'ols-rss', metric: 'rss (process group)', reason },
+    });
+  } catch (err) {
+    const exit = await Promise.race([server.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
+    if (ctx.signal?.aborted) {
+      return finish({ ...base(), verdict: 'interrupted', pattern: 'unknown', bytesPerRequest: 0, reason: `interrupted during ${currentPhase}; the server was stopped` });
+    }
+    if (exit && !exit.killedByHarness) {
+      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
+      return finish({
+        ...base(),
+        verdict: 'crashed',
+        pattern: 'unknown',
+        bytesPerRequest: 0,
+        reason: `the server died during ${currentPhase} (${how})`,
+        crash: { exitCode: exit.exitCode, signal: exit.signal, heapLimit: exit.heapLimit, stderrTail: exit.stderrTail, ...(exit.heapLimit ? { confirmsLeak: true } : {}) },
+        error: { code: 'E_SERVER_CRASHED', message: `server exited with ${how} during ${currentPhase}` },
+      });
+    }
+    if (isLeakbenchError(err)) {
+      return finish({ ...base(), verdict: 'inconclusive', pattern: 'unknown', bytesPerRequest: 0, reason: `no verdict: ${err.message}`, error: { code: err.code, message: err.message } });
+    }
+    throw err;
+  } finally {
+    ctx.signal?.removeEventListener('abort', onOuterAbort);
+    stop.abort();
+    await server.kill();
+  }
+
+  function finish(run: VariantRun): VariantRun {
+    emit({ kind: 'phase', variant: target.variant, phase: 'done', elapsedMs: elapsed() });
+    return run;
+  }
+}
