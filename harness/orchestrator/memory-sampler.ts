@@ -1,7 +1,7 @@
 /**
  * Samples the server's memory while load runs: `process.memoryUsage()` every `intervalMs`
- * (default 500 ms) and, when asked, a forced full GC followed by a sample every `gcEveryMs`
- * (~2.5 s): the after-GC samples feed the growth regression, the others show the live curve.
+ * (default 500 ms) and, at the given offsets, a forced full GC followed by a sample: the after-GC
+ * samples feed the growth regression, the others show the live curve.
  *
  * One loop, one CDP command at a time: samples never pile up behind a slow server, and a stop
  * waits for the command in flight so nothing races the next heap snapshot.
@@ -28,14 +28,30 @@ export class MemorySampler {
   private readonly loop: Promise<void>;
   private failure: unknown;
 
+  /**
+   * @param intervalMs period of plain samples
+   * @param gcAtMs offsets (ms from start) at which to force a GC before sampling instead
+   */
   constructor(
     private readonly ctx: SamplerContext,
     private readonly intervalMs = 500,
-    private readonly gcEveryMs: number | undefined = undefined,
+    private readonly gcAtMs: readonly number[] = [],
   ) {
     this.loop = this.run().catch((err: unknown) => {
       this.failure = err;
     });
+  }
+
+  /**
+   * Offsets for after-GC samples spread evenly over a segment of `segmentMs`, about `everyMs`
+   * apart, excluding the segment's end (the run loop samples there itself). Even spacing matters:
+   * the after-GC floor depends on how long ago the previous full GC ran (measured: two forced GCs
+   * a few ms apart read ~0.2 MB lower than ones 2.5 s apart), so irregular gaps add noise.
+   */
+  static evenGcSchedule(segmentMs: number, everyMs: number | undefined): number[] {
+    if (everyMs === undefined || everyMs <= 0) return [];
+    const k = Math.max(1, Math.round(segmentMs / everyMs));
+    return Array.from({ length: k - 1 }, (_, i) => (segmentMs * (i + 1)) / k);
   }
 
   /** Takes one sample now (optionally after a forced GC) and reports it. */
@@ -57,16 +73,17 @@ export class MemorySampler {
 
   private async run(): Promise<void> {
     const started = performance.now();
+    const gcTimes = this.gcAtMs.map((offset) => started + offset);
     let nextSampleAt = started + this.intervalMs;
-    let nextGcAt = this.gcEveryMs === undefined ? Infinity : started + this.gcEveryMs;
     while (!this.stopped) {
-      await this.sleepUntil(nextSampleAt);
+      const nextGcAt = gcTimes[0] ?? Infinity;
+      // A GC sample due before (or about at) the next plain sample replaces it.
+      const gc = nextGcAt <= nextSampleAt + this.intervalMs / 2;
+      await this.sleepUntil(gc ? nextGcAt : nextSampleAt);
       if (this.stopped) break;
-      const now = performance.now();
-      const gc = now >= nextGcAt - this.intervalMs / 2;
-      if (gc) nextGcAt += this.gcEveryMs ?? Infinity;
+      if (gc) gcTimes.shift();
       await MemorySampler.sampleOnce(this.ctx, gc);
-      nextSampleAt += this.intervalMs;
+      nextSampleAt = (gc ? nextGcAt : nextSampleAt) + this.intervalMs;
       // Fell behind (a slow GC): skip missed ticks instead of bursting.
       if (nextSampleAt < performance.now()) nextSampleAt = performance.now() + this.intervalMs;
     }

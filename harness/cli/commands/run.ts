@@ -33,6 +33,7 @@ interface RunFlags {
   keys?: string;
   invalidRatio?: string;
   postRatio?: string;
+  gcInterval?: string;
   out?: string;
   json?: boolean;
 }
@@ -70,6 +71,7 @@ export const runCommand: CommandModule = {
       .option('--keys <mode>', "'unique' (a fresh valid key per request) or 'pool:N' (N keys reused)")
       .option('--invalid-ratio <r>', 'share of requests with a bad, malformed or missing key, 0..1 (usually 0.05)')
       .option('--post-ratio <r>', 'share of POST requests, 0..1 (usually 0.2)')
+      .option('--gc-interval <s>', 'seconds between forced-GC memory samples under load (default 1.25)')
       .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
       .addHelpText(
@@ -101,6 +103,7 @@ export const runCommand: CommandModule = {
           invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
           postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
         };
+        const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;
         const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
         const targets: VariantTarget[] = variants.map((v) => ({ variant: v, entry: scenario.entries[v] }));
         for (const t of targets) {
@@ -120,6 +123,7 @@ export const runCommand: CommandModule = {
             load,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
+            ...(gcIntervalSec !== undefined ? { probe: { gcSampleIntervalMs: gcIntervalSec * 1000 } } : {}),
           },
           { onProgress: progress, signal: io.signal },
         );
