@@ -121,4 +121,14 @@ describe('regex-churn', () => {
       expect(regexFixed.verifyKeyPooled(raw, SECRET)).toEqual(expected);
     }
   });
+
+  test('both scrub the key out of the access-log line identically', () => {
+    for (let i = 0; i < 200; i++) {
+      const raw = mintKey(SECRET);
+      const url = i % 2 === 0 ? '/v1/data' : `/v1/data?echo=${raw}`;
+      const leaky = regexLeaky.scrubbedLogLineChurning('GET', url, raw, 'acct_1');
+      expect(regexFixed.scrubbedLogLinePooled('GET', url, raw, 'acct_1')).toBe(leaky);
+      expect(leaky).not.toContain(raw);
+    }
+  });
 });
