@@ -57,11 +57,13 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
         ? `${formatBytes(first.heapUsedBytes + first.externalBytes)}→${formatBytes(last.heapUsedBytes + last.externalBytes)}${shown === afterGc ? ' after GC' : ''}`
         : '';
     const st = run.statistic;
+    // A run that stopped before any statistic has no growth figure; its 0 is a placeholder.
+    const measured = st !== undefined || run.findings.length > 0 || (run.verdict !== 'interrupted' && run.verdict !== 'crashed');
     const ci = st ? c.dim(` [${formatBytesPerRequest(st.ciLowBytesPerRequest)} … ${formatBytesPerRequest(st.ciHighBytesPerRequest)}]`) : '';
     const sparkColored = run.verdict === 'leak' ? c.red(spark) : run.verdict === 'no-leak' ? c.green(spark) : c.yellow(spark);
     lines.push(
       `  ${c.bold(run.variant.padEnd(variantWidth))}  ${paintVerdict(c, run.verdict, run.verdict.padEnd(verdictWidth))}  ` +
-        `${run.pattern.padEnd(patternWidth)}  ${formatBytesPerRequest(run.bytesPerRequest).padStart(14)}${ci}  ` +
+        `${run.pattern.padEnd(patternWidth)}  ${(measured ? formatBytesPerRequest(run.bytesPerRequest) : '–').padStart(14)}${ci}  ` +
         `${sparkColored} ${c.dim(range)}`,
     );
     const top = run.findings[0];

@@ -119,6 +119,8 @@ export function verdictTableHtml(runs: readonly LabelledRun[]): string {
   const rows = runs
     .map(({ label, color, run }) => {
       const st = run.statistic;
+      // A run that stopped before any statistic has no growth figure; its 0 is a placeholder.
+      const measured = st !== undefined || run.findings.length > 0 || (run.verdict !== 'interrupted' && run.verdict !== 'crashed');
       const ci = st
         ? `<div class="muted small">95% CI ${esc(formatBytesPerRequest(st.ciLowBytesPerRequest))} … ${esc(formatBytesPerRequest(st.ciHighBytesPerRequest))}</div>`
         : '';
@@ -126,7 +128,7 @@ export function verdictTableHtml(runs: readonly LabelledRun[]): string {
 <td class="variant">${swatch(color)}${esc(label)}</td>
 <td>${verdictBadge(run.verdict)}</td>
 <td><span class="pattern">${esc(run.pattern)}</span></td>
-<td class="num">${esc(formatBytesPerRequest(run.bytesPerRequest))}${ci}</td>
+<td class="num">${measured ? esc(formatBytesPerRequest(run.bytesPerRequest)) : '–'}${ci}</td>
 <td class="num">${esc(formatCount(run.requests))}</td>
 <td class="num">${esc(formatDurationMs(run.durationMs))}</td>
 <td class="num">${run.findings.length}</td>
