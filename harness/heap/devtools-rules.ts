@@ -18,6 +18,7 @@
  *   data) owned by exactly one object has its self size moved onto that owner.
  */
 import type { FlatGraphArrays } from './flat-graph-arrays.js';
+import { ScratchPool } from './scratch-pool.js';
 
 /** One bit per edge ordinal: set when the edge counts for dominators. */
 export type EssentialEdges = Uint32Array;
@@ -94,10 +95,10 @@ export function userRoots(g: FlatGraphArrays): number[] {
 }
 
 /** DevTools' `markPageOwnedNodes`: everything reachable (non-weak) from the root's shortcut targets and DOM tree roots. */
-export function markPageOwned(g: FlatGraphArrays): Uint8Array {
+export function markPageOwned(g: FlatGraphArrays, pool = new ScratchPool(g.nodeCount + 1)): Uint8Array {
   const t = typeIndexes(g);
   const flags = new Uint8Array(g.nodeCount);
-  const stack = new Uint32Array(g.nodeCount);
+  const stack = pool.take();
   let sp = 0;
   const root = g.rootOrdinal;
   for (let e = g.firstEdge[root]!, end = g.firstEdge[root + 1]!; e < end; e++) {
@@ -120,6 +121,7 @@ export function markPageOwned(g: FlatGraphArrays): Uint8Array {
       stack[sp++] = to;
     }
   }
+  pool.give(stack);
   return flags;
 }
 
@@ -158,16 +160,17 @@ export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array,
  * node owned by exactly one object onto the owner. A no-op without user roots (snapshots taken
  * with internals exposed). Mutates `selfSize`.
  */
-export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array): void {
+export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array, pool = new ScratchPool(g.nodeCount + 1)): void {
   if (userRoots(g).length === 0) return;
   const t = typeIndexes(g);
   const { nodeCount, firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootOrdinal } = g;
   const UNVISITED = 0xffffffff;
   const MULTIPLE = 0xfffffffe;
-  const owners = new Uint32Array(nodeCount);
+  const owners = pool.take();
   const externalData = indexesOf(strings, 'system / ExternalStringData');
   // Each node enters the work list at most twice after its first push (see DevTools' comment).
-  let work = new Uint32Array(Math.max(16, nodeCount));
+  let work = pool.take();
+  const firstWork = work;
   let sp = 0;
   const push = (x: number): void => {
     if (sp === work.length) {
@@ -210,6 +213,7 @@ export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array)
     selfSize[owner]! += selfSize[i]!;
     selfSize[i] = 0;
   }
+  pool.give(owners, firstWork);
 }
 
 /**
@@ -217,11 +221,11 @@ export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array)
  * distance 1, then from the root for the rest (base {@link SYSTEM_DISTANCE_BASE}). Unreached
  * nodes keep {@link NO_DISTANCE}.
  */
-export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames): Int32Array {
+export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames, pool = new ScratchPool(g.nodeCount + 1)): Int32Array {
   const t = typeIndexes(g);
   const { nodeCount, firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName, strings } = g;
   const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
-  const queue = new Uint32Array(nodeCount + 1);
+  const queue = pool.take();
   const nativeContextNames = indexesOf(strings, 'system / NativeContext');
   const mapDescriptorNames = indexesOf(strings, '(map descriptors)');
   const sloppyNames = indexesOf(strings, 'sloppy_function_map');
@@ -291,5 +295,6 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames)
   distances[g.rootOrdinal] = roots.length > 0 ? SYSTEM_DISTANCE_BASE : 0;
   queue[0] = g.rootOrdinal;
   bfs(1);
+  pool.give(queue);
   return distances;
 }

@@ -19,6 +19,7 @@
  * O(m·log n) here and runs in one pass.
  */
 import type { EssentialEdges } from './devtools-rules.js';
+import { ScratchPool } from './scratch-pool.js';
 
 /** Inputs: the graph's forward and reverse adjacency as flat arrays. */
 export interface DominatorInputs {
@@ -31,6 +32,8 @@ export interface DominatorInputs {
   retainerNode: Uint32Array;
   essential: EssentialEdges;
   selfSize: Float64Array;
+  /** Pool of nodeCount + 1 sized arrays to draw the work arrays from. */
+  pool?: ScratchPool;
 }
 
 /** Result: immediate dominator per node (root → itself) and retained size per node. */
@@ -55,6 +58,7 @@ export function computeDominators(inputs: DominatorInputs, timings?: Record<stri
     const o = order[i]! - 1;
     retainedSize[dominator[o]!]! += retainedSize[o]!;
   }
+  inputs.pool?.give(order);
   if (timings) timings['retained'] = performance.now() - t0;
   return { dominator, retainedSize, unreachableCount };
 }
@@ -64,13 +68,14 @@ function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; orde
   const bits = inputs.essential;
   // Vertices are numbered 1..n (ordinal + 1) so 0 can mean "none", as in the paper.
   const size = nodeCount + 1;
-  const parent = new Uint32Array(size);
-  const ancestor = new Uint32Array(size);
-  const vertex = new Uint32Array(size);
-  const label = new Uint32Array(size);
-  const semi = new Uint32Array(size);
+  const pool = inputs.pool ?? new ScratchPool(size);
+  const parent = pool.take();
+  const ancestor = pool.take();
+  const vertex = pool.take();
+  const label = pool.take();
+  const semi = pool.take();
   // Reused: DFS edge cursor first, then bucket list heads.
-  const scratch = new Uint32Array(size);
+  const scratch = pool.take();
   let n = 0;
 
   // Iterative DFS: scratch[v] is the next edge of v to look at.
@@ -161,8 +166,8 @@ function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; orde
 
   const bucketHead = scratch;
   bucketHead.fill(0);
-  const bucketNext = new Uint32Array(size);
-  const dom = new Uint32Array(size);
+  const bucketNext = pool.take();
+  const dom = pool.take();
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
     const o = w - 1;
@@ -200,5 +205,6 @@ function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; orde
   // Reuse the bucket-head array (free now) for the result: saves one n-sized array at the peak.
   const dominator = scratch.subarray(0, nodeCount);
   for (let o = 0; o < nodeCount; o++) dominator[o] = dom[o + 1]! - 1;
+  pool.give(parent, ancestor, label, semi, bucketNext, dom);
   return { dominator, order: vertex, visited: n, unreachableCount };
 }

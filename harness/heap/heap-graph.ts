@@ -8,6 +8,7 @@ import {
 } from './devtools-rules.js';
 import { computeDominators } from './dominators.js';
 import type { FlatGraphArrays } from './flat-graph-arrays.js';
+import { ScratchPool } from './scratch-pool.js';
 import type { RawSnapshot } from './snapshot-parser.js';
 import type { AllocationFrame, ClassAggregate, HeapGraph, ReadOptions, RetainerStep, SnapshotMeta } from './types.js';
 
@@ -122,27 +123,32 @@ export class FlatHeapGraph implements HeapGraph {
   computeDerived(timings?: Record<string, number>): void {
     if (this.retainedSizes !== undefined) return;
     const g = this.arrays;
+    // One pool of n-sized temporaries for every pass below (peak = the largest pass).
+    const pool = new ScratchPool(g.nodeCount + 1);
     let t = now();
     if (!this.shallowDone) {
-      reassignShallowSizes(g, this.selfSizes);
+      reassignShallowSizes(g, this.selfSizes, pool);
       this.shallowDone = true;
       if (timings) timings['shallow'] = now() - t;
     }
     const ephemerons = new EphemeronNames(g.strings);
     t = now();
-    this.distances = computeDistances(g, ephemerons);
+    this.distances = computeDistances(g, ephemerons, pool);
     if (timings) timings['distances'] = now() - t;
     t = now();
-    const pageOwned = markPageOwned(g);
+    const pageOwned = markPageOwned(g, pool);
     const essential = computeEssentialEdges(g, pageOwned, ephemerons);
     const result = computeDominators({
       nodeCount: g.nodeCount, rootOrdinal: g.rootOrdinal, firstEdge: g.firstEdge, edgeTo: g.edgeTo,
       firstRetainer: g.firstRetainer, retainerEdge: g.retainerEdge, retainerNode: g.retainerNode,
-      essential, selfSize: this.selfSizes,
+      essential, selfSize: this.selfSizes, pool,
     }, timings);
     this.dominators = result.dominator;
     this.retainedSizes = result.retainedSize;
     if (timings) timings['dominators'] = now() - t - (timings['retained'] ?? 0);
+    t = now();
+    this.aggregates = this.computeAggregates(pool);
+    if (timings) timings['classes'] = now() - t;
   }
 
   private derived(): { distances: Int32Array; dominators: Uint32Array; retained: Float64Array } {
@@ -323,13 +329,19 @@ export class FlatHeapGraph implements HeapGraph {
    * other node of the same class dominates (a walk down the dominator tree).
    */
   classAggregates(): ClassAggregate[] {
-    if (this.aggregates !== undefined) return this.aggregates.map((x) => ({ ...x }));
-    const { dominators, retained } = this.derived();
+    if (this.aggregates === undefined) this.derived();
+    this.aggregates ??= this.computeAggregates(new ScratchPool(this.nodeCount + 1));
+    return this.aggregates.map((x) => ({ ...x }));
+  }
+
+  private computeAggregates(pool: ScratchPool): ClassAggregate[] {
+    const dominators = this.dominators!;
+    const retained = this.retainedSizes!;
     const n = this.nodeCount;
     const a = this.arrays;
     const self = this.selfSizes;
     // Class index per node: object/native nodes by name string, others by type.
-    const classOf = new Uint32Array(n);
+    const classOf = pool.take();
     const names: string[] = [];
     const byKey = new Map<string, number>();
     const byNameIndex = new Int32Array(a.strings.length).fill(-1);
@@ -375,43 +387,53 @@ export class FlatHeapGraph implements HeapGraph {
       selfSum[c]! += self[o]!;
     }
     // Children lists of the dominator tree (counting passes).
-    const first = new Uint32Array(n + 1);
+    const first = pool.take();
     const root = this.rootOrdinal;
     for (let o = 0; o < n; o++) if (o !== root) first[dominators[o]!]!++;
     let s = 0;
     for (let o = 0; o < n; o++) { s += first[o]!; first[o] = s; }
     first[n] = s;
-    const children = new Uint32Array(Math.max(1, s));
+    const children = pool.take();
     for (let o = n - 1; o >= 0; o--) if (o !== root) children[--first[dominators[o]!]!] = o;
     // DFS with enter/exit; `active[c]` counts ancestors of class c that were counted.
     const active = new Uint32Array(names.length);
-    const stack = new Int32Array(2 * n + 2);
+    // Exit markers have the top bit set (ordinals stay below 2^31).
+    const EXIT = 0x80000000;
+    let stack = pool.take();
+    const firstStack = stack;
     let sp = 0;
     stack[sp++] = root;
     while (sp > 0) {
       const x = stack[--sp]!;
-      if (x < 0) {
-        active[classOf[~x]!]!--;
+      if (x >= EXIT) {
+        active[classOf[x - EXIT]!]!--;
         continue;
       }
       const c = classOf[x]!;
+      const begin = first[x]!;
+      const end = first[x + 1]!;
+      if (sp + (end - begin) + 1 >= stack.length) {
+        const bigger = new Uint32Array(stack.length * 2 + (end - begin));
+        bigger.set(stack);
+        stack = bigger;
+      }
       if (active[c] === 0 && self[x] !== 0) {
         retainedSum[c]! += retained[x]!;
-        if (first[x] !== first[x + 1]) {
+        if (begin !== end) {
           active[c]!++;
-          stack[sp++] = ~x;
+          stack[sp++] = x + EXIT;
         }
       }
-      for (let i = first[x]!, end = first[x + 1]!; i < end; i++) stack[sp++] = children[i]!;
+      for (let i = begin; i < end; i++) stack[sp++] = children[i]!;
     }
+    pool.give(classOf, first, children, firstStack);
     const out: ClassAggregate[] = [];
     for (let c = 0; c < names.length; c++) {
       if (count[c] === 0) continue;
       out.push({ className: names[c]!, count: count[c]!, selfSizeBytes: selfSum[c]!, retainedSizeBytes: retainedSum[c]! });
     }
     out.sort((x, y) => y.retainedSizeBytes - x.retainedSizeBytes || (x.className < y.className ? -1 : 1));
-    this.aggregates = out;
-    return out.map((x) => ({ ...x }));
+    return out;
   }
 
   allocationStack(nodeOrdinal: number): AllocationFrame[] | undefined {
@@ -438,9 +460,10 @@ export class FlatHeapGraph implements HeapGraph {
         functionName: this.arrays.strings[infos[base + fName] ?? -1] ?? '',
         scriptName: this.arrays.strings[infos[base + fScript] ?? -1] ?? '',
         scriptId: infos[base + fScriptId] ?? 0,
-        // V8 writes 0-based positions (-1 when unknown); DevTools adds 1 for display.
-        line: line + 1,
-        column: column + 1,
+        // V8's serializer already writes 1-based positions, 0 when unknown (SerializePosition in
+        // heap-snapshot-generator.cc); checked on a real tracked snapshot against the script.
+        line,
+        column,
       });
       id = entry.parentId;
       if (frames.length > 10_000) break;

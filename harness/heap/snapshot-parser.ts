@@ -460,7 +460,7 @@ export class SnapshotParser {
   }
 
   /** Values of the current chunk's numbers, before they are spread over the field arrays. */
-  private vals = new Float64Array(1 << 16);
+  private vals = new Float64Array(1 << 20);
 
   /**
    * Tokenizes the numbers of an array section from `p` into `this.vals` (count returned in
@@ -470,10 +470,10 @@ export class SnapshotParser {
    */
   private valCount = 0;
   private tokenizeNumbers(buf: Uint8Array, p: number, len: number): number {
-    // At most one number per two bytes, plus a carried one.
-    const need = ((len - p) >>> 1) + 2;
-    if (this.vals.length < need) this.vals = new Float64Array(Math.max(need, this.vals.length * 2));
+    // At most one number per two bytes (plus a carried one): scan a window that fits `vals`;
+    // the caller loops over windows, so `vals` never grows.
     const vals = this.vals;
+    len = Math.min(len, p + 2 * (vals.length - 2));
     let v = this.acc;
     let inNumber = this.inNumber;
     let k = 0;
@@ -513,6 +513,12 @@ export class SnapshotParser {
 
   /** Number sections: tokenize, then spread values over per-field arrays with strided loops. */
   private scanNumbers(buf: Uint8Array, p: number, len: number): number {
+    let r = p;
+    while (r >= 0 && r < len) r = this.scanNumberWindow(buf, r, len);
+    return r < 0 ? -r - 1 : r;
+  }
+
+  private scanNumberWindow(buf: Uint8Array, p: number, len: number): number {
     const r = this.tokenizeNumbers(buf, p, len);
     const k = this.valCount;
     if (k > 0) {
@@ -520,10 +526,7 @@ export class SnapshotParser {
       else if (this.section === SEC_EDGES) this.spreadEdges(k, p);
       else for (let i = 0; i < k; i++) this.otherNumbers.push(this.vals[i]!);
     }
-    if (r < 0) {
-      this.endNumberSection();
-      return -r - 1;
-    }
+    if (r < 0) this.endNumberSection();
     return r;
   }
 
@@ -533,7 +536,9 @@ export class SnapshotParser {
     const ord0 = this.nodeOrdinal;
     const totalField = field0 + k;
     const lastOrdinal = ord0 + Math.floor(totalField / nf);
-    while (lastOrdinal >= this.nodeCap) this.allocNodes(this.nodeCap * 2);
+    // Highest ordinal written is lastOrdinal only when a node is left incomplete.
+    const needed = totalField % nf === 0 ? lastOrdinal : lastOrdinal + 1;
+    while (needed > this.nodeCap) this.allocNodes(this.nodeCap * 2);
     const vals = this.vals;
     for (let f = 0; f < nf; f++) {
       // First value in this chunk that belongs to field f, and its node ordinal.
@@ -577,7 +582,8 @@ export class SnapshotParser {
     const ord0 = this.edgeOrdinal;
     const totalField = field0 + k;
     const lastOrdinal = ord0 + Math.floor(totalField / ef);
-    while (lastOrdinal >= this.edgeCap) this.allocEdges(this.edgeCap * 2);
+    const needed = totalField % ef === 0 ? lastOrdinal : lastOrdinal + 1;
+    while (needed > this.edgeCap) this.allocEdges(this.edgeCap * 2);
     const vals = this.vals;
     for (let f = 0; f < ef; f++) {
       let i = (f - field0 + ef) % ef;
