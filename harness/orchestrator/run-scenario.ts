@@ -8,6 +8,7 @@ import path from 'node:path';
 import { formatKeyMode } from '../load/request-mix.js';
 import { writeRunReport } from '../report/write-report.js';
 import { SCHEMA_VERSION, type ProgressEvent, type RunReport, type VariantRun } from '../types.js';
+import { discardSnapshots } from './discard-snapshots.js';
 import { createRunDir } from './run-dir.js';
 import { runVariant, type LoadPlan, type ProbePlan, type VariantTarget } from './run-variant.js';
 
@@ -21,6 +22,8 @@ export interface ScenarioPlan {
   /** Parent of `<scenario>/<run-id>/` (default `reports/` of the package). */
   reportsDir: string;
   secret: string;
+  /** False deletes the heap snapshots once analysed (`--no-keep-snapshots`); default true. */
+  keepSnapshots?: boolean;
 }
 
 /** Callbacks and cancellation. */
@@ -91,6 +94,7 @@ export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Pro
     },
     runs,
   };
+  if (plan.keepSnapshots === false) await discardSnapshots(runs, cwd);
   const reportPath = await writeRunReport(report, runDir);
   return { report, runDir, reportPath };
 }
