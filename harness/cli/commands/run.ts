@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { keySecret } from '../../../scenarios/kit/api-key.js';
-import { getScenario } from '../../catalog.js';
+import { DEFAULT_LOAD, getScenario } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
 import { parseKeyMode } from '../../load/request-mix.js';
 import { runScenario } from '../../orchestrator/run-scenario.js';
@@ -22,6 +22,7 @@ import { serializeRunReport } from '../../report/write-report.js';
 import { killProcessGroup, liveChildGroups } from '../../target/child-registry.js';
 import type { CommandModule } from '../main.js';
 import { parseChoice, parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
 
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags {
@@ -62,7 +63,7 @@ export const runCommand: CommandModule = {
     program
       .command('run')
       .description('measure a scenario: boot its server(s), drive load, sample memory, take heap snapshots, give a verdict')
-      .argument('<scenario>', 'scenario name (see `leakbench list`)')
+      .argument('[scenario]', 'scenario name (see `leakbench list`); omit with --cmd')
       .option('--variant <which>', 'leaky, fixed or both', 'both')
       .option('--duration <s>', 'seconds of measured load after warm-up (scenario default, usually 20)')
       .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 5)')
@@ -89,11 +90,12 @@ export const runCommand: CommandModule = {
           '  leakbench run uncleaned-audit-cache --keys pool:100 --invalid-ratio 0.2',
         ].join('\n'),
       )
-      .action(async (scenarioName: string, flags: RunFlags) => {
+      .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags) => {
         // Validate every flag before anything starts.
         const variant = parseChoice('--variant', flags.variant, VARIANT_CHOICES);
-        const scenario = getScenario(scenarioName);
-        const d = scenario.load;
+        const extras = resolveRunExtras(scenarioName, flags);
+        const scenario = extras.custom ? undefined : getScenario(scenarioName ?? '');
+        const d = scenario?.load ?? DEFAULT_LOAD;
         const load: LoadPlan = {
           warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
           durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
@@ -105,9 +107,11 @@ export const runCommand: CommandModule = {
         };
         const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;
         const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
-        const targets: VariantTarget[] = variants.map((v) => ({ variant: v, entry: scenario.entries[v] }));
+        const targets: VariantTarget[] = extras.custom
+          ? [extras.custom.target]
+          : variants.map((v) => ({ variant: v, entry: scenario!.entries[v], ...(extras.nodeArgs.length > 0 ? { nodeArgs: extras.nodeArgs } : {}) }));
         for (const t of targets) {
-          if (!existsSync(t.entry)) {
+          if (!extras.custom && !existsSync(t.entry)) {
             throw new LeakbenchError(
               'E_FILE_NOT_FOUND',
               `compiled server ${path.relative(process.cwd(), t.entry)} is missing; run \`npm run build\` first`,
@@ -118,12 +122,13 @@ export const runCommand: CommandModule = {
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
         const { report, reportPath } = await runScenario(
           {
-            scenario: scenario.name,
+            scenario: extras.custom?.name ?? scenario!.name,
             targets,
             load,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
-            ...(gcIntervalSec !== undefined ? { probe: { gcSampleIntervalMs: gcIntervalSec * 1000 } } : {}),
+            probe: { ...(gcIntervalSec !== undefined ? { gcSampleIntervalMs: gcIntervalSec * 1000 } : {}), ...extras.probe },
+            keepSnapshots: extras.keepSnapshots,
           },
           { onProgress: progress, signal: io.signal },
         );
@@ -139,6 +144,10 @@ export const runCommand: CommandModule = {
         const errored = report.runs.filter((r) => r.error);
         for (const r of errored) io.stderr.write(`leakbench: ${r.variant}: ${r.error!.message} [${r.error!.code}]\n`);
         if (errored.length > 0 && !io.signal.aborted) result.code = 2;
+        // CI gates: exit 3 beats exit 2 (a heap-limit crash is both an error and a leak).
+        const gateCode = checkGates(report, extras.gates, io);
+        if (gateCode !== undefined && !io.signal.aborted) result.code = gateCode;
       });
+    addRunExtraOptions(program.commands.find((c) => c.name() === 'run')!);
   },
 };

@@ -1,0 +1,118 @@
+/**
+ * The robustness side of `leakbench run`: a user's own server (`--cmd`), Node flags for the server
+ * (`--max-old-space-size`, `--node-arg`), the readiness timeout, CI gates (`--fail-on`, `--expect`)
+ * and `--no-keep-snapshots`. Kept apart from run.ts so the run loop's command stays readable.
+ */
+import type { Command } from 'commander';
+import { LeakbenchError } from '../errors.js';
+import { commandTarget } from '../orchestrator/custom-targets.js';
+import type { ProbePlan, VariantTarget } from '../orchestrator/run-variant.js';
+import type { RunReport } from '../types.js';
+import { evaluateGates, parseExpect, parseFailOn, type Gates } from './gates.js';
+import type { CliIo, ExitCode } from './main.js';
+import { parseInteger, parsePositiveNumber } from './options.js';
+
+/** Raw values of the options {@link addRunExtraOptions} registers. */
+export interface RunExtraFlags {
+  cmd?: string;
+  name?: string;
+  path?: string;
+  header?: string;
+  blackBox?: boolean;
+  nodeArg?: string[];
+  maxOldSpaceSize?: string;
+  startTimeout?: string;
+  failOn?: string;
+  expect?: string;
+  /** commander's `--no-keep-snapshots` negation: true unless the flag was given. */
+  keepSnapshots?: boolean;
+}
+
+/** What the extra flags resolve to. */
+export interface RunExtras {
+  gates: Gates;
+  /** Node flags for scenario servers (`--max-old-space-size=…` and every `--node-arg`). */
+  nodeArgs: string[];
+  probe: ProbePlan;
+  keepSnapshots: boolean;
+  /** Set with `--cmd`: the report's scenario name and the one `custom` target. */
+  custom?: { name: string; target: VariantTarget };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Registers the extra options on the `run` command. */
+export function addRunExtraOptions(run: Command): void {
+  run
+    .option('--cmd <command>', 'measure your own server: a shell command that listens on $PORT (Node gets the inspector through NODE_OPTIONS; anything else runs black-box, RSS only)')
+    .option('--name <name>', "with --cmd: the report's scenario name (default 'custom')")
+    .option('--path <path>', 'with --cmd: the route under load (default /v1/data)')
+    .option('--header <name>', 'with --cmd: the header that carries the key (default X-API-Key)')
+    .option('--black-box', 'with --cmd: do not inject the inspector; RSS-only verdict')
+    .option('--max-old-space-size <MB>', "the server's V8 old-space limit (a leak then ends in a heap-limit crash, analysed)")
+    .option('--node-arg <flag>', 'extra Node flag for the server, repeatable (e.g. --node-arg=--expose-gc)', collect)
+    .option('--start-timeout <s>', 'seconds to wait for the server to get ready (default 15)')
+    .option('--fail-on <verdict>', "exit 3 when a run's verdict is this ('leak'; a heap-limit crash counts as a leak)")
+    .option('--expect <verdicts>', "exit 3 unless the verdicts match: 'no-leak', or per variant 'leaky=leak,fixed=no-leak'")
+    .option('--no-keep-snapshots', 'delete the heap snapshots after the analysis (they contain API keys)');
+}
+
+/**
+ * Validates the extra flags (before anything starts). `scenarioName` and `--cmd` are exclusive, and
+ * one of them is required.
+ */
+export function resolveRunExtras(scenarioName: string | undefined, flags: RunExtraFlags): RunExtras {
+  if (flags.cmd !== undefined && scenarioName !== undefined) {
+    throw new LeakbenchError('E_USAGE', `give a scenario or --cmd, not both (got '${scenarioName}' and --cmd)`);
+  }
+  if (flags.cmd === undefined && scenarioName === undefined) {
+    throw new LeakbenchError('E_USAGE', 'missing scenario name (see `leakbench list`) or --cmd "<command>"');
+  }
+  if (flags.cmd === undefined) {
+    for (const f of ['name', 'path', 'header', 'blackBox'] as const) {
+      if (flags[f] !== undefined) throw new LeakbenchError('E_USAGE', `--${f === 'blackBox' ? 'black-box' : f} only applies with --cmd`);
+    }
+  }
+  if (flags.cmd !== undefined && flags.cmd.trim() === '') throw new LeakbenchError('E_USAGE', '--cmd needs a command');
+  const nodeArgs: string[] = [];
+  if (flags.maxOldSpaceSize !== undefined) {
+    nodeArgs.push(`--max-old-space-size=${parseInteger('--max-old-space-size', flags.maxOldSpaceSize, 8)}`);
+  }
+  for (const arg of flags.nodeArg ?? []) {
+    if (!/^--[a-z0-9][a-z0-9-_]*(=\S*)?$/i.test(arg)) {
+      throw new LeakbenchError('E_USAGE', `--node-arg must be one Node flag like --max-semi-space-size=16, got '${arg}'`);
+    }
+    if (/^--inspect/.test(arg)) throw new LeakbenchError('E_USAGE', `--node-arg ${arg}: leakbench opens the inspector itself, on 127.0.0.1`);
+    nodeArgs.push(arg);
+  }
+  const probe: ProbePlan = {};
+  if (flags.startTimeout !== undefined) probe.startTimeoutMs = parsePositiveNumber('--start-timeout', flags.startTimeout) * 1000;
+  const gates: Gates = { failOnLeak: parseFailOn(flags.failOn), expect: parseExpect(flags.expect) };
+  const extras: RunExtras = { gates, nodeArgs, probe, keepSnapshots: flags.keepSnapshots !== false };
+  if (flags.cmd !== undefined) {
+    const name = flags.name ?? 'custom';
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case (a folder name), got '${name}'`);
+    if (flags.path !== undefined && !flags.path.startsWith('/')) throw new LeakbenchError('E_USAGE', `--path must start with '/', got '${flags.path}'`);
+    if (flags.header !== undefined && !/^[A-Za-z0-9-]+$/.test(flags.header)) throw new LeakbenchError('E_USAGE', `--header must be a header name, got '${flags.header}'`);
+    extras.custom = {
+      name,
+      target: commandTarget({
+        command: flags.cmd,
+        nodeOptions: nodeArgs,
+        ...(flags.path !== undefined ? { requestPath: flags.path } : {}),
+        ...(flags.header !== undefined ? { keyHeader: flags.header } : {}),
+        ...(flags.blackBox ? { blackBox: true } : {}),
+      }),
+    };
+  }
+  return extras;
+}
+
+/** Prints failed gates to stderr; returns 3 when any failed. */
+export function checkGates(report: RunReport, gates: Gates, io: CliIo): ExitCode | undefined {
+  const failures = evaluateGates(report, gates);
+  for (const f of failures) io.stderr.write(`leakbench: gate failed: ${f}\n`);
+  return failures.length > 0 ? 3 : undefined;
+}
