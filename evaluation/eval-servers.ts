@@ -20,6 +20,8 @@ export interface EvalServer {
   /** Load: warm-up requests, then requests per step (3 snapshots = 2 steps). */
   warmupRequests: number;
   stepRequests: number[];
+  /** Compiled server to run, when it is not `dist/evaluation/servers/<name>.js`. */
+  serverJs?: string;
 }
 
 const STEPS = [15_000, 15_000];
@@ -135,4 +137,27 @@ export function serverJsPath(name: string): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const distEvaluation = here.includes(`${path.sep}dist${path.sep}`) ? here : path.join(here, '..', 'dist', 'evaluation');
   return path.join(distEvaluation, 'servers', `${name}.js`);
+}
+
+/**
+ * The three seed scenarios (leaky and fixed variants), run through the same driver with
+ * `npm run eval -- --seed`: not part of the evaluation set (their shapes were known while the
+ * analysis was written), a cross-check that the analysis agrees with the scenarios' metadata.
+ */
+export function seedChecks(): EvalServer[] {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const dist = here.includes(`${path.sep}dist${path.sep}`) ? path.join(here, '..') : path.join(here, '..', 'dist');
+  const seeds: LeakPattern[] = ['unbounded-map', 'closure-captured-buffers', 'uncleaned-audit-cache'];
+  return seeds.flatMap((pattern) =>
+    (['leaky', 'fixed'] as const).map((variant) => ({
+      name: `${pattern}/${variant}`,
+      description: `seed scenario ${pattern}, ${variant} variant`,
+      shape: 'seed scenario',
+      expected: variant === 'leaky' ? { verdict: 'leak' as const, pattern } : { verdict: 'no-leak' as const, pattern: 'none' as const },
+      holdout: false,
+      warmupRequests: 2_000,
+      stepRequests: STEPS,
+      serverJs: path.join(dist, 'scenarios', pattern, `${variant}.js`),
+    })),
+  );
 }

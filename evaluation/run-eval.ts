@@ -5,11 +5,12 @@
  * Only this scoring step reads `expected`. Exit code 1 when any server is misjudged.
  *
  * Flags: `--only a,b` runs those servers; `--holdout` only the holdout set; `--tuning` only the
- * tuning set; `--keep` keeps the snapshot files; `--json` prints the rows as JSON.
+ * tuning set; `--seed` runs the three seed scenarios' variants instead (a cross-check); `--keep`
+ * keeps the snapshot files; `--json` prints the rows as JSON.
  */
 import { rmSync, statSync } from 'node:fs';
 import { analyzeSnapshots, formatBytes } from '../harness/analysis/index.js';
-import { EVAL_SERVERS, serverJsPath, type EvalServer } from './eval-servers.js';
+import { EVAL_SERVERS, seedChecks, serverJsPath, type EvalServer } from './eval-servers.js';
 import { snapshotSequence } from './driver/snapshot-sequence.js';
 
 /** One row of the evaluation table. */
@@ -36,7 +37,7 @@ export interface EvalRow {
 export async function evaluateServer(server: EvalServer, keep = false): Promise<EvalRow> {
   const start = performance.now();
   const seq = await snapshotSequence({
-    serverJs: serverJsPath(server.name),
+    serverJs: server.serverJs ?? serverJsPath(server.name),
     warmupRequests: server.warmupRequests,
     stepRequests: server.stepRequests,
   });
@@ -95,7 +96,8 @@ function table(rows: EvalRow[]): string {
 async function main(argv: string[]): Promise<number> {
   const onlyArg = argv.indexOf('--only');
   const only = onlyArg >= 0 ? new Set((argv[onlyArg + 1] ?? '').split(',')) : undefined;
-  let servers = EVAL_SERVERS.filter((s) => only === undefined || only.has(s.name));
+  const pool = argv.includes('--seed') ? seedChecks() : EVAL_SERVERS;
+  let servers = pool.filter((s) => only === undefined || only.has(s.name));
   if (argv.includes('--holdout')) servers = servers.filter((s) => s.holdout);
   if (argv.includes('--tuning')) servers = servers.filter((s) => !s.holdout);
   // Holdout servers last: they were kept out of tuning.

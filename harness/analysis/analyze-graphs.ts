@@ -48,7 +48,7 @@ import type {
  */
 export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
   candidateMinBytes: 16 * 1024,
-  minLeakBytes: 64 * 1024,
+  minLeakBytes: 128 * 1024,
   minBytesPerRequest: 2,
   stepGrowthShare: 0.25,
   maxFindings: 20,
