@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from '../main.js';
 import { analyzeCommand } from './analyze.js';
+import { attachCommand } from './attach.js';
 import { benchAllCommand } from './bench-all.js';
 import { compareCommand } from './compare.js';
 import { inspectCommand } from './inspect.js';
@@ -11,4 +12,4 @@ import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 
-export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand, benchAllCommand];
+export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand, benchAllCommand, attachCommand];

@@ -1,0 +1,152 @@
+/**
+ * `leakbench attach --inspect 127.0.0.1:<port> --url http://127.0.0.1:<port>/<path>`: the same load,
+ * memory sampling, three heap snapshots (one inspector session) and leak finder as `run`, against a
+ * Node service that is already running with `--inspect`. leakbench did not start it and never
+ * stops it; forced GCs and snapshots pause it, so point this at a test instance, not production.
+ * Only loopback addresses are accepted (`E_NOT_LOOPBACK`): the inspector can run any code in the
+ * process, and snapshots carry its secrets.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { keySecret } from '../../../scenarios/kit/api-key.js';
+import { DEFAULT_LOAD } from '../../catalog.js';
+import { LeakbenchError } from '../../errors.js';
+import { parseKeyMode } from '../../load/request-mix.js';
+import { attachTarget, isLoopbackHost } from '../../orchestrator/custom-targets.js';
+import { runScenario } from '../../orchestrator/run-scenario.js';
+import type { LoadPlan } from '../../orchestrator/run-variant.js';
+import { REPORTS_DIR } from '../../paths.js';
+import { createProgressPrinter, renderSummary } from '../../report/terminal.js';
+import { serializeRunReport } from '../../report/write-report.js';
+import { evaluateGates, parseExpect, parseFailOn } from '../gates.js';
+import type { CommandModule } from '../main.js';
+import { parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+
+interface AttachFlags {
+  inspect?: string;
+  url?: string;
+  header?: string;
+  name: string;
+  duration?: string;
+  warmup?: string;
+  connections?: string;
+  rate?: string;
+  keys?: string;
+  invalidRatio?: string;
+  postRatio?: string;
+  out?: string;
+  json?: boolean;
+  failOn?: string;
+  expect?: string;
+  keepSnapshots?: boolean;
+}
+
+/** Parses `host:port` of an inspector; refuses anything but loopback. */
+export function parseInspectAddress(raw: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(raw);
+  if (!m) throw new LeakbenchError('E_USAGE', `--inspect must be host:port (e.g. 127.0.0.1:9229), got '${raw}'`);
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  const port = Number(m[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LeakbenchError('E_USAGE', `--inspect port must be 1..65535, got '${m[2]}'`);
+  if (!isLoopbackHost(host)) throw new LeakbenchError('E_NOT_LOOPBACK', `--inspect ${raw}: leakbench only attaches to an inspector on 127.0.0.1, ::1 or localhost`);
+  return { host, port };
+}
+
+/** Parses the service URL; refuses anything but http on loopback. */
+export function parseServiceUrl(raw: string): { baseUrl: string; requestPath: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new LeakbenchError('E_USAGE', `--url must be a URL like http://127.0.0.1:3000/v1/data, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:') throw new LeakbenchError('E_USAGE', `--url must be http://, got '${raw}'`);
+  if (!isLoopbackHost(url.hostname)) throw new LeakbenchError('E_NOT_LOOPBACK', `--url ${raw}: leakbench only sends load to 127.0.0.1, ::1 or localhost`);
+  return { baseUrl: url.origin, requestPath: `${url.pathname}${url.search}` };
+}
+
+export const attachCommand: CommandModule = {
+  register(program: Command, io, result) {
+    program
+      .command('attach')
+      .description('measure a Node service already running with --inspect: same load, samples, snapshots and analysis as run (it is never stopped)')
+      .requiredOption('--inspect <host:port>', 'inspector address of the service (loopback only), e.g. 127.0.0.1:9229')
+      .requiredOption('--url <url>', 'route to load, e.g. http://127.0.0.1:3000/v1/data (loopback only)')
+      .option('--header <name>', 'header that carries the key (default X-API-Key)')
+      .option('--name <name>', "the report's scenario name", 'custom')
+      .option('--duration <s>', 'seconds of measured load after warm-up (default 20)')
+      .option('--warmup <s>', 'seconds of warm-up load (default 5)')
+      .option('--connections <n>', 'concurrent HTTP connections (default 10)')
+      .option('--rate <n|max>', "requests per second, or 'max' (default 2000)")
+      .option('--keys <mode>', "'unique' or 'pool:N' (keys in the lk_<id>_<checksum> format)")
+      .option('--invalid-ratio <r>', 'share of requests with a bad or missing key, 0..1 (default 0.05)')
+      .option('--post-ratio <r>', 'share of POST requests, 0..1 (default 0.2)')
+      .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
+      .option('--json', 'print the report as JSON on stdout')
+      .option('--fail-on <verdict>', "exit 3 when the verdict is this ('leak')")
+      .option('--expect <verdict>', 'exit 3 unless the verdict is this')
+      .option('--no-keep-snapshots', 'delete the heap snapshots after the analysis (they contain secrets)')
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Start your service with the inspector on loopback, then attach:',
+          '  node --inspect=127.0.0.1:9229 server.js &',
+          '  leakbench attach --inspect 127.0.0.1:9229 --url http://127.0.0.1:3000/v1/data',
+          'Forced GCs and heap snapshots pause the service for seconds: use a test instance.',
+        ].join('\n'),
+      )
+      .action(async (flags: AttachFlags) => {
+        const inspect = parseInspectAddress(flags.inspect ?? '');
+        const { baseUrl, requestPath } = parseServiceUrl(flags.url ?? '');
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case, got '${flags.name}'`);
+        if (flags.header !== undefined && !/^[A-Za-z0-9-]+$/.test(flags.header)) throw new LeakbenchError('E_USAGE', `--header must be a header name, got '${flags.header}'`);
+        const d = DEFAULT_LOAD;
+        const load: LoadPlan = {
+          warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
+          durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
+          connections: flags.connections !== undefined ? parseInteger('--connections', flags.connections, 1) : d.connections,
+          rate: flags.rate === undefined ? d.rate : flags.rate === 'max' ? 'max' : parseInteger('--rate', flags.rate, 1),
+          keys: parseKeyMode(flags.keys ?? d.keys),
+          invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
+          postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
+        };
+        const gates = { failOnLeak: parseFailOn(flags.failOn), expect: parseExpect(flags.expect) };
+
+        const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
+        const { report, reportPath } = await runScenario(
+          {
+            scenario: flags.name,
+            targets: [
+              attachTarget({
+                inspectHost: inspect.host,
+                inspectPort: inspect.port,
+                baseUrl,
+                requestPath,
+                ...(flags.header !== undefined ? { keyHeader: flags.header } : {}),
+              }),
+            ],
+            load,
+            reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
+            secret: keySecret(),
+            keepSnapshots: flags.keepSnapshots !== false,
+          },
+          { onProgress: progress, signal: io.signal },
+        );
+        if (flags.json) io.stdout.write(serializeRunReport(report));
+        else io.stdout.write(`\n${renderSummary(report)}report: ${path.relative(process.cwd(), reportPath)}\n`);
+        const errored = report.runs.filter((r) => r.error);
+        for (const r of errored) io.stderr.write(`leakbench: ${r.variant}: ${r.error!.message} [${r.error!.code}]\n`);
+        if (errored.length > 0 && !io.signal.aborted) result.code = 2;
+        const failures = evaluateGates(report, gates);
+        for (const f of failures) io.stderr.write(`leakbench: gate failed: ${f}\n`);
+        if (failures.length > 0 && !io.signal.aborted) result.code = 3;
+      });
+  },
+};
+
+function parseNonNegative(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new LeakbenchError('E_USAGE', `${flag} must be a number ≥ 0, got '${raw}'`);
+  return value;
+}
