@@ -112,7 +112,47 @@ export interface Finding {
   accumulates: Array<{ name: string; count: number; bytes: number }>;
   explanation: string;
   fix: string;
+  /** Where the accumulated objects were allocated, largest share first (see {@link AllocationSite}). */
+  allocatedAt?: AllocationSite[];
+  /** How `allocatedAt` was measured: exact allocation traces, or the sampling heap profiler. */
+  allocationMethod?: AllocationMethod;
   [extra: string]: unknown;
+}
+
+/**
+ * How allocation sites were measured. `tracking`: every object allocated while
+ * `HeapProfiler.startTrackingHeapObjects({ trackAllocations: true })` was on carries its stack in
+ * the snapshot, so the finding's own objects are attributed exactly. `sampling`: the sampling heap
+ * profiler's live allocations since the baseline, for the whole heap (not only the finding's).
+ */
+export type AllocationMethod = 'tracking' | 'sampling';
+
+/** One allocation site of a finding's objects. V8 attributes allocations to functions. */
+export interface AllocationSite {
+  /** Allocating function (`(anonymous)` when it has no name). */
+  functionName: string;
+  /** Source file relative to the working directory (the TypeScript source when a source map says so). */
+  file: string;
+  /** 1-based line and column of the allocating function, as V8 records it (its definition). */
+  line: number;
+  column: number;
+  /** Bytes of the finding's objects allocated here (sampling: estimated live bytes). */
+  bytes: number;
+  /** Objects (sampling: sampled allocations) attributed here. */
+  count: number;
+  /** `bytes` as a share of the finding's bytes (sampling: of the sampled live bytes), 0..1. */
+  share: number;
+  /** Callers, innermost first, as `function (file:line:column)` (up to three). */
+  callers?: string[];
+  /** True when the position comes from a source map (the compiled file was mapped back). */
+  sourceMapped?: boolean;
+  /**
+   * `holder-reference`: `line`/`column` were moved from the function's definition (kept in
+   * `functionLine`/`functionColumn`) to the line in it that stores into the finding's holder.
+   */
+  refinedBy?: 'holder-reference';
+  functionLine?: number;
+  functionColumn?: number;
 }
 
 /** Result of measuring one variant. */
@@ -150,6 +190,8 @@ export interface VariantRun {
   };
   /** When the run failed inside a batch: the error (state `errored`). */
   error?: { code: string; message: string };
+  /** Allocation data recorded for "allocated at": which method, and the sampling profile file. */
+  allocationProfile?: { method: AllocationMethod; path?: string; samplingIntervalBytes?: number };
 }
 
 /** The whole `report.json`, also printed by `--json`. */

@@ -7,6 +7,7 @@ import { readSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import { LeakbenchError } from '../errors.js';
 import { analyzeGraphs } from './analyze-graphs.js';
+import { attachAllocationSites } from './allocation-sites.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
 
 /**
@@ -41,6 +42,11 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
   }
   timings['read'] = performance.now() - start;
   const result = analyzeGraphs(graphs, { ...options, timings });
+  if (options.allocationSites !== false && result.findings.length > 0) {
+    const t = performance.now();
+    attachAllocationSites(graphs, result.findings, options.allocationSites ?? {});
+    result.timingsMs['allocation-sites'] = performance.now() - t;
+  }
   result.timingsMs['total'] = performance.now() - start;
   return result;
 }

@@ -3,6 +3,7 @@
  * harness/types.ts so a run report can carry them unchanged.
  */
 import type { Finding, LeakPattern } from '../types.js';
+import type { AllocationSiteOptions } from './allocation-sites.js';
 
 /** Verdicts the snapshot analysis can reach (a run adds `crashed` and `interrupted`). */
 export type AnalysisVerdict = 'leak' | 'no-leak' | 'inconclusive';
@@ -37,6 +38,12 @@ export interface AnalyzeOptions {
   /** Phase timings (ms) are written here when given. */
   timings?: Record<string, number>;
   thresholds?: Partial<AnalysisThresholds>;
+  /**
+   * "Allocated at" for each finding (allocation-sites.ts): from the snapshots' allocation traces
+   * when they have them, else from `samplingProfile` when given. On by default; `false` skips it.
+   * Only `analyzeSnapshots` applies it (it holds the graphs).
+   */
+  allocationSites?: AllocationSiteOptions | false;
 }
 
 /** A holder whose growth was examined and judged not to be a leak (shown to teach why). */
