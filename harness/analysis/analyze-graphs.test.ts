@@ -188,6 +188,35 @@ describe('analyzeGraphs', () => {
     expect(small!['newBytes']).toEqual([0, 10 * 96 + 16 + 10 * 16, 20 * 96 + 16 + 20 * 16]);
   });
 
+  it('nested Maps: each growing inner Map is its own finding, named by its key', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      const outer = h.b.node('object', 'Map', 32, { id: 71 });
+      h.b.edge(h.scope, outer, 'context', 'byTenant');
+      const outerTable = h.b.node('array', '', 80, { id: 73 });
+      h.b.edge(outer, outerTable, 'internal', 'table');
+      ['north', 'south'].forEach((tenant, t) => {
+        const key = h.b.node('string', tenant, 24, { id: 75 + t * 2 });
+        const inner = h.b.node('object', 'Map', 32, { id: 81 + t * 2 });
+        h.b.edge(outerTable, key, 'internal', 2 * t + 4);
+        h.b.edge(outerTable, inner, 'internal', 2 * t + 5);
+        const table = h.b.node('array', '', 16 + step * 20 * 16 * (t + 1), { id: 91 + t * 10 + step * 2 });
+        h.b.edge(inner, table, 'internal', 'table');
+        range(100_001 + t * 50_000, 20 * step * (t + 1)).forEach((id, i) => {
+          h.b.edge(table, h.b.node('string', `k${id}`, 32, { id }), 'internal', 2 * i);
+          h.b.edge(table, h.b.node('object', 'Hits', 64, { id: id + 1_000_000 }), 'internal', 2 * i + 1);
+        });
+      });
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 60, 120], thresholds: SMALL });
+    expect(result.verdict).toBe('leak');
+    expect(result.findings.map((f) => [f.pattern, f.holder])).toEqual([
+      ['unbounded-map', 'Map byTenant.get("south") (module scope of server.js)'],
+      ['unbounded-map', 'Map byTenant.get("north") (module scope of server.js)'],
+    ]);
+  });
+
   it('an LRU that fills and then plateaus is not a leak', () => {
     // Capacity 40: full after step 1; step 2 replaces every entry with a new one.
     const graphs = [0, 1, 2].map((step) => {

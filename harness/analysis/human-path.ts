@@ -170,6 +170,13 @@ export function holderName(g: HeapGraph, ordinal: number): HolderName {
       parts.unshift(`[${name}]`);
       continue;
     }
+    // A value inside a Map's hash table: name it by its key (`.get("north")`) and step over the
+    // table to the Map that owns it.
+    if (type === 'internal' && i >= 2 && g.nodeType(from) === 'array' && g.edgeName(steps[i - 1]!.edgeOrdinal) === 'table') {
+      parts.unshift(`.get(${mapKeyLabel(g, from, step.edgeOrdinal)})`);
+      i--;
+      continue;
+    }
     // An internal edge or a root: describe the node it leaves from and stop.
     parts.unshift(nodeLabel(g, from));
     break;
@@ -183,4 +190,21 @@ export function holderName(g: HeapGraph, ordinal: number): HolderName {
     if (eventName !== undefined) result.eventName = eventName;
   }
   return result;
+}
+
+/** The key stored just before a Map value in its OrderedHashMap table, as code (`"north"` or `…`). */
+function mapKeyLabel(g: HeapGraph, table: number, valueEdge: number): string {
+  const index = Number(g.edgeName(valueEdge));
+  for (let e = g.firstEdge(table), end = g.edgesEnd(table); e < end; e++) {
+    if (g.edgeType(e) === 'internal' && Number(g.edgeName(e)) === index - 1) {
+      const key = g.edgeTarget(e);
+      const type = g.nodeType(key);
+      if (type === 'string' || type === 'concatenated string' || type === 'sliced string') {
+        const text = redact(g.nodeName(key));
+        return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+      }
+      return `<${nodeLabel(g, key)}>`;
+    }
+  }
+  return '…';
 }
