@@ -11,5 +11,6 @@ import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { workshopCommand } from './workshop.js';
 
-export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand, benchAllCommand, attachCommand];
+export const commands: CommandModule[] = [listCommand, runCommand, reportCommand, compareCommand, analyzeCommand, inspectCommand, benchAllCommand, workshopCommand, attachCommand];
