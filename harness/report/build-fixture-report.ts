@@ -90,6 +90,11 @@ function leakyFinding(plantedKey: string | undefined, leak: number, requests: nu
       { name: plantedKey ? `string "${plantedKey}"` : 'string (API keys)', count: counts.at(-1)! - counts[0]!, bytes: Math.round((requests.at(-1)! - requests[0]!) * leak * 0.3) },
       { name: 'Array (scopes)', count: counts.at(-1)! - counts[0]!, bytes: Math.round((requests.at(-1)! - requests[0]!) * leak * 0.25) },
     ],
+    allocatedAt: [
+      { functionName: 'resolveKeyMeta', file: 'scenarios/unbounded-map/leaky.ts', line: 21, column: 3, bytes: Math.round((requests.at(-1)! - requests[0]!) * leak * 0.7), count: counts.at(-1)! - counts[0]!, share: 0.7, callers: ['authenticate (scenarios/kit/run-scenario.ts:88:5)'], sourceMapped: true },
+      { functionName: 'lookupKey', file: 'scenarios/kit/key-service.ts', line: 40, column: 10, bytes: Math.round((requests.at(-1)! - requests[0]!) * leak * 0.3), count: counts.at(-1)! - counts[0]!, share: 0.3, sourceMapped: true },
+    ],
+    allocationMethod: 'tracking',
     explanation:
       'A module-level Map caches the resolved metadata of every API key it sees and nothing ever deletes an entry. ' +
       'With a fresh key per request the Map gains one entry per request, so the heap grows without bound.',

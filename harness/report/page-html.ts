@@ -195,6 +195,51 @@ export function accumulatesHtml(finding: Finding): string {
   return `<table class="accumulates"><thead><tr><th>accumulates</th><th class="num">count</th><th class="num">bytes</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/**
+ * An allocation site as harness/analysis writes it into `Finding.allocatedAt` (see AllocationSite
+ * in harness/types.ts); read structurally so reports written before that field existed still render.
+ */
+interface AllocationSiteView {
+  functionName: string;
+  file: string;
+  line: number;
+  column: number;
+  bytes: number;
+  count: number;
+  share: number;
+  callers?: string[];
+  sourceMapped?: boolean;
+}
+
+function allocationSitesOf(finding: Finding): AllocationSiteView[] {
+  const raw = finding['allocatedAt'];
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(
+    (s): s is AllocationSiteView =>
+      typeof s === 'object' && s !== null && typeof (s as AllocationSiteView).functionName === 'string' && typeof (s as AllocationSiteView).file === 'string',
+  );
+}
+
+/** "Allocated at": where the finding's objects were allocated, when the analysis recorded it. */
+export function allocatedAtHtml(finding: Finding): string {
+  const sites = allocationSitesOf(finding);
+  if (sites.length === 0) return '';
+  const method = finding['allocationMethod'] === 'tracking'
+    ? 'exact allocation traces of the finding’s own objects'
+    : finding['allocationMethod'] === 'sampling'
+      ? 'sampling heap profiler, live allocations of the whole heap since the baseline'
+      : 'allocation data';
+  const rows = sites
+    .map((s) => {
+      const callers = s.callers && s.callers.length > 0 ? `<div class="small muted">called from ${s.callers.map((c) => `<code>${esc(c)}</code>`).join(' ← ')}</div>` : '';
+      const mapped = s.sourceMapped ? ' <span class="small muted">(source map)</span>' : '';
+      return `<tr><td><code>${esc(s.functionName)}</code>${callers}</td><td><code>${esc(`${s.file}:${s.line}:${s.column}`)}</code>${mapped}</td><td class="num">${esc(formatBytes(s.bytes))}</td><td class="num">${esc(formatCount(s.count))}</td><td class="num">${esc(`${(s.share * 100).toFixed(0)}%`)}</td></tr>`;
+    })
+    .join('\n');
+  return `<div class="small muted" style="margin-top:10px">Allocated at (${esc(method)}):</div>
+<table class="allocated"><thead><tr><th>function</th><th>where</th><th class="num">bytes</th><th class="num">count</th><th class="num">share</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 /** One finding card: header, trace, growth (table + optional bars SVG), accumulates, teaching text. */
 export function findingHtml(
   label: string,
@@ -240,6 +285,7 @@ ${accumulatesHtml(finding)}
 ${growthTableHtml(finding, stepLabels)}
 </div>
 </div>
+${allocatedAtHtml(finding)}
 <div class="teach"><b>What is happening</b>${esc(finding.explanation)}</div>
 <div class="fix"><b>The fix</b>${esc(finding.fix)}</div>
 </div>`;
@@ -277,7 +323,7 @@ export function detailsHtml(runs: readonly LabelledRun[]): string {
     .map(({ label, color, run }) => {
       const snaps = run.snapshots
         .map(
-          (s) => `<tr><td>${esc(s.label)}</td><td class="num">${esc(formatDurationMs(s.tMs))}</td><td class="num">${esc(formatCount(s.requests))}</td><td class="num">${esc(formatBytes(s.sizeBytes))}</td><td class="num">${esc(formatDurationMs(s.durationMs))}</td></tr>`,
+          (s) => `<tr><td>${esc(s.label)}${s.deleted ? ' <span class="small muted">(deleted)</span>' : ''}</td><td class="num">${esc(formatDurationMs(s.tMs))}</td><td class="num">${esc(formatCount(s.requests))}</td><td class="num">${esc(formatBytes(s.sizeBytes))}</td><td class="num">${esc(formatDurationMs(s.durationMs))}</td></tr>`,
         )
         .join('\n');
       const st = run.statistic;
@@ -289,7 +335,7 @@ export function detailsHtml(runs: readonly LabelledRun[]): string {
 <dt>reading</dt><dd>${esc(st.reason)}</dd></dl>`
         : '<p class="muted small">No growth statistic recorded.</p>';
       const crash = run.crash
-        ? `<p><b>Crashed</b>: exit code ${esc(run.crash.exitCode)}, signal ${esc(run.crash.signal)}${run.crash.heapLimit ? ', ran out of heap' : ''}.</p><pre class="tail">${esc(run.crash.stderrTail)}</pre>`
+        ? `<p><b>Crashed</b>: exit code ${esc(run.crash.exitCode)}, signal ${esc(run.crash.signal)}${run.crash.heapLimit ? ', ran out of heap' : ''}.${run.crash.confirmsLeak ? ' <b>Memory grew until V8 gave up: this confirms a leak.</b>' : ''}</p>${run.crash.nearLimitAnalysis ? `<p class="small">Near-limit snapshot: ${esc(run.crash.nearLimitAnalysis)}</p>` : ''}<pre class="tail">${esc(run.crash.stderrTail)}</pre>`
         : '';
       const error = run.error ? `<p><b>Error</b> <code>${esc(run.error.code)}</code>: ${esc(run.error.message)}</p>` : '';
       const cmd = run.command ? `<p class="small muted">command: <code>${esc(run.command.join(' '))}</code> · artifacts: <code>${esc(run.dir)}</code></p>` : `<p class="small muted">artifacts: <code>${esc(run.dir)}</code></p>`;

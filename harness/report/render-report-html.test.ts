@@ -1,10 +1,15 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mintKey } from '../../scenarios/kit/api-key.js';
 import { buildFixtureReport } from './build-fixture-report.js';
 import { heapChartSpec, chartRows } from './heap-charts.js';
 import { containsKeyLike, keyFingerprint } from './redact-secrets.js';
 import { renderCompareHtml } from './render-compare-html.js';
+import type { SamplingHeapProfile } from './render-allocation-flame.js';
 import { renderReportHtml } from './render-report-html.js';
+import { writeReportPages } from './write-report-pages.js';
 
 const KEY = mintKey('unit-secret');
 
@@ -74,6 +79,39 @@ describe('renderReportHtml', () => {
     expect(html).toContain('ran out of heap');
     expect(html).toContain('no load summary recorded');
     expect(html).not.toContain(KEY);
+  });
+
+  it('shows where a finding was allocated and draws a recorded sampling profile as a flame graph', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'leakbench-flame-'));
+    try {
+      const report = buildFixtureReport();
+      const runDir = path.join(root, report.scenario, report.runId);
+      mkdirSync(path.join(runDir, 'leaky'), { recursive: true });
+      const frame = (functionName: string, url: string, selfSize: number, children: SamplingHeapProfile['head'][] = []) => ({
+        callFrame: { functionName, url, lineNumber: 20, columnNumber: 2 }, selfSize, children,
+      });
+      const profile: SamplingHeapProfile = {
+        head: frame('(root)', '', 0, [
+          frame('handleRequest', 'file:///app/node_modules/fastify/lib/handle-request.js', 1000, [
+            frame('resolveKeyMeta', 'file:///app/dist/scenarios/unbounded-map/leaky.js', 900_000),
+          ]),
+          frame('(garbage collector)', '', 5000),
+        ]),
+      };
+      writeFileSync(path.join(runDir, 'leaky', 'allocations.heapprofile'), JSON.stringify(profile));
+      (report.runs[0] as unknown as Record<string, unknown>)['allocationProfile'] = { method: 'sampling', path: '/elsewhere/leaky/allocations.heapprofile' };
+      const { htmlPath } = await writeReportPages(report, runDir, { index: false });
+      const html = readFileSync(htmlPath, 'utf8');
+      expect(html).toContain('<h2>Allocations</h2>');
+      expect(html).toContain('data-chart="flame"');
+      expect(html).toContain('resolveKeyMeta');
+      expect(html).toContain('your code');
+      // The finding's own allocation sites.
+      expect(html).toContain('Allocated at (exact allocation traces');
+      expect(html).toContain('scenarios/unbounded-map/leaky.ts:21:3');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('renders a comparison with runs A and B overlaid', async () => {

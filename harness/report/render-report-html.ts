@@ -2,7 +2,8 @@
  * `report.html` of one run: verdicts, heap-growth charts (every variant on one chart), findings with
  * their retainer paths, load summary and statistics. Pure: report in, HTML string out.
  */
-import type { RunReport, VariantRun } from '../types.js';
+import type { RunReport, Variant, VariantRun } from '../types.js';
+import { formatBytes } from './format-units.js';
 import { VARIANT_COLORS, renderGrowthBars, renderHeapCharts } from './heap-charts.js';
 import {
   type LabelledRun,
@@ -15,6 +16,7 @@ import {
   verdictTableHtml,
 } from './page-html.js';
 import { redactDeep } from './redact-secrets.js';
+import { type SamplingHeapProfile, renderAllocationFlame, topAllocationSites } from './render-allocation-flame.js';
 
 const FALLBACK_COLORS = ['#3d5a80', '#edae49', '#8e6c8a', '#00798c'];
 
@@ -63,11 +65,35 @@ export async function findingsSectionHtml(runs: readonly LabelledRun[], idPrefix
   return cards.join('\n');
 }
 
+/** Options of {@link renderReportHtml}. */
+export interface ReportHtmlOptions {
+  /** Sampling heap profiles by variant (see load-allocation-profiles.ts), drawn as flame graphs. */
+  allocationProfiles?: Partial<Record<Variant, SamplingHeapProfile>>;
+}
+
+/** Allocation section: a flame graph and the top allocation sites per variant with a profile. */
+export async function allocationSectionHtml(runs: readonly LabelledRun[], profiles: Partial<Record<Variant, SamplingHeapProfile>>): Promise<string> {
+  const cards: string[] = [];
+  for (const [i, { label, color, run }] of runs.entries()) {
+    const profile = profiles[run.variant];
+    if (!profile) continue;
+    const svg = await renderAllocationFlame(profile, `flame${i}`);
+    const sites = topAllocationSites(profile)
+      .map((s) => `<tr><td><code>${esc(s.name)}</code></td><td><code>${esc(s.site || '(native)')}</code></td><td>${esc(s.origin === 'app' ? 'your code' : s.origin === 'dependency' ? 'node_modules' : 'Node.js / V8')}</td><td class="num">${esc(formatBytes(s.selfBytes))}</td></tr>`)
+      .join('\n');
+    cards.push(`<div class="card"><h3><span class="swatch" style="background:${esc(color)}"></span>${esc(label)}</h3>
+<p class="small muted">Sampling heap profile of the variant under load: live allocations still held when the profile was taken, by call stack (callers above, callees below; width = bytes).</p>
+<div class="chart" data-chart="flame">${svg}</div>
+<table><thead><tr><th>allocating function</th><th>where</th><th>code</th><th class="num">self bytes</th></tr></thead><tbody>${sites}</tbody></table></div>`);
+  }
+  return cards.length === 0 ? '' : `<h2>Allocations</h2>\n${cards.join('\n')}`;
+}
+
 /**
  * Renders `report.html` for a run. The report is redacted first (see redact-secrets.ts), so even a
  * report.json written by an older version never puts a key on the page.
  */
-export async function renderReportHtml(input: RunReport): Promise<string> {
+export async function renderReportHtml(input: RunReport, options: ReportHtmlOptions = {}): Promise<string> {
   const report = redactDeep(input);
   const runs = labelRuns(report.runs);
   const o = report.options;
@@ -82,6 +108,7 @@ ${opts}
 ${await chartsSectionHtml(runs, 'run')}
 <h2>Findings</h2>
 ${await findingsSectionHtml(runs, 'run')}
+${await allocationSectionHtml(runs, options.allocationProfiles ?? {})}
 <h2>Load</h2>
 ${loadTableHtml(runs)}
 <h2>Statistics and snapshots</h2>

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { RunReport } from '../types.js';
+import { loadAllocationProfiles } from './load-allocation-profiles.js';
 import { renderReportHtml } from './render-report-html.js';
 import { updateReportsIndex } from './update-reports-index.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -29,7 +30,8 @@ export async function writeReportPages(
   options: { index?: boolean; reportsDir?: string } = {},
 ): Promise<ReportPages> {
   const htmlPath = path.join(runDir, REPORT_HTML);
-  await writeFileAtomic(htmlPath, await renderReportHtml(report));
+  const allocationProfiles = loadAllocationProfiles(report, runDir);
+  await writeFileAtomic(htmlPath, await renderReportHtml(report, { allocationProfiles }));
   if (options.index === false) return { htmlPath };
   const reportsDir = options.reportsDir ?? reportsDirOf(report, runDir);
   if (reportsDir === undefined) return { htmlPath };
