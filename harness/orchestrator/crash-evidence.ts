@@ -83,7 +83,10 @@ export async function collectNearLimitSnapshot(options: {
       [...earlier.map((s) => path.resolve(options.cwd, s.path!)), file],
       { requestsAtSnapshot: [...earlier.map((s) => s.requests), options.requests] },
     );
-    return { snapshot, file, analysis, note: `near-heap-limit snapshot analysed after ${earlier.map((s) => s.label).join(', ')}: ${analysis.reason}` };
+    const top = analysis.findings[0];
+    // The crash itself is the proof of sustained growth; the diff says what grew.
+    const what = top ? `what grew most: ${top.holder} (${top.pattern})` : `no holder stood out (${analysis.reason})`;
+    return { snapshot, file, analysis, note: `near-heap-limit snapshot analysed after ${earlier.map((s) => s.label).join(', ')}: ${what}` };
   } catch (err) {
     const why = isLeakbenchError(err) ? `${err.message} [${err.code}]` : err instanceof Error ? err.message : String(err);
     return { snapshot, file, note: `near-heap-limit snapshot kept, not analysed: ${why}` };

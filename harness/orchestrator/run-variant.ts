@@ -303,7 +303,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       return finish({
         ...base(),
         verdict: 'crashed',
-        pattern: found && found.findings.length > 0 ? found.pattern : 'unknown',
+        pattern: found?.findings[0]?.pattern ?? 'unknown',
         bytesPerRequest: found?.bytesPerRequest ?? 0,
         ...(found ? { findings: found.findings } : {}),
         reason:
