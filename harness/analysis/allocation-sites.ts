@@ -233,7 +233,7 @@ export function aggregateSites(
     return `${f.functionName || '(anonymous)'} (${p.file}:${p.line}:${p.column})`;
   };
   for (const s of stacked) {
-    if (s.bytes <= 0 && s.count <= 0) continue;
+    if (s.bytes <= 0) continue;
     const at = chooseFrame(s.frames);
     if (at < 0) continue;
     const f = s.frames[at]!;

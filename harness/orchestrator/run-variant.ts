@@ -16,6 +16,7 @@
  * The child is killed in `finally`, and at once when the signal aborts.
  */
 import path from 'node:path';
+import type { AllocationSiteOptions } from '../analysis/allocation-sites.js';
 import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
 import { growthTrend } from '../analysis/growth-trend.js';
@@ -24,6 +25,13 @@ import { LoadDriver } from '../load/load-driver.js';
 import { createRequestMix, type KeyMode } from '../load/request-mix.js';
 import { ensurePrivateDir, takeHeapSnapshot } from '../probe/heap-probe.js';
 import { InspectorSession } from '../probe/inspector-session.js';
+import {
+  finishAllocationRecording,
+  startAllocationRecording,
+  type AllocationRecording,
+  type AllocationRecordingInfo,
+  type SamplingProfile,
+} from '../probe/allocation-recorder.js';
 import { startServer, type ServerHandle } from '../target/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
 import { checkServerAnswers } from './check-server-answers.js';
@@ -76,6 +84,14 @@ export interface ProbePlan {
   gcSampleIntervalMs?: number;
   /** Readiness timeout (default 15 s). */
   startTimeoutMs?: number;
+  /**
+   * Allocation data for each finding's "allocated at", recorded from the end of warm-up:
+   * `tracking` (`--allocation-stacks`: exact stacks in the snapshots, slows the server), `sampling`
+   * (the sampling heap profiler, cheap; the default) or `off`.
+   */
+  allocation?: AllocationRecording;
+  /** Mean bytes between samples of the sampling heap profiler (default 32 KiB). */
+  samplingIntervalBytes?: number;
 }
 
 /** Everything {@link runVariant} needs. */
@@ -117,6 +133,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   let session: InspectorSession | undefined;
   let loadDriver: LoadDriver | undefined;
   let loadStarted = 0;
+  let allocationInfo: AllocationRecordingInfo | undefined;
+  let samplingProfile: SamplingProfile | undefined;
 
   // Aborted by the caller's signal or by the server dying: either way stop everything now.
   const stop = new AbortController();
@@ -140,6 +158,10 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       command: target.command ?? ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), path.relative(ctx.cwd ?? process.cwd(), target.entry)],
     };
     if (loadDriver) run.load = loadDriver.summary(snapshotPauseMs);
+    if (allocationInfo) {
+      run.allocationProfile = { ...allocationInfo };
+      if (allocationInfo.path !== undefined) run.allocationProfile.path = path.relative(ctx.cwd ?? process.cwd(), allocationInfo.path);
+    }
     return run;
   };
 
@@ -250,9 +272,12 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const firstHalfMs = (plan.durationSec * 1000) / 2;
     const baseline = await segment('warmup', plan.warmupSec * 1000, undefined);
     if (plan.warmupSec > 0) checkServerAnswers(driver.summary(snapshotPauseMs), liveServer.baseUrl);
+    // Before the baseline: every object the diff counts as new is then allocated while recording.
+    allocationInfo = await startAllocationRecording(liveSession, ctx.probe?.allocation ?? 'sampling', ctx.probe?.samplingIntervalBytes);
     await checkpoint('baseline', 0, baseline);
     await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
     await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
+    samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
 
     currentPhase = 'analysis';
     phase('analysis');
@@ -264,6 +289,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const evidence = await analyzeRunSnapshots(
       snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? '')),
       snapshots.map((s) => s.requests),
+      { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) },
     );
     const decided = decideVerdict(evidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
@@ -348,9 +374,13 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
 }
 
 /** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */
-async function analyzeRunSnapshots(files: string[], requestsAtSnapshot: number[]): Promise<SnapshotEvidence> {
+async function analyzeRunSnapshots(
+  files: string[],
+  requestsAtSnapshot: number[],
+  allocationSites: AllocationSiteOptions = {},
+): Promise<SnapshotEvidence> {
   try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot }) };
+    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites }) };
   } catch (err) {
     if (!isLeakbenchError(err)) throw err;
     return { state: 'errored', error: { code: err.code, message: err.message } };

@@ -75,3 +75,54 @@ export async function readSamplingProfile(session: InspectorSession, filePath?: 
   if (filePath !== undefined) await writeFile(filePath, JSON.stringify(res.profile), { mode: 0o600 });
   return res.profile;
 }
+
+/** What {@link startAllocationRecording} turned on, as the run report records it. */
+export interface AllocationRecordingInfo {
+  method: 'tracking' | 'sampling';
+  samplingIntervalBytes?: number;
+  /** Sampling profile file, once written by {@link finishAllocationRecording}. */
+  path?: string;
+}
+
+/**
+ * Starts the requested recording (call after warm-up, before the baseline snapshot). A server
+ * whose inspector refuses it is still measured: the failure becomes `undefined` (no sites).
+ */
+export async function startAllocationRecording(
+  session: InspectorSession,
+  mode: AllocationRecording,
+  samplingIntervalBytes = DEFAULT_SAMPLING_INTERVAL_BYTES,
+): Promise<AllocationRecordingInfo | undefined> {
+  try {
+    if (mode === 'tracking') {
+      await startAllocationTracking(session);
+      return { method: 'tracking' };
+    }
+    if (mode === 'sampling') {
+      await startAllocationSampling(session, samplingIntervalBytes);
+      return { method: 'sampling', samplingIntervalBytes };
+    }
+  } catch {
+    // Allocation sites are an extra; the verdict does not depend on them.
+  }
+  return undefined;
+}
+
+/**
+ * After the last snapshot: for sampling, reads the live-object profile into `filePath` and returns
+ * it; tracking needs nothing (the snapshots carry the stacks).
+ */
+export async function finishAllocationRecording(
+  session: InspectorSession,
+  info: AllocationRecordingInfo | undefined,
+  filePath: string,
+): Promise<SamplingProfile | undefined> {
+  if (info?.method !== 'sampling') return undefined;
+  try {
+    const profile = await readSamplingProfile(session, filePath);
+    info.path = filePath;
+    return profile;
+  } catch {
+    return undefined;
+  }
+}

@@ -21,6 +21,7 @@ import { serializeRunReport } from '../../report/write-report.js';
 import { evaluateGates, parseExpect, parseFailOn } from '../gates.js';
 import type { CommandModule } from '../main.js';
 import { parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
 
 interface AttachFlags {
   inspect?: string;
@@ -86,6 +87,8 @@ export const attachCommand: CommandModule = {
       .option('--fail-on <verdict>', "exit 3 when the verdict is this ('leak')")
       .option('--expect <verdict>', 'exit 3 unless the verdict is this')
       .option('--no-keep-snapshots', 'delete the heap snapshots after the analysis (they contain secrets)')
+      .option('--allocation-stacks', 'record the allocation stack of every object from the end of warm-up (exact "allocated at"; slows the service)')
+      .option('--no-allocation-sampling', 'without --allocation-stacks: do not run the sampling heap profiler either')
       .addHelpText(
         'after',
         [
@@ -96,7 +99,7 @@ export const attachCommand: CommandModule = {
           'Forced GCs and heap snapshots pause the service for seconds: use a test instance.',
         ].join('\n'),
       )
-      .action(async (flags: AttachFlags) => {
+      .action(async (flags: AttachFlags & AllocationFlags) => {
         const inspect = parseInspectAddress(flags.inspect ?? '');
         const { baseUrl, requestPath } = parseServiceUrl(flags.url ?? '');
         if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case, got '${flags.name}'`);
@@ -130,6 +133,7 @@ export const attachCommand: CommandModule = {
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
             keepSnapshots: flags.keepSnapshots !== false,
+            probe: resolveAllocationProbe(flags),
           },
           { onProgress: progress, signal: io.signal },
         );

@@ -23,6 +23,7 @@ import { killProcessGroup, liveChildGroups } from '../../target/child-registry.j
 import type { CommandModule } from '../main.js';
 import { parseChoice, parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
 import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
+import { addAllocationOptions, resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
 
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags {
@@ -90,7 +91,7 @@ export const runCommand: CommandModule = {
           '  leakbench run uncleaned-audit-cache --keys pool:100 --invalid-ratio 0.2',
         ].join('\n'),
       )
-      .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags) => {
+      .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags & AllocationFlags) => {
         // Validate every flag before anything starts.
         const variant = parseChoice('--variant', flags.variant, VARIANT_CHOICES);
         const extras = resolveRunExtras(scenarioName, flags);
@@ -127,7 +128,7 @@ export const runCommand: CommandModule = {
             load,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
-            probe: { ...(gcIntervalSec !== undefined ? { gcSampleIntervalMs: gcIntervalSec * 1000 } : {}), ...extras.probe },
+            probe: { ...(gcIntervalSec !== undefined ? { gcSampleIntervalMs: gcIntervalSec * 1000 } : {}), ...extras.probe, ...resolveAllocationProbe(flags) },
             keepSnapshots: extras.keepSnapshots,
           },
           { onProgress: progress, signal: io.signal },
@@ -149,5 +150,6 @@ export const runCommand: CommandModule = {
         if (gateCode !== undefined && !io.signal.aborted) result.code = gateCode;
       });
     addRunExtraOptions(program.commands.find((c) => c.name() === 'run')!);
+    addAllocationOptions(program.commands.find((c) => c.name() === 'run')!);
   },
 };
