@@ -9,6 +9,7 @@ import type { MatrixCell, MatrixChartRun, MatrixCharts, MatrixExpectation, Matri
 import { formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 import { VARIANT_COLORS, renderVegaLiteSvg } from './heap-charts.js';
 import { esc, pageHtml, verdictBadge } from './page-html.js';
+import { redactDeep } from './redact-secrets.js';
 
 function expectationOf(summary: MatrixSummary, scenario: string, variant: string): MatrixExpectation | undefined {
   return summary.expectations.find((e) => e.scenario === scenario && e.variant === variant);
@@ -28,7 +29,9 @@ function reportHref(reportDir: string): string {
 }
 
 /** `summary.md`: one table row per scenario × variant, mismatches flagged, then errors. */
-export function renderMatrixMarkdown(summary: MatrixSummary): string {
+export function renderMatrixMarkdown(input: MatrixSummary): string {
+  // Redacted here too, so a summary from any source never puts a key on a page.
+  const summary = redactDeep(input);
   const cellText = (t: string): string => t.replace(/\|/g, '\\|');
   const lines: string[] = [
     `# leakbench bench:all — ${summary.runId}`,
@@ -126,7 +129,8 @@ const MATRIX_STYLE = `<style>
 </style>`;
 
 /** `summary.html`: the matrix table, errors, and one chart card per completed scenario. */
-export async function renderMatrixHtml(summary: MatrixSummary, charts: MatrixCharts): Promise<string> {
+export async function renderMatrixHtml(input: MatrixSummary, charts: MatrixCharts): Promise<string> {
+  const summary = redactDeep(input);
   const rows: string[] = [];
   const cards: string[] = [];
   for (const [ri, row] of summary.rows.entries()) {
