@@ -71,6 +71,14 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       const per = top.bytesPerRequest === undefined ? '' : ` ${formatBytesPerRequest(top.bytesPerRequest)}`;
       const what = top.accumulates[0] ? `, accumulates ${top.accumulates[0].name} ×${formatCount(top.accumulates[0].count)}` : '';
       lines.push(`  ${' '.repeat(variantWidth)}  ${c.red('↳')} ${c.bold(top.holder)}${per}${what}`);
+      // "Allocated at": the top sites of what the finding accumulates (Finding.allocatedAt).
+      const sites = Array.isArray(top.allocatedAt) ? top.allocatedAt.slice(0, 2) : [];
+      for (const [i, s] of sites.entries()) {
+        const how = i === 0 ? `allocated at${top.allocationMethod === 'sampling' ? ' (sampled)' : ''}` : '            ';
+        lines.push(
+          `  ${' '.repeat(variantWidth)}    ${c.dim(how)} ${c.bold(`${s.file}:${s.line}:${s.column}`)} ${s.functionName} ${c.dim(`${(s.share * 100).toFixed(0)}%`)}`,
+        );
+      }
       if (run.findings.length > 1) lines.push(`  ${' '.repeat(variantWidth)}    ${c.dim(`+${run.findings.length - 1} more finding(s) in the report`)}`);
     }
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
