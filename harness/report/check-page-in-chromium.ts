@@ -43,6 +43,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
 export interface PageCheck {
   /** Drawn line marks with a real path (`d` with several segments), per chart container. */
   lineMarksByChart: Record<string, number>;
+  /** Drawn marks of any kind (paths inside `g.mark-*`), per chart container. */
+  marksByChart: Record<string, number>;
   /** All SVG mark groups (`g.mark-*`) on the page. */
   markGroups: number;
   /** Bounding width of the first chart SVG, CSS px. */
@@ -81,19 +83,23 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
     page.on('pageerror', (err) => consoleErrors.push(err.message));
     await page.goto(pageUrl, { waitUntil: 'load' });
     // Evaluated in the page; a string keeps DOM types out of this Node-only tsconfig.
-    const lineMarksByChart = await page.evaluate<Record<string, number>>(`(() => {
-      const out = {};
+    const { lineMarksByChart, marksByChart } = await page.evaluate<{ lineMarksByChart: Record<string, number>; marksByChart: Record<string, number> }>(`(() => {
+      const lines = {};
+      const all = {};
       for (const el of document.querySelectorAll('[data-chart]')) {
+        const name = el.getAttribute('data-chart') || '?';
         const paths = [...el.querySelectorAll('g.mark-line path')];
-        out[el.getAttribute('data-chart') || '?'] = paths.filter((p) => (p.getAttribute('d') || '').split(/[LC]/).length > 5).length;
+        lines[name] = (lines[name] || 0) + paths.filter((p) => (p.getAttribute('d') || '').split(/[LC]/).length > 5).length;
+        all[name] = (all[name] || 0) + el.querySelectorAll('g[class^="mark-"] path').length;
       }
-      return out;
+      return { lineMarksByChart: lines, marksByChart: all };
     })()`);
     const markGroups = await page.locator('svg g[class^="mark-"]').count();
     const box = await page.locator('[data-chart] svg').first().boundingBox();
     await page.screenshot({ path: screenshotPath, fullPage: true });
     return {
       lineMarksByChart,
+      marksByChart,
       markGroups,
       firstChartWidthPx: box?.width ?? 0,
       consoleErrors,

@@ -6,7 +6,7 @@
  * Where chromium is missing: under CI (CI=true) the test fails saying so; locally it is skipped and
  * the reason printed, never passed silently.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,16 @@ describe('report pages in headless Chromium', () => {
     const key = mintKey('browser-secret');
     const report = buildFixtureReport({ plantedKey: key });
     const runDir = path.join(root, 'reports', report.scenario, report.runId);
-    mkdirSync(runDir, { recursive: true });
+    mkdirSync(path.join(runDir, 'leaky'), { recursive: true });
+    // A sampling heap profile beside the leaky variant, drawn as the allocation flame graph.
+    const frame = (functionName: string, url: string, selfSize: number, children: unknown[] = []) => ({
+      callFrame: { functionName, url, lineNumber: 10, columnNumber: 2 }, selfSize, children,
+    });
+    writeFileSync(
+      path.join(runDir, 'leaky', 'allocations.heapprofile'),
+      JSON.stringify({ head: frame('(root)', '', 0, [frame('onRequest', 'file:///app/node_modules/fastify/lib/hooks.js', 2000, [frame('resolveKeyMeta', 'file:///app/dist/scenarios/unbounded-map/leaky.js', 800_000)]), frame('(V8 API)', '', 90_000)]) }),
+    );
+    (report.runs[0] as unknown as Record<string, unknown>)['allocationProfile'] = { method: 'sampling', path: 'leaky/allocations.heapprofile' };
     const { htmlPath } = await writeReportPages(report, runDir);
     mkdirSync(shots, { recursive: true });
     const seen = await checkPageInChromium(htmlPath, path.join(shots, 'report.png'), chromium!);
@@ -49,6 +58,8 @@ describe('report pages in headless Chromium', () => {
     expect(seen.lineMarksByChart['by-time']).toBeGreaterThanOrEqual(6);
     expect(seen.lineMarksByChart['by-requests']).toBeGreaterThanOrEqual(6);
     expect(seen.markGroups).toBeGreaterThan(20);
+    // The flame graph: one rect per frame (root, onRequest, resolveKeyMeta, V8 API).
+    expect(seen.marksByChart['flame']).toBeGreaterThanOrEqual(4);
     expect(seen.firstChartWidthPx).toBeGreaterThan(600);
     expect(seen.title).toContain(report.scenario);
     expect(seen.text).toContain('Map keyCache');
