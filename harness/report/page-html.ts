@@ -37,7 +37,8 @@ h3 { font-size:16px; margin:0 0 8px; }
 table { border-collapse:collapse; width:100%; font-size:14px; }
 th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; font-size:12.5px; text-transform:uppercase; letter-spacing:.03em; }
-.verdicts td:last-child { min-width: 280px; }
+.verdicts td:last-child { min-width: 220px; }
+.card:has(> table) { overflow-x: auto; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; white-space:nowrap; }
 .badge { display:inline-block; padding:2px 9px; border-radius:999px; font-weight:650; font-size:12.5px; color:#fff; white-space:nowrap; }
 .badge.leak { background:var(--leak); } .badge.no-leak { background:var(--ok); }
