@@ -71,9 +71,13 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
     load: driver.summary(0),
     command: target.command ?? server.command,
   });
+  let lastTick = { at: performance.now(), requests: 0 };
   const sample = (): void => {
     const rssBytes = processGroupRssBytes(server.pid);
     if (rssBytes === 0) return;
+    const now = performance.now();
+    const requestsPerSec = now > lastTick.at ? Math.max(0, Math.round(((driver.requests - lastTick.requests) * 1000) / (now - lastTick.at))) : 0;
+    lastTick = { at: now, requests: driver.requests };
     samples.push({
       tMs: Math.round(performance.now() - loadStarted),
       requests: driver.requests,
@@ -90,7 +94,7 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
       phase: currentPhase,
       elapsedMs: elapsed(),
       requests: driver.requests,
-      requestsPerSec: 0,
+      requestsPerSec,
       heapUsedBytes: 0,
       externalBytes: 0,
       rssBytes,
