@@ -67,7 +67,7 @@ async function expectIdentical(text: string): Promise<void> {
 
 describe('parity with DevTools on built graphs', () => {
   it('random graphs with every edge type, cycles, weak-only islands and unreachable cliques', async () => {
-    for (let seed = 1; seed <= 40; seed++) {
+    for (let seed = 1; seed <= 80; seed++) {
       await expectIdentical(randomSnapshot(seed, 10 + (seed % 7) * 15));
     }
   });

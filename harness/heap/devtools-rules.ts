@@ -158,10 +158,14 @@ export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array,
 /**
  * DevTools' `JSHeapSnapshot.calculateShallowSizes`: moves the self size of each `array`/`hidden`
  * node owned by exactly one object onto the owner. A no-op without user roots (snapshots taken
- * with internals exposed). Mutates `selfSize`.
+ * with internals exposed). Mutates `selfSize` and returns it, or a float64 copy if a sum
+ * reaches 4 GiB (DevTools' 32-bit array would wrap there).
  */
-export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array, pool = new ScratchPool(g.nodeCount + 1)): void {
-  if (userRoots(g).length === 0) return;
+export function reassignShallowSizes(
+  g: FlatGraphArrays, sizes: Float64Array | Uint32Array, pool = new ScratchPool(g.nodeCount + 1),
+): Float64Array | Uint32Array {
+  let selfSize = sizes;
+  if (userRoots(g).length === 0) return selfSize;
   const t = typeIndexes(g);
   const { nodeCount, firstEdge, edgeTo, edgeType, nodeType, nodeName, strings, rootOrdinal } = g;
   const UNVISITED = 0xffffffff;
@@ -210,10 +214,13 @@ export function reassignShallowSizes(g: FlatGraphArrays, selfSize: Float64Array,
     if (owner === UNVISITED || owner === MULTIPLE || owner === i) continue;
     // Giving size to synthetic nodes or the root is not useful (DevTools skips them too).
     if (nodeType[owner] === t.nodeSynthetic || owner === rootOrdinal) continue;
-    selfSize[owner]! += selfSize[i]!;
+    const sum = selfSize[owner]! + selfSize[i]!;
+    if (sum > 0xffffffff && selfSize instanceof Uint32Array) selfSize = Float64Array.from(selfSize);
+    selfSize[owner] = sum;
     selfSize[i] = 0;
   }
   pool.give(owners, firstWork);
+  return selfSize;
 }
 
 /**

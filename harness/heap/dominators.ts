@@ -31,7 +31,7 @@ export interface DominatorInputs {
   retainerEdge: Uint32Array;
   retainerNode: Uint32Array;
   essential: EssentialEdges;
-  selfSize: Float64Array;
+  selfSize: Float64Array | Uint32Array;
   /** Pool of nodeCount + 1 sized arrays to draw the work arrays from. */
   pool?: ScratchPool;
 }
@@ -48,10 +48,11 @@ export interface DominatorResult {
 export function computeDominators(inputs: DominatorInputs, timings?: Record<string, number>): DominatorResult {
   // The Lengauer–Tarjan work arrays live only inside `lengauerTarjan`, so they are garbage by
   // the time the retained-size array is allocated (lower peak memory on big heaps).
-  const { dominator, order, visited, unreachableCount } = lengauerTarjan(inputs);
+  const { dominator, order, visited, unreachableCount, spare } = lengauerTarjan(inputs);
   const t0 = performance.now();
   const { nodeCount, selfSize } = inputs;
-  const retainedSize = new Float64Array(nodeCount);
+  // Retained sizes overwrite the memory of two work arrays LT no longer needs.
+  const retainedSize = new Float64Array(spare, 0, nodeCount);
   retainedSize.set(selfSize);
   // Reverse DFS order visits every node after everything it dominates.
   for (let i = visited; i > 1; i--) {
@@ -63,16 +64,28 @@ export function computeDominators(inputs: DominatorInputs, timings?: Record<stri
   return { dominator, retainedSize, unreachableCount };
 }
 
-function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; order: Uint32Array; visited: number; unreachableCount: number } {
+interface LtResult {
+  dominator: Uint32Array;
+  /** Vertex (ordinal + 1) by DFS number, 1..visited. */
+  order: Uint32Array;
+  visited: number;
+  unreachableCount: number;
+  /** 8 × (nodeCount + 1) bytes the caller may reuse (held `ancestor` and `label`). */
+  spare: ArrayBuffer;
+}
+
+function lengauerTarjan(inputs: DominatorInputs): LtResult {
   const { nodeCount, rootOrdinal, firstEdge, edgeTo, firstRetainer, retainerEdge, retainerNode } = inputs;
   const bits = inputs.essential;
   // Vertices are numbered 1..n (ordinal + 1) so 0 can mean "none", as in the paper.
   const size = nodeCount + 1;
   const pool = inputs.pool ?? new ScratchPool(size);
   const parent = pool.take();
-  const ancestor = pool.take();
+  // `ancestor` and `label` share one buffer, handed back for the retained sizes.
+  const spare = new ArrayBuffer(8 * size);
+  const ancestor = new Uint32Array(spare, 0, size);
+  const label = new Uint32Array(spare, 4 * size, size);
   const vertex = pool.take();
-  const label = pool.take();
   const semi = pool.take();
   // Reused: DFS edge cursor first, then bucket list heads.
   const scratch = pool.take();
@@ -166,8 +179,10 @@ function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; orde
 
   const bucketHead = scratch;
   bucketHead.fill(0);
+  // A vertex leaves its bucket exactly when its (provisional) dominator is set, so the bucket
+  // links and the dominators share one array.
   const bucketNext = pool.take();
-  const dom = pool.take();
+  const dom = bucketNext;
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
     const o = w - 1;
@@ -188,11 +203,22 @@ function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; orde
     bucketHead[sv] = w;
     const pw = parent[w]!;
     ancestor[w] = pw; // link(parent[w], w)
-    for (let v = bucketHead[pw]!; v !== 0; v = bucketNext[v]!) {
+    for (let v = bucketHead[pw]!; v !== 0;) {
+      const next = bucketNext[v]!;
       const u = evaluate(v);
       dom[v] = semi[u]! < semi[v]! ? u : pw;
+      v = next;
     }
     bucketHead[pw] = 0;
+  }
+  // Vertices still waiting in a bucket were never given a dominator (possible only for nodes
+  // hung under the root artificially); DevTools leaves theirs 0, which resolves to the root below.
+  for (let x = 1; x <= nodeCount; x++) {
+    for (let v = bucketHead[x]!; v !== 0;) {
+      const next = bucketNext[v]!;
+      dom[v] = 0;
+      v = next;
+    }
   }
   // Like DevTools, the root dominates itself (and so, through dom[0], anything left over).
   dom[0] = r;
@@ -205,6 +231,6 @@ function lengauerTarjan(inputs: DominatorInputs): { dominator: Uint32Array; orde
   // Reuse the bucket-head array (free now) for the result: saves one n-sized array at the peak.
   const dominator = scratch.subarray(0, nodeCount);
   for (let o = 0; o < nodeCount; o++) dominator[o] = dom[o + 1]! - 1;
-  pool.give(parent, ancestor, label, semi, bucketNext, dom);
-  return { dominator, order: vertex, visited: n, unreachableCount };
+  pool.give(parent, semi, bucketNext);
+  return { dominator, order: vertex, visited: n, unreachableCount, spare };
 }

@@ -78,7 +78,10 @@ export class FlatHeapGraph implements HeapGraph {
   /** The flat arrays, for passes that want them directly (read-only by convention). */
   readonly arrays: FlatGraphArrays;
   /** Self sizes as shown (DevTools' shallow sizes unless `shallowSizes: 'raw'`). */
-  readonly selfSizes: Float64Array;
+  get selfSizes(): Float64Array | Uint32Array {
+    return this.sizes;
+  }
+  private sizes: Float64Array | Uint32Array;
 
   private readonly shallowSizes: 'devtools' | 'raw';
   private shallowDone = false;
@@ -104,7 +107,7 @@ export class FlatHeapGraph implements HeapGraph {
     this.meta = arrays.meta;
     this.rootOrdinal = arrays.rootOrdinal;
     this.header = raw.header;
-    this.selfSizes = raw.selfSize;
+    this.sizes = raw.selfSize;
     this.traceNodeIds = raw.traceNodeId;
     this.shallowSizes = shallowSizes;
     this.raw = { traceFunctionInfos: raw.traceFunctionInfos, traceTree: raw.traceTree };
@@ -127,7 +130,7 @@ export class FlatHeapGraph implements HeapGraph {
     const pool = new ScratchPool(g.nodeCount + 1);
     let t = now();
     if (!this.shallowDone) {
-      reassignShallowSizes(g, this.selfSizes, pool);
+      this.sizes = reassignShallowSizes(g, this.sizes, pool);
       this.shallowDone = true;
       if (timings) timings['shallow'] = now() - t;
     }

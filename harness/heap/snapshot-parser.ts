@@ -26,8 +26,11 @@ export interface RawSnapshot {
   nodeType: Uint8Array;
   nodeName: Uint32Array;
   nodeId: Uint32Array;
-  /** Self sizes as written (before any DevTools-style shallow-size reassignment). */
-  selfSize: Float64Array;
+  /**
+   * Self sizes as written (before any DevTools-style shallow-size reassignment): 32-bit like
+   * DevTools' own arrays, widened to float64 only if a size reaches 4 GiB.
+   */
+  selfSize: Uint32Array | Float64Array;
   /** nodeCount + 1 entries: holds each node's `edge_count`; the graph turns it into first-edge offsets. */
   firstEdge: Uint32Array;
   /** `trace_node_id` per node, or undefined when the snapshot has none (or all are 0). */
@@ -79,6 +82,8 @@ const EF_NAME = 2;
 const EF_TO = 3;
 
 const EMPTY = Buffer.alloc(0);
+/** Numbers tokenized per window (8 MiB of float64): bounds the parser's own memory. */
+const MAX_WINDOW_VALUES = 1 << 20;
 const BYTE_QUOTE = 34;
 const BYTE_COMMA = 44;
 const BYTE_COLON = 58;
@@ -132,7 +137,7 @@ export class SnapshotParser {
   private nodeType = new Uint8Array(0);
   private nodeName = new Uint32Array(0);
   private nodeId = new Uint32Array(0);
-  private selfSize = new Float64Array(0);
+  private selfSize: Uint32Array | Float64Array = new Uint32Array(0);
   private firstEdge = new Uint32Array(1);
   private traceNodeId: Uint32Array | undefined;
   private nodeCap = 0;
@@ -440,7 +445,9 @@ export class SnapshotParser {
     this.nodeType = grow(this.nodeType, (n) => new Uint8Array(n), cap);
     this.nodeName = grow(this.nodeName, (n) => new Uint32Array(n), cap);
     this.nodeId = grow(this.nodeId, (n) => new Uint32Array(n), cap);
-    this.selfSize = grow(this.selfSize, (n) => new Float64Array(n), cap);
+    this.selfSize = this.selfSize instanceof Float64Array
+      ? grow(this.selfSize, (n) => new Float64Array(n), cap)
+      : grow(this.selfSize, (n) => new Uint32Array(n), cap);
     this.firstEdge = grow(this.firstEdge, (n) => new Uint32Array(n), cap + 1);
     if (this.traceNodeId !== undefined) this.traceNodeId = grow(this.traceNodeId, (n) => new Uint32Array(n), cap);
     this.nodeCap = cap;
@@ -460,7 +467,7 @@ export class SnapshotParser {
   }
 
   /** Values of the current chunk's numbers, before they are spread over the field arrays. */
-  private vals = new Float64Array(1 << 20);
+  private vals = new Float64Array(64);
 
   /**
    * Tokenizes the numbers of an array section from `p` into `this.vals` (count returned in
@@ -472,6 +479,9 @@ export class SnapshotParser {
   private tokenizeNumbers(buf: Uint8Array, p: number, len: number): number {
     // At most one number per two bytes (plus a carried one): scan a window that fits `vals`;
     // the caller loops over windows, so `vals` never grows.
+    if (this.vals.length < MAX_WINDOW_VALUES && this.vals.length < ((len - p) >>> 1) + 2) {
+      this.vals = new Float64Array(Math.min(MAX_WINDOW_VALUES, ((len - p) >>> 1) + 2));
+    }
     const vals = this.vals;
     len = Math.min(len, p + 2 * (vals.length - 2));
     let v = this.acc;
@@ -556,7 +566,18 @@ export class SnapshotParser {
         }
         case NF_NAME: { const a = this.nodeName; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
         case NF_ID: { const a = this.nodeId; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
-        case NF_SELF: { const a = this.selfSize; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
+        case NF_SELF: {
+          let a = this.selfSize;
+          for (; i < k; i += nf, o++) {
+            const x = vals[i]!;
+            if (x > 0xffffffff && a instanceof Uint32Array) {
+              a = Float64Array.from(a);
+              this.selfSize = a;
+            }
+            a[o] = x;
+          }
+          break;
+        }
         case NF_EDGE_COUNT: { const a = this.firstEdge; for (; i < k; i += nf, o++) a[o] = vals[i]!; break; }
         case NF_TRACE:
           for (; i < k; i += nf, o++) {
