@@ -1,0 +1,64 @@
+/**
+ * issue-6: Ctrl-C (SIGINT) or SIGTERM to the real CLI at any phase — boot, warm-up, snapshot, load,
+ * analysis — kills the server, writes a partial report marked `interrupted`, exits 130 and leaves
+ * no process behind (checked in the process table by the tag every server inherits).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { validateRunReport } from '../report/read-run-report.js';
+import type { RunReport } from '../types.js';
+import { pidsWithTag, startCli } from './test-fixtures/cli-process.js';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'leakbench-signals-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface At {
+  line: RegExp;
+  phase: string;
+  signal: NodeJS.Signals;
+  /** The server is up at this point (so the process-table check has something to miss). */
+  serverUp: boolean;
+}
+
+const points: At[] = [
+  { line: /^\[leaky\] boot at/, phase: 'boot', signal: 'SIGINT', serverUp: false },
+  { line: /^\[leaky\] warmup at/, phase: 'warmup', signal: 'SIGINT', serverUp: true },
+  { line: /^\[leaky\] snapshot baseline at/, phase: 'snapshot', signal: 'SIGINT', serverUp: true },
+  { line: /^\[leaky\] load at/, phase: 'load', signal: 'SIGINT', serverUp: true },
+  { line: /^\[leaky\] load at/, phase: 'load', signal: 'SIGTERM', serverUp: true },
+  { line: /^\[leaky\] analysis at/, phase: 'analysis', signal: 'SIGINT', serverUp: false },
+];
+
+describe('signals at every phase', () => {
+  test.concurrent.each(points)('$signal during $phase → interrupted report, exit 130, no process left', async (at) => {
+    const out = path.join(tmp, `${at.phase}-${at.signal}`);
+    const cli = startCli([
+      'run', 'unbounded-map', '--variant', 'leaky', '--warmup', '2', '--duration', '4',
+      '--connections', '4', '--rate', '400', '--max-old-space-size', '512', '--out', out,
+    ]);
+    await cli.waitForStderr(at.line);
+    const cliPid = cli.child.pid!;
+    if (at.serverUp) expect(pidsWithTag(cli.tag, cliPid).length).toBeGreaterThan(0);
+    cli.child.kill(at.signal);
+    const exit = await cli.done;
+    const context = `stderr:\n${cli.stderr()}`;
+    expect(exit.code, context).toBe(130);
+    expect(pidsWithTag(cli.tag), context).toEqual([]);
+
+    const runs = readdirSync(path.join(out, 'unbounded-map'));
+    expect(runs).toHaveLength(1);
+    const reportPath = path.join(out, 'unbounded-map', runs[0]!, 'report.json');
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as RunReport;
+    validateRunReport(report, reportPath);
+    const run = report.runs[0]!;
+    expect(run.verdict, context).toBe('interrupted');
+    expect(run.reason).toMatch(new RegExp(`interrupted during ${at.phase}`));
+    // --max-old-space-size reaches a scenario server too.
+    expect(run.command).toContain('--max-old-space-size=512');
+  });
+});
