@@ -36,7 +36,7 @@ const SIZES: Record<string, SizeSpec> = {
   '10m': { label: '10m', targetHeapUsedBytes: 8 * MiB, targetMs: 250 },
   '150m': { label: '150m', targetHeapUsedBytes: 92 * MiB, targetMs: 1500, targetRssBytes: 450e6 },
   '700m': { label: '700m', targetHeapUsedBytes: 390 * MiB, targetMs: 8000, targetRssBytes: 1.3e9 },
-  '2g': { label: '2g', targetHeapUsedBytes: 1300 * MiB },
+  '2g': { label: '2g', targetHeapUsedBytes: 1150 * MiB },
 };
 const PEERS: ToolName[] = ['devtools', 'memlab', 'vscode'];
 
