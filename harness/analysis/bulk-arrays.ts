@@ -15,6 +15,8 @@ export interface BulkArrays {
 
 interface FlatArrays {
   dominatorArray(): Uint32Array;
+  /** DevTools distances; negative for nodes never reached from the root. */
+  distanceArray(): Int32Array;
 }
 
 const cache = new WeakMap<HeapGraph, BulkArrays>();
@@ -33,7 +35,12 @@ export function bulkArrays(g: HeapGraph): BulkArrays {
     dominators = copy;
   }
   const reachable = new Uint8Array(n);
-  for (let o = 0; o < n; o++) if (g.isReachable(o)) reachable[o] = 1;
+  if (typeof flat.distanceArray === 'function') {
+    const distances = flat.distanceArray();
+    for (let o = 0; o < n; o++) if (distances[o]! >= 0) reachable[o] = 1;
+  } else {
+    for (let o = 0; o < n; o++) if (g.isReachable(o)) reachable[o] = 1;
+  }
   const arrays = { dominators, reachable };
   cache.set(g, arrays);
   return arrays;
