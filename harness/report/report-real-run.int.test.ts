@@ -7,7 +7,7 @@
  * Finally the real report.html is opened in headless Chromium when it is installed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,8 @@ afterAll(() => {
 
 describe('reports of a real unbounded-map run', () => {
   it('report.json validates against report.schema.json and report.html has both variants charted', () => {
+    // Written privately (the run dir also holds the snapshots); the HTML is redacted like the JSON.
+    expect(statSync(path.join(runDir, 'report.json')).mode & 0o777).toBe(0o600);
     const report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.runs.map((r) => r.variant)).toEqual(['leaky', 'fixed']);
