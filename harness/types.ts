@@ -116,6 +116,16 @@ export interface Finding {
   allocatedAt?: AllocationSite[];
   /** How `allocatedAt` was measured: exact allocation traces, or the sampling heap profiler. */
   allocationMethod?: AllocationMethod;
+  /** V8 node id of the growing container in the last snapshot. */
+  holderId?: number;
+  /** Shape of the container (`map`, `set`, `array`, `dictionary`, `listener-array`, `timer-list`, …). */
+  containerKind?: string;
+  /** Bytes / objects allocated after the baseline that the container keeps alive, per snapshot. */
+  newBytes?: number[];
+  newObjects?: number[];
+  /** Growth of `newBytes` at each step, and the requests of each step (when known). */
+  bytesPerStep?: number[];
+  requestsPerStep?: number[];
   [extra: string]: unknown;
 }
 

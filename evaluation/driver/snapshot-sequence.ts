@@ -170,8 +170,10 @@ async function drive(port: number, amount: number, connections: number): Promise
       },
     ],
   });
-  if (result.errors > 0 || result.non2xx > 0) {
-    throw new Error(`load failed: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
+  // A few non-2xx answers are part of some servers' behaviour (the seed scenarios' key service
+  // refuses some keys); a run where most requests fail measures nothing.
+  if (result.errors > amount / 100 || result.non2xx > amount / 2) {
+    throw new Error(`load failed: ${result.errors} errors, ${result.non2xx} non-2xx responses of ${amount}`);
   }
   return result.requests.total;
 }

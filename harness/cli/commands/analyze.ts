@@ -73,8 +73,8 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
     }
     out.push(`  entries:     ${series(f.growth.counts, (v) => String(v))}`);
     out.push(`  retained:    ${series(f.growth.retainedBytes, formatBytes)}`);
-    const newBytes = f['newBytes'] as number[] | undefined;
-    const perStep = f['bytesPerStep'] as number[] | undefined;
+    const newBytes = f.newBytes;
+    const perStep = f.bytesPerStep;
     if (newBytes !== undefined) out.push(`  new since baseline: ${series(newBytes, formatBytes)}`);
     if (perStep !== undefined) {
       const rate = f.bytesPerRequest !== undefined ? `, ${f.bytesPerRequest} bytes per request` : '';
