@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { LeakbenchError } from '../errors.js';
+import { redactSecrets } from '../report/redact-secrets.js';
 import { commands } from './commands/index.js';
 
 /** What a command's action resolves to: the process exit code. */
@@ -66,11 +67,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       return 2;
     }
     if (err instanceof LeakbenchError) {
-      io.stderr.write(`leakbench: ${err.message} [${err.code}]\n`);
+      // Messages can quote a server's output, which may echo an API key: never print one.
+      io.stderr.write(`leakbench: ${redactSecrets(err.message)} [${err.code}]\n`);
       return 2;
     }
     const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    io.stderr.write(`leakbench: unexpected failure\n${stack}\n`);
+    io.stderr.write(`leakbench: unexpected failure\n${redactSecrets(stack)}\n`);
     return 1;
   }
 }
