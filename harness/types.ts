@@ -82,6 +82,8 @@ export interface GrowthStatistic {
   /** Total growth over the regression's window, bytes. */
   growthBytes: number;
   rSquared: number;
+  /** After-GC samples left out of the regression as isolated spikes (absent when none). */
+  outlierSamples?: number;
   /** Why the statistic says what it says, one sentence. */
   reason: string;
 }

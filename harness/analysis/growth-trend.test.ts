@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { MemorySample } from '../types.js';
-import { fitSlope, growthTrend, studentTQuantile } from './growth-trend.js';
+import { fitSlope, growthTrend, rejectOutliers, studentTQuantile } from './growth-trend.js';
 
 const MiB = 1024 * 1024;
 
@@ -126,4 +126,39 @@ describe('growthTrend', () => {
     expect(t.verdict).toBe('inconclusive');
     expect(t.statistic.samples).toBe(3);
   });
+
+  test('isolated spikes (a sample landing on a burst of in-flight requests) do not hide no-leak', () => {
+    const flat = (_r: number, i: number): number => 20 * MiB + 50_000 * noise(i) + (i === 5 || i === 11 ? 600_000 : 0);
+    const t = growthTrend(samples(17, 10_000, flat));
+    expect(t.verdict).toBe('no-leak');
+    expect(t.statistic.outlierSamples).toBe(2);
+    expect(t.statistic.samples).toBe(15);
+    expect(t.statistic.reason).toMatch(/2 outlying after-GC samples left out/);
+    // The same data by plain OLS would be too noisy to rule growth out.
+    const all = samples(17, 10_000, flat);
+    const ols = fitSlope(all.map((s) => s.requests), all.map((s) => s.heapUsedBytes + s.externalBytes))!;
+    expect(ols.ciHigh).toBeGreaterThan(32);
+  });
+
+  test('spikes do not hide a leak either', () => {
+    const t = growthTrend(samples(17, 20_000, (r, i) => 20 * MiB + 200 * r + 50_000 * noise(i) + (i === 7 ? 800_000 : 0)));
+    expect(t.verdict).toBe('leak');
+    expect(t.statistic.ciLowBytesPerRequest).toBeLessThan(200);
+    expect(t.statistic.ciHighBytesPerRequest).toBeGreaterThan(200);
+  });
 });
+
+describe('rejectOutliers', () => {
+  test('keeps everything on a clean line, with few points, or below the 16 KiB floor', () => {
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7];
+    expect(rejectOutliers(xs, xs.map((x) => 100 * x)).every(Boolean)).toBe(true);
+    expect(rejectOutliers(xs, xs.map((x, i) => 100 * x + (i === 3 ? 10_000 : 0))).every(Boolean)).toBe(true);
+    expect(rejectOutliers([0, 1, 2, 3, 4], [0, 0, 9e9, 0, 0]).every(Boolean)).toBe(true);
+  });
+  test('drops at most a fifth of the points, the largest deviations first', () => {
+    const xs = Array.from({ length: 10 }, (_, i) => i * 1000);
+    const ys = xs.map((_, i) => 1e7 + (i === 2 ? 5e6 : i === 6 ? 3e6 : i === 8 ? 1e6 : 0));
+    expect(rejectOutliers(xs, ys)).toEqual([true, true, false, true, true, true, false, true, true, true]);
+  });
+});
+

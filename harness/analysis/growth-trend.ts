@@ -5,7 +5,8 @@
  * retains), from the baseline snapshot to the end of the load. Metric: `heapUsed + external`
  * (a Buffer leak grows in `external`, outside the JS heap). Method: ordinary least squares of the
  * metric on the cumulative request count, with a two-sided 95% confidence interval of the slope from
- * Student's t with n−2 degrees of freedom.
+ * Student's t with n−2 degrees of freedom, after leaving out isolated spikes (see
+ * {@link rejectOutliers}).
  *
  * Thresholds, from first principles:
  * - *Significant*: the slope's CI excludes 0 (ciLow > 0).
@@ -129,12 +130,60 @@ export function fitSlope(xs: readonly number[], ys: readonly number[], confidenc
 }
 
 /**
+ * Marks which points to keep for the regression: a robust line first (Theil–Sen: the median of
+ * pairwise slopes, intercept the median of y − b·x), then points whose residual exceeds 3.5 robust
+ * standard deviations (1.4826 × the median absolute deviation, the Hampel identifier) are left
+ * out, the largest first and at most a fifth of them. Why: an after-GC sample taken under load
+ * also holds whatever requests are in flight at that instant, and autocannon paces each connection
+ * in bursts per second, so now and then a sample lands on a burst and reads ~0.5 MB high; a few
+ * such spikes widen an OLS interval enough to hide "no growth". A leak is a trend, not a spike,
+ * so rejecting isolated spikes cannot hide one. Residuals below 16 KiB are never outliers.
+ */
+export function rejectOutliers(xs: readonly number[], ys: readonly number[]): boolean[] {
+  const n = Math.min(xs.length, ys.length);
+  const keep = new Array<boolean>(n).fill(true);
+  if (n < 6) return keep;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = xs[j]! - xs[i]!;
+      if (dx !== 0) slopes.push((ys[j]! - ys[i]!) / dx);
+    }
+  }
+  if (slopes.length === 0) return keep;
+  const b = median(slopes);
+  const a = median(Array.from({ length: n }, (_, i) => ys[i]! - b * xs[i]!));
+  const residuals = Array.from({ length: n }, (_, i) => ys[i]! - (a + b * xs[i]!));
+  const center = median(residuals);
+  const sigma = Math.max(1.4826 * median(residuals.map((r) => Math.abs(r - center))), 16 * 1024);
+  const candidates = residuals
+    .map((r, i) => ({ i, dev: Math.abs(r - center) }))
+    .filter((c) => c.dev > 3.5 * sigma)
+    .sort((p, q) => q.dev - p.dev)
+    .slice(0, Math.floor(n / 5));
+  for (const c of candidates) keep[c.i] = false;
+  return keep;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((p, q) => p - q);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
  * Decides `leak` / `no-leak` / `inconclusive` from after-GC samples (others are ignored), in the
  * order they were taken. See the file comment for the reasoning behind each threshold.
  */
 export function growthTrend(samples: readonly MemorySample[], options: GrowthTrendOptions = {}): GrowthTrend {
   const o = { ...DEFAULTS, ...options };
-  const points = samples.filter((s) => s.afterGc);
+  const afterGc = samples.filter((s) => s.afterGc);
+  const keep = rejectOutliers(
+    afterGc.map((s) => s.requests),
+    afterGc.map(retainedBytes),
+  );
+  const points = afterGc.filter((_, i) => keep[i]);
+  const outliers = afterGc.length - points.length;
   const xs = points.map((s) => s.requests);
   const ys = points.map(retainedBytes);
   const full = points.length >= 4 ? fitSlope(xs, ys, o.confidence) : undefined;
@@ -171,7 +220,8 @@ export function growthTrend(samples: readonly MemorySample[], options: GrowthTre
     samples: full.n,
     growthBytes: Math.round(growth),
     rSquared: round(full.rSquared, 4),
-    reason,
+    ...(outliers > 0 ? { outlierSamples: outliers } : {}),
+    reason: outliers > 0 ? `${reason} (${outliers} outlying after-GC sample${outliers > 1 ? 's' : ''} left out)` : reason,
   });
   const out = (verdict: GrowthVerdict, reason: string): GrowthTrend =>
     late ? { verdict, statistic: stat(reason), late } : { verdict, statistic: stat(reason) };
