@@ -2,18 +2,77 @@
  * Entry points: read a `.heapsnapshot` from disk as a stream (never holding the file text), or
  * parse one from memory (tests).
  */
-import { open } from 'node:fs/promises';
-import { LeakbenchError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LeakbenchError, type ErrorCode } from '../errors.js';
+import type { EdgesJob, EdgesReply } from './edges-worker.js';
 import { FlatHeapGraph, buildHeapGraph } from './heap-graph.js';
 import { SnapshotParser } from './snapshot-parser.js';
 import type { ReadOptions } from './types.js';
 
 /** Size of each read; large reads keep syscall and chunk-boundary overhead negligible. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Below this size a worker thread costs more than it saves. */
+const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
+
+/** The compiled worker script (under vitest this module is TypeScript: use the build in dist/). */
+function workerScript(): string | undefined {
+  const self = fileURLToPath(import.meta.url);
+  const js = self.endsWith('.ts')
+    ? self.replace(/([\\/])harness([\\/])heap([\\/])read-snapshot\.ts$/, '$1dist$1harness$2heap$3edges-worker.js')
+    : self.replace(/read-snapshot\.js$/, 'edges-worker.js');
+  return existsSync(js) ? js : undefined;
+}
+
+/**
+ * Finds the file offset of the edges array's '[' by scanning for `"edges"` followed by `:` and
+ * `[` (a string element `"edges"` in the strings table is followed by `,` or `]` instead).
+ * The nodes array before it holds no quotes, so this is a fast native scan. -1 if not found.
+ */
+async function findEdgesArray(handle: FileHandle, totalBytes: number): Promise<number> {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  const key = Buffer.from('"edges"');
+  let position = 0;
+  while (position < totalBytes) {
+    const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) break;
+    const view = chunk.subarray(0, bytesRead);
+    let at = view.indexOf(key);
+    while (at >= 0) {
+      let p = at + key.length;
+      while (p < bytesRead && (view[p] === 32 || view[p] === 10 || view[p] === 13 || view[p] === 9)) p++;
+      if (p < bytesRead && view[p] === 58) {
+        p++;
+        while (p < bytesRead && (view[p] === 32 || view[p] === 10 || view[p] === 13 || view[p] === 9)) p++;
+        if (p < bytesRead && view[p] === 91) return position + p;
+      }
+      if (p >= bytesRead) break; // cut by the chunk end: re-read from the match
+      at = view.indexOf(key, at + 1);
+    }
+    if (bytesRead < CHUNK_BYTES) break;
+    // Overlap so a key cut by the chunk boundary is seen whole.
+    position += at > 0 ? at : bytesRead - 64;
+  }
+  return -1;
+}
+
+function startEdgesWorker(script: string, job: EdgesJob): { reply: Promise<EdgesReply>; stop: () => void } {
+  const worker = new Worker(script, { workerData: job });
+  const reply = new Promise<EdgesReply>((resolve) => {
+    worker.once('message', (m: EdgesReply) => resolve(m));
+    worker.once('error', (err) => resolve({ ok: false, code: 'E_INTERNAL', message: err.message }));
+    worker.once('exit', (code) => resolve({ ok: false, code: 'E_INTERNAL', message: `edges worker exited with ${code}` }));
+  });
+  return { reply, stop: () => void worker.terminate() };
+}
 
 /**
  * Reads and analyzes a heap snapshot file. The file is read in 4 MiB chunks straight into the
- * tokenizer; peak memory is proportional to the graph, not to the file.
+ * tokenizer; peak memory is proportional to the graph, not to the file. On big files the edges
+ * array (most of the bytes) is parsed by a worker thread in parallel.
  *
  * @throws LeakbenchError `E_FILE_NOT_FOUND` when the file cannot be opened, `E_SNAPSHOT_PARSE`
  *   (with the byte offset) when it is truncated, corrupt or not a heap snapshot.
@@ -27,22 +86,49 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
   }
   const t0 = performance.now();
   const parser = new SnapshotParser();
+  let worker: { reply: Promise<EdgesReply>; stop: () => void } | undefined;
   let raw;
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new LeakbenchError('E_FILE_NOT_FOUND', `${filePath} is a directory, not a heap snapshot`);
     const totalBytes = stat.size;
+    const script = options.parallel === false ? undefined : workerScript();
+    const wantParallel = options.parallel ?? (totalBytes >= PARALLEL_MIN_BYTES && availableParallelism() > 1);
+    let edgesAt = -1;
+    if (wantParallel && script !== undefined) {
+      edgesAt = await findEdgesArray(handle, totalBytes);
+      if (edgesAt >= 0) parser.skipEdgesArrayAt(edgesAt);
+    }
     const chunk = new Uint8Array(CHUNK_BYTES);
     let bytesRead = 0;
     while (true) {
-      const { bytesRead: n } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+      const { bytesRead: n } = await handle.read(chunk, 0, CHUNK_BYTES, bytesRead);
       if (n === 0) break;
       parser.write(n === CHUNK_BYTES ? chunk : chunk.subarray(0, n));
       bytesRead += n;
+      // The header comes first: as soon as it is known, the worker can start on the edges.
+      const header = parser.parsedHeader;
+      if (worker === undefined && edgesAt >= 0 && header !== undefined && script !== undefined) {
+        worker = startEdgesWorker(script, { file: filePath, offset: edgesAt, header });
+      }
       options.onProgress?.(bytesRead, totalBytes);
+    }
+    if (parser.skippedEdges) {
+      const waitStart = performance.now();
+      const reply = worker === undefined
+        ? ({ ok: false, code: 'E_INTERNAL', message: 'edges worker not started' } as const)
+        : await worker.reply;
+      // Recorded only on the parallel path: how long the main thread waited for the worker.
+      if (options.timings) options.timings['edgesWait'] = performance.now() - waitStart;
+      if (!reply.ok) {
+        if (reply.code === 'E_SNAPSHOT_PARSE') throw new LeakbenchError(reply.code as ErrorCode, reply.message);
+        throw new Error(`heap snapshot edges worker failed: ${reply.message}`);
+      }
+      parser.installEdges(reply);
     }
     raw = parser.finish();
   } finally {
+    worker?.stop();
     await handle.close();
   }
   if (options.timings) options.timings['parse'] = performance.now() - t0;
@@ -59,7 +145,6 @@ export function parseSnapshot(text: string | Uint8Array, options: ReadOptions = 
   const t0 = performance.now();
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   const parser = new SnapshotParser();
-  // Feed in slices so tests exercise chunk boundaries the same way files do.
   const step = Math.max(1, chunkBytes);
   for (let i = 0; i < bytes.length; i += step) parser.write(bytes.subarray(i, Math.min(bytes.length, i + step)));
   const raw = parser.finish();

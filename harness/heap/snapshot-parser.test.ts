@@ -2,11 +2,12 @@
  * The streaming parser: chunk boundaries anywhere, and bad input always ends in
  * `E_SNAPSHOT_PARSE` with a byte offset (never a hang, never another exception).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLeakbenchError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { SnapshotBuilder, parseSnapshot, readSnapshot } from './index.js';
 
 function sample(layout: 'node20' | 'variant' = 'node20'): string {
@@ -84,6 +85,32 @@ describe('snapshot parser', () => {
     expectParseError(() => parseSnapshot(text.replace(/"edges":\[(\d+),(\d+),(\d+)/, '"edges":[$1,$2,8')));
     // Trailing garbage.
     expectParseError(() => parseSnapshot(`${text}]`));
+  });
+
+  it('parallel read (edges in a worker thread) gives the same graph, and reports corrupt edges', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakbench-heap-'));
+    try {
+      const file = join(dir, 'p.heapsnapshot');
+      const text = sample();
+      writeFileSync(file, text);
+      const timings: Record<string, number> = {};
+      const par = await readSnapshot(file, { parallel: true, timings });
+      const seq = await readSnapshot(file, { parallel: false });
+      // The worker runs compiled JavaScript: the parallel path is taken once `npm run build` ran.
+      if (existsSync(join(PACKAGE_ROOT, 'dist', 'harness', 'heap', 'edges-worker.js'))) expect(timings).toHaveProperty('edgesWait');
+      expect(par.edgeCount).toBe(seq.edgeCount);
+      for (let e = 0; e < seq.edgeCount; e++) {
+        expect([par.edgeType(e), par.edgeName(e), par.edgeTarget(e)]).toEqual([seq.edgeType(e), seq.edgeName(e), seq.edgeTarget(e)]);
+      }
+      for (let o = 0; o < seq.nodeCount; o++) expect(par.retainedSize(o)).toBe(seq.retainedSize(o));
+      const at = text.indexOf('"edges":[') + 12;
+      writeFileSync(file, `${text.slice(0, at)}x${text.slice(at + 1)}`);
+      await expect(readSnapshot(file, { parallel: true })).rejects.toMatchObject({ code: 'E_SNAPSHOT_PARSE', message: expect.stringContaining(`at byte ${at}`) });
+      writeFileSync(file, text.slice(0, text.indexOf('"edges":[') + 40));
+      await expect(readSnapshot(file, { parallel: true })).rejects.toMatchObject({ code: 'E_SNAPSHOT_PARSE' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('readSnapshot streams a file, and reports missing files and bad files by code', async () => {

@@ -59,6 +59,8 @@ const S_STRINGS = 6;
 const S_CAPTURE = 7;
 const S_AFTER_VALUE = 8;
 const S_DONE = 9;
+/** Skipping the edges array (another thread parses it). */
+const S_SKIP_EDGES = 10;
 
 // Which section a number array feeds.
 const SEC_NODES = 1;
@@ -143,9 +145,9 @@ export class SnapshotParser {
   private nodeCap = 0;
   private nodeOrdinal = 0;
   private nodeField = 0;
-  private edgeType = new Uint8Array(0);
-  private edgeName = new Uint32Array(0);
-  private edgeTo = new Uint32Array(0);
+  private edgeType: Uint8Array = new Uint8Array(0);
+  private edgeName: Uint32Array = new Uint32Array(0);
+  private edgeTo: Uint32Array = new Uint32Array(0);
   private edgeCap = 0;
   private edgeOrdinal = 0;
   private edgeField = 0;
@@ -158,6 +160,70 @@ export class SnapshotParser {
   private locations: number[] = [];
   private traceTree: unknown = [];
   private decoder = new TextDecoder('utf-8');
+
+  /** File offset of the edges array's '[' when another thread parses that array. */
+  private skipEdgesAt = -1;
+  private edgesSkipped = false;
+  private edgesOnly = false;
+  private edgesOnlyDone = false;
+
+  /**
+   * Parallel parsing, main side: when the edges array's '[' is at file offset `offset`, skip the
+   * array (another thread parses it) and expect {@link installEdges} before {@link finish}.
+   */
+  skipEdgesArrayAt(offset: number): void {
+    this.skipEdgesAt = offset;
+  }
+
+  /** True when the edges array was skipped (so {@link installEdges} is required). */
+  get skippedEdges(): boolean {
+    return this.edgesSkipped;
+  }
+
+  /**
+   * Parallel parsing, worker side: parse only an edges array whose '[' is at file offset
+   * `offset`, with the field layout of `header` (the `snapshot` object). Feed bytes from `offset`.
+   */
+  startEdgesOnly(header: Record<string, unknown>, offset: number): void {
+    this.edgesOnly = true;
+    this.setHeader(header, offset);
+    this.base = offset;
+    this.key = 'edges';
+    this.section = SEC_EDGES;
+    this.sawEdges = true;
+    this.edgesOnly = true;
+    this.state = S_ARRAY_OPEN;
+  }
+
+  /** Worker side: true once the edges array has been closed. */
+  get edgesDone(): boolean {
+    return this.edgesOnlyDone;
+  }
+
+  /** Worker side: the parsed edges (trimmed to the count). */
+  takeEdges(): { edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number } {
+    const n = this.edgeOrdinal;
+    if (!this.edgesOnlyDone || this.edgeField !== 0) {
+      throw parseError(this.base + this.buf.length, 'the edges array is truncated or not a multiple of the edge field count');
+    }
+    const trim = <T extends Uint8Array | Uint32Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
+    return { edgeType: trim(this.edgeType), edgeName: trim(this.edgeName), edgeTo: trim(this.edgeTo), edgeCount: n };
+  }
+
+  /** Main side: installs the edges another thread parsed. */
+  installEdges(e: { edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number }): void {
+    this.edgeType = e.edgeType;
+    this.edgeName = e.edgeName;
+    this.edgeTo = e.edgeTo;
+    this.edgeCap = e.edgeCount;
+    this.edgeOrdinal = e.edgeCount;
+    this.edgeField = 0;
+  }
+
+  /** The `snapshot` header once parsed. */
+  get parsedHeader(): Record<string, unknown> | undefined {
+    return this.header;
+  }
 
   /** Feeds the next chunk. The parser copies what it keeps, so the caller may reuse `chunk`. */
   write(chunk: Uint8Array): void {
@@ -305,8 +371,22 @@ export class SnapshotParser {
           const c = buf[p]!;
           if (isSpace(c)) { p++; break; }
           if (c !== BYTE_LBRACKET) throw parseError(this.base + p, `expected '[' to open "${this.key}", found ${describeByte(c)}`);
+          if (this.section === SEC_EDGES && this.skipEdgesAt === this.base + p) {
+            this.edgesSkipped = true;
+            p++;
+            this.state = S_SKIP_EDGES;
+            break;
+          }
           p++;
           this.state = this.section === SEC_STRINGS ? S_STRINGS : S_NUMBERS;
+          break;
+        }
+        case S_SKIP_EDGES: {
+          // The edges array holds only digits, commas and whitespace: its end is the next ']'.
+          const end = (buf as Buffer).indexOf(BYTE_RBRACKET, p);
+          if (end < 0 || end >= len) { p = len; break; }
+          p = end + 1;
+          this.state = S_AFTER_VALUE;
           break;
         }
         case S_NUMBERS:
@@ -332,6 +412,7 @@ export class SnapshotParser {
           throw parseError(this.base + p, `expected ',' or '}' after "${this.key}", found ${describeByte(c)}`);
         }
         case S_DONE: {
+          if (this.edgesOnly) return len; // the worker stops after its array
           const c = buf[p]!;
           if (!isSpace(c) && c !== 0) throw parseError(this.base + p, `unexpected ${describeByte(c)} after the end of the snapshot`);
           p++;
@@ -373,6 +454,11 @@ export class SnapshotParser {
   }
 
   private endNumberSection(): void {
+    if (this.section === SEC_EDGES && this.edgesOnly) {
+      this.state = S_DONE;
+      this.edgesOnlyDone = true;
+      return;
+    }
     if (this.section === SEC_OTHER_NUMBERS) {
       if (this.key === 'trace_function_infos') this.traceFunctionInfos = this.otherNumbers;
       else if (this.key === 'locations') this.locations = this.otherNumbers;
@@ -432,8 +518,9 @@ export class SnapshotParser {
     this.edgeRoles = new Uint8Array(edgeFields.map((f) => (f === 'type' ? EF_TYPE : f === 'name_or_index' ? EF_NAME : f === 'to_node' ? EF_TO : EF_SKIP)));
     const nodeCount = typeof h['node_count'] === 'number' && h['node_count'] > 0 ? h['node_count'] : 1024;
     const edgeCount = typeof h['edge_count'] === 'number' && h['edge_count'] > 0 ? h['edge_count'] : 4096;
-    this.allocNodes(nodeCount);
-    this.allocEdges(edgeCount);
+    // Each side of a parallel parse allocates only the arrays it fills.
+    if (!this.edgesOnly) this.allocNodes(nodeCount);
+    if (this.skipEdgesAt < 0) this.allocEdges(edgeCount);
   }
 
   private allocNodes(cap: number): void {

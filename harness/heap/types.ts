@@ -121,4 +121,9 @@ export interface ReadOptions {
   shallowSizes?: 'devtools' | 'raw';
   /** Compute distances, dominators and retained sizes at load time (default true); else on first use. */
   derived?: boolean;
+  /**
+   * Parse the edges array in a worker thread while the main thread parses nodes and strings.
+   * Default: on for files of 48 MiB and more when more than one CPU is available.
+   */
+  parallel?: boolean;
 }
