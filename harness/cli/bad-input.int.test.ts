@@ -83,9 +83,9 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('bad input → one line, stable code, exit 2, no half-written report', () => {
-  test.concurrent.each(cases)('$name → $code', async (c) => {
+  test.concurrent.for(cases)('$name → $code', async (c, { onTestFinished }) => {
     const out = path.join(tmp, `out-${cases.indexOf(c)}`);
-    const result = await runCliToEnd(c.args(out));
+    const result = await runCliToEnd(c.args(out), { onTestFinished });
     const context = `stderr:\n${result.stderr}`;
     expect(result.code, context).toBe(2);
     const lines = errorLines(result.stderr);

@@ -35,12 +35,12 @@ const points: At[] = [
 ];
 
 describe('signals at every phase', () => {
-  test.concurrent.each(points)('$signal during $phase → interrupted report, exit 130, no process left', async (at) => {
+  test.concurrent.for(points)('$signal during $phase → interrupted report, exit 130, no process left', async (at, { onTestFinished }) => {
     const out = path.join(tmp, `${at.phase}-${at.signal}`);
     const cli = startCli([
       'run', 'unbounded-map', '--variant', 'leaky', '--warmup', '2', '--duration', '4',
       '--connections', '4', '--rate', '400', '--max-old-space-size', '512', '--out', out,
-    ]);
+    ], { onTestFinished });
     await cli.waitForStderr(at.line);
     const cliPid = cli.child.pid!;
     if (at.serverUp) expect(pidsWithTag(cli.tag, cliPid).length).toBeGreaterThan(0);

@@ -29,8 +29,19 @@ export interface CliRun {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Options of {@link startCli}. */
+export interface CliOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /**
+   * The test's own `onTestFinished` (from the test context). Concurrent tests must pass it: the
+   * global one attaches the cleanup to whichever test vitest thinks is current.
+   */
+  onTestFinished?: (fn: () => Promise<void>) => void;
+}
+
 /** Starts the CLI with `args`; it is killed (SIGKILL) when the test finishes, if still running. */
-export function startCli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): CliRun {
+export function startCli(args: string[], options: CliOptions = {}): CliRun {
   const tag = `t${randomBytes(6).toString('hex')}`;
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? PACKAGE_ROOT,
@@ -57,7 +68,7 @@ export function startCli(args: string[], options: { env?: Record<string, string>
       resolve({ code, signal });
     });
   });
-  onTestFinished(async () => {
+  (options.onTestFinished ?? onTestFinished)(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await done;
     // Anything the CLI left behind (a failing test must not leak servers into the next one).
@@ -85,10 +96,15 @@ export function startCli(args: string[], options: { env?: Record<string, string>
 }
 
 /** Runs the CLI to completion. */
-export async function runCliToEnd(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string; tag: string }> {
+export async function runCliToEnd(
+  args: string[],
+  options: CliOptions = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; tag: string }> {
   const run = startCli(args, options);
-  const { code } = await run.done;
-  return { code, stdout: run.stdout(), stderr: run.stderr(), tag: run.tag };
+  const { code, signal } = await run.done;
+  // A signal from outside (not the CLI's own doing) is worth naming in a failure message.
+  const stderr = signal ? `${run.stderr()}\n(the CLI was killed by ${signal})` : run.stderr();
+  return { code, signal, stdout: run.stdout(), stderr, tag: run.tag };
 }
 
 /** Live (non-zombie) processes whose environment carries `LEAKBENCH_TEST_TAG=<tag>`, except the CLI itself when `exceptPid` is given. */
