@@ -77,6 +77,7 @@ export function formatCheckResult(result: CheckResult, options: FormatCheckOptio
         out.push(`${indent}${' '.repeat(d.request.length)}  yours    ${clip(redactSecrets(d.yours), 70)}`);
       }
       if (r.differences.length > 5) out.push(`${indent}… and ${r.differences.length - 5} more`);
+      out.push(`${indent}A fix must keep every answer the same; memory is measured once it does.`)
     }
   }
   if (result.run) {
