@@ -253,6 +253,27 @@ describe('analyzeGraphs', () => {
     expect(result.snapshots.map((s) => s.newObjects)).toEqual([0, 0, 0]);
   });
 
+  it('growth that starts in the last step is inconclusive, unless it is held from the stack (in flight)', () => {
+    const build = (fromStack: boolean): HeapGraph[] =>
+      [0, 1, 2].map((step) => {
+        const h = skeleton();
+        const holder = h.b.node('object', 'Array', 32, { id: 91 });
+        if (fromStack) {
+          const stack = h.b.node('synthetic', '(Stack roots)', 0, { id: 5 });
+          h.b.edge(h.gcRoots, stack, 'element', 500);
+          h.b.edge(stack, holder, 'element', 1);
+        } else h.b.edge(h.scope, holder, 'context', 'pending');
+        if (step === 2) range(30001, 40).forEach((id, i) => h.b.edge(holder, h.b.node('object', 'Job', 128, { id }), 'element', i));
+        return parse(h);
+      });
+    const late = analyzeGraphs(build(false), { requestsAtSnapshot: [0, 100, 200], thresholds: SMALL });
+    expect(late.verdict).toBe('inconclusive');
+    expect(late.reason).toMatch(/Array pending .* grew in the last step/);
+    const inFlight = analyzeGraphs(build(true), { requestsAtSnapshot: [0, 100, 200], thresholds: SMALL });
+    expect(inFlight.verdict).toBe('no-leak');
+    expect(inFlight.dismissed[0]).toMatchObject({ why: 'transient' });
+  });
+
   it('two snapshots are inconclusive: a one-off and a leak look alike', () => {
     const graphs = [0, 1].map((step) => {
       const h = skeleton();

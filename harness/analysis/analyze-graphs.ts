@@ -270,7 +270,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
     }
     if (!grows.every(Boolean)) {
       // Grew in the last step but not in every step: started late, or paused. Not yet a finding.
-      lateGrowth ??= name.holder;
+      // Growth held from the stack (the snapshot interrupted a timer callback or a request in
+      // flight) is transient, not a start of growth.
+      if (heldFromStack(final, container)) {
+        dismissed.push({ holder: name.holder, why: 'transient', newBytes: c.newBytes, counts, sortBytes: totalBytes });
+      } else lateGrowth ??= name.holder;
       continue;
     }
     const evidence = patternEvidence(final, finalAttr, c, container, kind);
@@ -459,6 +463,16 @@ function patternEvidence(
     externalBytes: tally('system / JSArrayBufferData').bytes,
     strings: tally('string').count + tally('concatenated string').count + tally('sliced string').count,
   };
+}
+
+/** Synthetic roots that hold only what is in flight: JS stack frames and handle scopes. */
+const TRANSIENT_ROOTS = new Set(['(Stack roots)', '(Handle scope)']);
+
+/** True when the shortest path from the GC roots to `ordinal` starts at the stack or a handle scope. */
+function heldFromStack(g: HeapGraph, ordinal: number): boolean {
+  const steps = g.pathToRoot(ordinal);
+  if (steps === undefined) return false;
+  return steps.some((step) => g.nodeType(step.nodeOrdinal) === 'synthetic' && TRANSIENT_ROOTS.has(g.nodeName(step.nodeOrdinal)));
 }
 
 /** True when an object holds a function in one of its own properties (a Timeout's `_onTimeout`). */

@@ -49,8 +49,12 @@ export interface AnalyzeOptions {
 /** A holder whose growth was examined and judged not to be a leak (shown to teach why). */
 export interface DismissedHolder {
   holder: string;
-  /** `plateau` (stopped growing: a bounded cache, a one-off), `small` (below the thresholds). */
-  why: 'plateau' | 'small';
+  /**
+   * `plateau` (stopped growing: a bounded cache, a one-off), `small` (below the thresholds),
+   * `transient` (grew only in the last step and is held from the stack: work in flight when the
+   * snapshot was taken).
+   */
+  why: 'plateau' | 'small' | 'transient';
   /** Bytes of new objects it held at each snapshot. */
   newBytes: number[];
   counts: number[];

@@ -89,7 +89,8 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
     out.push('');
     out.push('examined and dismissed:');
     for (const d of result.dismissed.slice(0, 5)) {
-      out.push(`  ${d.holder}: ${d.why === 'plateau' ? 'stopped growing' : 'too small'} (new bytes ${series(d.newBytes, formatBytes)})`);
+      const why = d.why === 'plateau' ? 'stopped growing' : d.why === 'transient' ? 'held from the stack (in flight)' : 'too small';
+      out.push(`  ${d.holder}: ${why} (new bytes ${series(d.newBytes, formatBytes)})`);
     }
   }
   if (verbose) {
