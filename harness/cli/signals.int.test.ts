@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { validateRunReport } from '../report/read-run-report.js';
+import { listeningSocketsOf } from '../target/listening-sockets.js';
 import type { RunReport } from '../types.js';
 import { pidsWithTag, startCli } from './test-fixtures/cli-process.js';
 
@@ -49,7 +50,14 @@ describe('signals at every phase', () => {
     ], { onTestFinished });
     await cli.waitForStderr(at.line);
     const cliPid = cli.child.pid!;
-    if (at.serverUp) expect(pidsWithTag(cli.tag, cliPid).length).toBeGreaterThan(0);
+    if (at.serverUp) {
+      const servers = pidsWithTag(cli.tag, cliPid);
+      expect(servers.length).toBeGreaterThan(0);
+      // The scenario server and its inspector listen on loopback only.
+      const sockets = listeningSocketsOf(servers);
+      expect(sockets.length, JSON.stringify(sockets)).toBeGreaterThanOrEqual(2);
+      for (const s of sockets) expect(s.loopback, `${s.address}:${s.port}`).toBe(true);
+    }
     cli.child.kill(at.signal);
     const exit = await cli.done;
     const context = `stderr:\n${cli.stderr()}`;

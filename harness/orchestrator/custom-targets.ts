@@ -8,6 +8,8 @@
 import { LeakbenchError } from '../errors.js';
 import { ensurePrivateDir } from '../probe/heap-probe.js';
 import { inspectorUrlFromPort } from '../probe/inspector-session.js';
+import { listeningSocketsOf } from '../target/listening-sockets.js';
+import { pidsInGroup } from '../target/process-table.js';
 import { startCommand } from '../target/start-command.js';
 import type { ServerExit, ServerHandle } from '../target/start-server.js';
 import type { ProgressEvent, VariantRun } from '../types.js';
@@ -66,6 +68,11 @@ export function commandTarget(options: CommandTargetOptions): VariantTarget {
       } catch (err) {
         // The run loop turns a boot failure into the same report entry as for a scenario.
         return runVariant({ ...quiet, target: { ...plain, launch: () => Promise.reject(err) } });
+      }
+      // leakbench asks for 127.0.0.1 (HOST) but cannot force a user's server: say so when it did not listen there.
+      const exposed = listeningSocketsOf(pidsInGroup(handle.pid)).filter((s) => !s.loopback);
+      for (const s of exposed) {
+        emit({ kind: 'message', level: 'warn', text: `the server listens on ${s.address}:${s.port}, not only loopback: bind it to $HOST (127.0.0.1)` });
       }
       if (handle.inspectorUrl !== undefined) return runVariant({ ...quiet, target: { ...plain, launch: async () => handle } });
       emit({ kind: 'message', level: 'info', text: 'no Node inspector announced: black-box mode (RSS of the process tree only)' });
