@@ -23,14 +23,14 @@ export function formatEdge(graph: HeapGraph, edgeOrdinal: number): string {
  */
 export function formatRetainerPath(graph: HeapGraph, steps: RetainerStep[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i]!;
+  for (const step of steps) {
     if (step.nodeOrdinal === graph.rootOrdinal) continue;
-    const edge = step.edgeOrdinal >= 0 && i > 1 ? formatEdge(graph, step.edgeOrdinal) : '';
     let label = graph.className(step.nodeOrdinal);
     if (label === '') label = `(${graph.nodeType(step.nodeOrdinal)})`;
     if (label.length > 40) label = `${label.slice(0, 37)}...`;
-    parts.push(`${edge}${parts.length > 0 && edge === '' ? ' ' : ''}${edge ? ' ' : ''}${label} @${graph.nodeId(step.nodeOrdinal)}`);
+    // The edge from the synthetic root (to the global object or a GC root) is not shown.
+    const edge = parts.length > 0 && step.edgeOrdinal >= 0 ? `${formatEdge(graph, step.edgeOrdinal)} ` : '';
+    parts.push(`${edge}${label} @${graph.nodeId(step.nodeOrdinal)}`);
   }
   return parts.join(' ');
 }
