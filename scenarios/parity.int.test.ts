@@ -16,7 +16,7 @@ import { spawnScenario, type SpawnedScenario } from './kit/testing/spawn-scenari
 const VARIANTS = ['leaky', 'fixed'] as const;
 /** Requests per variant in the fuzz stream. */
 const FUZZ_REQUESTS = 2000;
-const FUZZ_CONCURRENCY = 16;
+const FUZZ_CONCURRENCY = 8;
 
 async function boot(scenario: string, variant: string): Promise<SpawnedScenario> {
   const server = await spawnScenario(scenario, variant);
@@ -66,8 +66,8 @@ describe('scenario twins answer alike', () => {
   for (const scenario of scenarios) {
     test(`${scenario.name}: ${FUZZ_REQUESTS} fuzzed requests, no crash, same statuses from both twins`, async () => {
       const requests = fuzzRequests(FUZZ_REQUESTS, 0x5eed + scenario.name.length, keySecret());
-      const statuses: Record<string, string[]> = {};
-      for (const variant of VARIANTS) {
+      // Both twins at once, each with its own connections: halves the wall time on two cores.
+      const fuzzOne = async (variant: string): Promise<string[]> => {
         const server = await boot(scenario.name, variant);
         const out = new Array<string>(requests.length);
         let next = 0;
@@ -83,8 +83,10 @@ describe('scenario twins answer alike', () => {
         expect(server.stderr()).toBe('');
         expect((await rawRequest(server.port, { method: 'GET', path: '/healthz' })).status).toBe(200);
         expect(await server.stop()).toBe(0);
-        statuses[variant] = out;
-      }
+        return out;
+      };
+      const [leaky, fixed] = await Promise.all(VARIANTS.map(fuzzOne));
+      const statuses: Record<string, string[]> = { leaky: leaky!, fixed: fixed! };
       const diffs = requests
         .map((r, i) => ({ name: r.name, leaky: statuses['leaky']![i], fixed: statuses['fixed']![i] }))
         .filter((d) => d.leaky !== d.fixed);
