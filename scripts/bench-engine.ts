@@ -13,6 +13,7 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../harness/paths.js';
@@ -99,7 +100,7 @@ function fmtMem(bytes: number): string {
 }
 function cell(r: Measured | undefined): string {
   if (r === undefined) return '-';
-  return r.ok ? `${fmtTime(r.wallMs)}, ${fmtMem(r.maxRssBytes)}` : `fails (${r.error})`;
+  return r.ok ? `${fmtTime(r.wallMs)} (cpu ${fmtTime(r.cpuMs)}), ${fmtMem(r.maxRssBytes)}` : `fails (${r.error})`;
 }
 
 async function main(): Promise<void> {
@@ -147,12 +148,14 @@ async function main(): Promise<void> {
         const r = row.results[p];
         if (!r?.ok) return `${p}: fails`;
         if (!ours?.ok) return `${p}: -`;
-        return `${p} ${(r.wallMs / ours.wallMs).toFixed(1)}× time, ${(r.maxRssBytes / ours.maxRssBytes).toFixed(1)}× RSS`;
+        return `${p} ${(r.wallMs / ours.wallMs).toFixed(1)}× wall, ${(r.cpuMs / ours.cpuMs).toFixed(1)}× cpu, ${(r.maxRssBytes / ours.maxRssBytes).toFixed(1)}× RSS`;
       }).join('; ')
       : '-';
     out.push(`| ${fmtMem(row.fileBytes)} | ${nodes} | ${cell(ours)} | ${peers ? `${PEERS.map((p) => cell(row.results[p])).join(' | ')} | ` : ''}${target}${verdict} | ${ratios} |`);
   }
-  process.stdout.write(`\nHeap engine benchmark (wall time of load + full analysis, peak RSS of the process; node ${process.version})\n\n`);
+  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+  process.stdout.write(`\nHeap engine benchmark: wall time of load + full analysis (cpu = user + system of all threads), ` +
+    `peak RSS of the process; node ${process.version}, ${availableParallelism()} CPUs, load average ${load}\n\n`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -2,7 +2,8 @@
  * One benchmark measurement, run in its own process so its peak RSS is its own:
  * `node run-tool.js <tool> <file>` loads the snapshot with one tool, does that tool's full
  * analysis (parse, distances/paths, dominators, retained sizes, class aggregates), and sends
- * `{ ok, wallMs, maxRssBytes, nodeCount }` (or `{ ok: false, error }`) to the parent over IPC.
+ * `{ ok, wallMs, cpuMs, maxRssBytes, nodeCount }` (or `{ ok: false, error }`) to the parent over
+ * IPC. `cpuMs` (user + system, all threads) is the robust figure on a shared, loaded machine.
  *
  * Tools: `leakbench` (ours), `devtools` (heap-snapshot-toolkit), `memlab` (@memlab/core),
  * `vscode` (@vscode/v8-heap-parser).
@@ -12,7 +13,7 @@ import { createRequire } from 'node:module';
 
 /** What the child reports. */
 export type ToolResult =
-  | { ok: true; wallMs: number; maxRssBytes: number; nodeCount: number }
+  | { ok: true; wallMs: number; cpuMs: number; maxRssBytes: number; nodeCount: number }
   | { ok: false; error: string; maxRssBytes: number };
 
 /** The tools the bench compares. */
@@ -75,12 +76,17 @@ async function runVscode(file: string): Promise<number> {
 async function main(): Promise<void> {
   const [tool, file] = process.argv.slice(2) as [ToolName, string];
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let result: ToolResult;
   try {
     const run = { leakbench: runLeakbench, devtools: runDevTools, memlab: runMemlab, vscode: runVscode }[tool];
     if (run === undefined) throw new Error(`unknown tool ${tool}`);
     const nodeCount = await run(file);
-    result = { ok: true, wallMs: performance.now() - t0, maxRssBytes: process.resourceUsage().maxRSS * 1024, nodeCount };
+    const cpu = process.cpuUsage(c0);
+    result = {
+      ok: true, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024, nodeCount,
+    };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     result = { ok: false, error: message.split('\n')[0]!.slice(0, 120), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
