@@ -203,7 +203,13 @@ export interface VariantRun {
   /** When the run failed inside a batch: the error (state `errored`). */
   error?: { code: string; message: string };
   /** Allocation data recorded for "allocated at": which method, and the sampling profile file. */
-  allocationProfile?: { method: AllocationMethod; path?: string; samplingIntervalBytes?: number };
+  allocationProfile?: {
+    method: AllocationMethod;
+    path?: string;
+    samplingIntervalBytes?: number;
+    /** Tracking: since launch with Node's `--track-heap-objects`, or through the inspector after warm-up. */
+    trackingRoute?: 'node-flag' | 'inspector';
+  };
 }
 
 /** The whole `report.json`, also printed by `--json`. */

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:alloc-overhead`: what "allocated at" costs the server under test. Runs the same
- * scenario variant with allocation recording `off`, `sampling` (the default of `leakbench run`)
- * and `tracking` (`--allocation-stacks`), flat out (`--rate max`), interleaved over a few rounds so
+ * scenario variant with allocation recording `off`, `sampling` (the default of `leakbench run`),
+ * `tracking` (`--allocation-stacks`: Node's `--track-heap-objects` at launch) and tracking turned
+ * on through the inspector after warm-up (the route `attach` has to take), flat out (`--rate max`), interleaved over a few rounds so
  * drift on a shared machine hits every mode alike, and prints one table: requests/s, p99 latency,
  * after-GC heap at the end, peak RSS, snapshot pause and size, each with its ratio to `off`.
  *
@@ -16,11 +17,24 @@ import { parseArgs } from 'node:util';
 import { keySecret } from '../scenarios/kit/api-key.js';
 import { getScenario } from '../harness/catalog.js';
 import { runVariant } from '../harness/orchestrator/run-variant.js';
-import type { AllocationRecording } from '../harness/probe/allocation-recorder.js';
+import type { ProbePlan } from '../harness/orchestrator/run-variant.js';
 import { liveChildGroups, killProcessGroup } from '../harness/target/child-registry.js';
 import type { VariantRun } from '../harness/types.js';
 
-const MODES: AllocationRecording[] = ['off', 'sampling', 'tracking'];
+type Mode = 'off' | 'sampling' | 'tracking' | 'tracking-inspector';
+const MODES: Mode[] = ['off', 'sampling', 'tracking', 'tracking-inspector'];
+const PROBES: Record<Mode, ProbePlan> = {
+  off: { allocation: 'off' },
+  sampling: { allocation: 'sampling' },
+  tracking: { allocation: 'tracking', trackingRoute: 'node-flag' },
+  'tracking-inspector': { allocation: 'tracking', trackingRoute: 'inspector' },
+};
+const LABELS: Record<Mode, string> = {
+  off: 'off (--no-allocation-sampling)',
+  sampling: 'sampling (default)',
+  tracking: 'tracking (--allocation-stacks: --track-heap-objects at launch)',
+  'tracking-inspector': 'tracking via inspector after warm-up (attach route)',
+};
 
 interface Figures {
   requestsPerSec: number;
@@ -71,7 +85,7 @@ async function main(): Promise<number> {
   const variant = values.variant === 'leaky' ? 'leaky' : 'fixed';
   const rounds = Math.max(1, Number(values.rounds));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'leakbench-alloc-bench-'));
-  const results = new Map<AllocationRecording, Figures[]>(MODES.map((m) => [m, []]));
+  const results = new Map<Mode, Figures[]>(MODES.map((m) => [m, []]));
   try {
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round so no mode always runs first (JIT caches, page cache, drift).
@@ -87,7 +101,7 @@ async function main(): Promise<number> {
             warmupSec: Number(values.warmup),
             durationSec: Number(values.duration),
           },
-          probe: { allocation: mode },
+          probe: PROBES[mode],
           secret: keySecret(),
           variantDir: path.join(dir, `${round}-${mode}`),
         });
@@ -95,7 +109,7 @@ async function main(): Promise<number> {
         const f = figures(run);
         results.get(mode)!.push(f);
         process.stderr.write(
-          `round ${round + 1}/${rounds} ${mode.padEnd(8)} ${Math.round(f.requestsPerSec)} req/s, heap ${mb(f.heapAfterGcBytes)}, rss ${mb(f.peakRssBytes)}\n`,
+          `round ${round + 1}/${rounds} ${mode.padEnd(18)} ${Math.round(f.requestsPerSec)} req/s, heap ${mb(f.heapAfterGcBytes)}, rss ${mb(f.peakRssBytes)}\n`,
         );
       }
     }
@@ -104,9 +118,9 @@ async function main(): Promise<number> {
     await rm(dir, { recursive: true, force: true });
   }
 
-  const med = (mode: AllocationRecording, key: keyof Figures): number => median(results.get(mode)!.map((f) => f[key]));
+  const med = (mode: Mode, key: keyof Figures): number => median(results.get(mode)!.map((f) => f[key]));
   const base = (key: keyof Figures): number => med('off', key);
-  const ratio = (mode: AllocationRecording, key: keyof Figures): string => {
+  const ratio = (mode: Mode, key: keyof Figures): string => {
     const b = base(key);
     return b > 0 ? `${(med(mode, key) / b).toFixed(2)}×` : '–';
   };
@@ -115,7 +129,7 @@ async function main(): Promise<number> {
   ];
   for (const mode of MODES) {
     rows.push([
-      mode === 'tracking' ? 'tracking (--allocation-stacks)' : mode === 'sampling' ? 'sampling (default)' : 'off (--no-allocation-sampling)',
+      LABELS[mode],
       String(Math.round(med(mode, 'requestsPerSec'))),
       ratio(mode, 'requestsPerSec'),
       med(mode, 'p99Ms').toFixed(1),

@@ -32,7 +32,17 @@ async function leakingLine(sourceFile: string, code: RegExp): Promise<number> {
   return hits[0]!;
 }
 
-async function runBoth(name: string, allocation: 'tracking' | 'sampling', variants: Array<'leaky' | 'fixed'>): Promise<VariantRun[]> {
+/**
+ * Runs `variants` of scenario `name` with allocation recording on. Tracking makes the server ~3×
+ * slower (bench:alloc-overhead), so the load lasts long enough for the smallest seed leak
+ * (~430 B/request) to clear the leak finder's 128 KiB floor at every step even on a busy machine.
+ */
+async function runBoth(
+  name: string,
+  allocation: 'tracking' | 'sampling',
+  variants: Array<'leaky' | 'fixed'>,
+  durationSec: number,
+): Promise<VariantRun[]> {
   const scenario = getScenario(name);
   for (const v of variants) expect(existsSync(scenario.entries[v]), `${scenario.entries[v]} (npm run build)`).toBe(true);
   const reportsDir = await mkdtemp(path.join(os.tmpdir(), 'leakbench-alloc-'));
@@ -41,7 +51,7 @@ async function runBoth(name: string, allocation: 'tracking' | 'sampling', varian
     {
       scenario: name,
       targets: variants.map((variant) => ({ variant, entry: scenario.entries[variant] })),
-      load: { ...scenario.load, keys: { kind: 'unique' }, warmupSec: 1, durationSec: 5 },
+      load: { ...scenario.load, keys: { kind: 'unique' }, warmupSec: 1, durationSec },
       probe: { allocation },
       reportsDir,
       secret: keySecret(),
@@ -57,7 +67,7 @@ describe('allocated at, with --allocation-stacks, on the seed scenarios', () => 
     test(`${name}: the leaky variant's top site is its leaking line; the fixed variant has no finding`, async () => {
       const scenario = getScenario(name);
       const line = await leakingLine(scenario.sources.leaky, LEAKING_CODE[name]!);
-      const [leaky, fixed] = await runBoth(name, 'tracking', ['leaky', 'fixed']);
+      const [leaky, fixed] = await runBoth(name, 'tracking', ['leaky', 'fixed'], 6);
 
       expect(leaky!.verdict, leaky!.reason).toBe('leak');
       expect(leaky!.allocationProfile).toEqual({ method: 'tracking' });
@@ -76,7 +86,7 @@ describe('allocated at, with --allocation-stacks, on the seed scenarios', () => 
   }
 
   test('without --allocation-stacks the sampling heap profile names the sites, and says so', async () => {
-    const [leaky] = await runBoth('unbounded-map', 'sampling', ['leaky']);
+    const [leaky] = await runBoth('unbounded-map', 'sampling', ['leaky'], 4);
     expect(leaky!.allocationProfile?.method).toBe('sampling');
     expect(leaky!.allocationProfile?.path).toMatch(/allocation-sampling\.json$/);
     const finding = leaky!.findings[0]!;

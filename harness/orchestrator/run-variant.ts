@@ -92,6 +92,13 @@ export interface ProbePlan {
   allocation?: AllocationRecording;
   /** Mean bytes between samples of the sampling heap profiler (default 32 KiB). */
   samplingIntervalBytes?: number;
+  /**
+   * How `tracking` is turned on for a server the harness starts: `node-flag` (default) launches it
+   * with `--track-heap-objects`; `inspector` uses `HeapProfiler.startTrackingHeapObjects` after
+   * warm-up, whose 50 ms heap-stats timer costs far more (allocation-recorder.ts). Servers the
+   * harness does not start (`attach`) always use the inspector unless they run with the flag.
+   */
+  trackingRoute?: 'node-flag' | 'inspector';
 }
 
 /** Everything {@link runVariant} needs. */
@@ -117,6 +124,9 @@ const CHECKPOINTS = ['baseline', 'middle', 'final'] as const;
 export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   const { target, load: plan } = ctx;
   if (target.run) return target.run(ctx);
+  const allocation = ctx.probe?.allocation ?? 'sampling';
+  // Allocation tracking since launch: no inspector heap-stats timer (see ProbePlan.trackingRoute).
+  const trackFlag = allocation === 'tracking' && ctx.probe?.trackingRoute !== 'inspector' && !target.launch ? ['--track-heap-objects'] : [];
   const sampleIntervalMs = ctx.probe?.sampleIntervalMs ?? 500;
   const gcSampleIntervalMs = ctx.probe?.gcSampleIntervalMs ?? 1250;
   const emit = ctx.onProgress ?? (() => {});
@@ -155,7 +165,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       dir,
       samples,
       snapshots,
-      command: target.command ?? ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), path.relative(ctx.cwd ?? process.cwd(), target.entry)],
+      command: target.command ?? ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), ...trackFlag, path.relative(ctx.cwd ?? process.cwd(), target.entry)],
     };
     if (loadDriver) run.load = loadDriver.summary(snapshotPauseMs);
     if (allocationInfo) {
@@ -171,7 +181,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     server = target.launch ? await target.launch(stop.signal) : await startServer({
       entry: target.entry,
       // A server that runs out of heap leaves its last heap in the variant's private dir.
-      nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...(target.nodeArgs ?? [])],
+      nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...(target.nodeArgs ?? []), ...trackFlag],
       ...(target.env ? { env: target.env } : {}),
       ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
       signal: stop.signal,
@@ -273,7 +283,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const baseline = await segment('warmup', plan.warmupSec * 1000, undefined);
     if (plan.warmupSec > 0) checkServerAnswers(driver.summary(snapshotPauseMs), liveServer.baseUrl);
     // Before the baseline: every object the diff counts as new is then allocated while recording.
-    allocationInfo = await startAllocationRecording(liveSession, ctx.probe?.allocation ?? 'sampling', ctx.probe?.samplingIntervalBytes);
+    allocationInfo = await startAllocationRecording(liveSession, allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
     await checkpoint('baseline', 0, baseline);
     await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
     await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));

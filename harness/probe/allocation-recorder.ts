@@ -79,6 +79,8 @@ export async function readSamplingProfile(session: InspectorSession, filePath?: 
 /** What {@link startAllocationRecording} turned on, as the run report records it. */
 export interface AllocationRecordingInfo {
   method: 'tracking' | 'sampling';
+  /** How tracking was turned on: Node's `--track-heap-objects` at launch, or the inspector. */
+  trackingRoute?: 'node-flag' | 'inspector';
   samplingIntervalBytes?: number;
   /** Sampling profile file, once written by {@link finishAllocationRecording}. */
   path?: string;
@@ -87,16 +89,26 @@ export interface AllocationRecordingInfo {
 /**
  * Starts the requested recording (call after warm-up, before the baseline snapshot). A server
  * whose inspector refuses it is still measured: the failure becomes `undefined` (no sites).
+ *
+ * Tracking route. Through the inspector, `startTrackingHeapObjects` also starts the agent's 50 ms
+ * heap-stats timer (`V8HeapProfilerAgentImpl::onTimer` → `GetHeapStats`), and every tick updates
+ * V8's object-id map with a full GC and a walk of the whole heap: measured here, a tracked server
+ * then served ~5× fewer requests than one tracking since launch with Node's
+ * `--track-heap-objects` (same allocation stacks, no timer). So when the harness launched the
+ * server with that flag (`trackedFromLaunch`) and the process confirms it, nothing more is asked;
+ * otherwise (`attach`, a `--cmd` that dropped NODE_OPTIONS) the inspector route is used.
  */
 export async function startAllocationRecording(
   session: InspectorSession,
   mode: AllocationRecording,
   samplingIntervalBytes = DEFAULT_SAMPLING_INTERVAL_BYTES,
+  trackedFromLaunch = false,
 ): Promise<AllocationRecordingInfo | undefined> {
   try {
     if (mode === 'tracking') {
+      if (trackedFromLaunch && (await hasTrackHeapObjectsFlag(session))) return { method: 'tracking', trackingRoute: 'node-flag' };
       await startAllocationTracking(session);
-      return { method: 'tracking' };
+      return { method: 'tracking', trackingRoute: 'inspector' };
     }
     if (mode === 'sampling') {
       await startAllocationSampling(session, samplingIntervalBytes);
@@ -125,4 +137,14 @@ export async function finishAllocationRecording(
   } catch {
     return undefined;
   }
+}
+
+/** True when the server process runs with `--track-heap-objects` (argv or NODE_OPTIONS). */
+async function hasTrackHeapObjectsFlag(session: InspectorSession): Promise<boolean> {
+  const res = await session.send<{ result?: { value?: unknown } }>('Runtime.evaluate', {
+    expression: `process.execArgv.includes('--track-heap-objects') || /(^|\\s)--track-heap-objects(\\s|$)/.test(process.env.NODE_OPTIONS ?? '')`,
+    returnByValue: true,
+    silent: true,
+  });
+  return res.result?.value === true;
 }

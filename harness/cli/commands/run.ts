@@ -94,6 +94,9 @@ export const runCommand: CommandModule = {
       .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags & AllocationFlags) => {
         // Validate every flag before anything starts.
         const variant = parseChoice('--variant', flags.variant, VARIANT_CHOICES);
+        // --cmd: a server we launch tracks allocations since start through NODE_OPTIONS (cheaper
+        // than the inspector route; scenario servers get the flag from the run loop itself).
+        if (flags.allocationStacks === true && flags.cmd !== undefined) flags.nodeArg = [...(flags.nodeArg ?? []), '--track-heap-objects'];
         const extras = resolveRunExtras(scenarioName, flags);
         const scenario = extras.custom ? undefined : getScenario(scenarioName ?? '');
         const d = scenario?.load ?? DEFAULT_LOAD;
