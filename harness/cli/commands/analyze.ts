@@ -82,6 +82,10 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
     }
     out.push('  accumulates:');
     for (const a of f.accumulates) out.push(`    ${a.name}: ${a.count} objects, ${formatBytes(a.bytes)}`);
+    if (f.allocatedAt !== undefined && f.allocatedAt.length > 0) {
+      out.push(`  allocated at (${f.allocationMethod ?? 'allocation traces'}):`);
+      for (const s of f.allocatedAt) out.push(`    ${s.file}:${s.line}:${s.column} ${s.functionName}  ${(s.share * 100).toFixed(0)}%, ${formatBytes(s.bytes)}`);
+    }
     out.push(`  why: ${f.explanation}`);
     out.push(`  fix: ${f.fix}`);
   });
