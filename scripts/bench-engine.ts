@@ -80,7 +80,12 @@ function runTool(tool: ToolName, file: string, timeoutMs: number): Promise<Measu
     child.on('message', (m: ToolResult) => {
       result ??= m;
     });
+    const killChild = (): void => {
+      child.kill('SIGKILL');
+    };
+    process.once('exit', killChild);
     child.on('exit', (code, signal) => {
+      process.off('exit', killChild);
       clearTimeout(timer);
       if (result === undefined) {
         const last = stderr.trim().split('\n').filter((l) => /error|unreachable|abort|memory/i.test(l)).pop();
@@ -88,7 +93,6 @@ function runTool(tool: ToolName, file: string, timeoutMs: number): Promise<Measu
       }
       resolve(result);
     });
-    process.once('exit', () => child.kill('SIGKILL'));
   });
 }
 
