@@ -133,7 +133,9 @@ describe('run --cmd', () => {
     expect(mode(nearFile)).toBe(0o600);
     expect(run.crash!.nearLimitSnapshot).toBe(near!.path);
     expect(run.crash!.nearLimitAnalysis).toMatch(/analysed after baseline/);
-    expect(run.findings[0]?.holder).toMatch(/retained/);
+    // The leak finder names the array that grew (among its findings: what ranks first depends on
+    // where V8 happened to be when it wrote the snapshot).
+    expect(run.findings.map((f) => f.holder).join('\n')).toMatch(/retained/);
   });
 
   test.concurrent('two runs at once do not collide: own run ids, ports, directories; --expect gates each', async ({ onTestFinished }) => {
