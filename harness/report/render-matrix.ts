@@ -119,7 +119,11 @@ export function matrixChartSpec(runs: readonly MatrixChartRun[]): TopLevelSpec {
 }
 
 const MATRIX_STYLE = `<style>
-.matrix td.bad { background:#fdecee; } .matrix td.good { }
+.matrix { font-size:13px; } .matrix th, .matrix td { padding:6px 7px; }
+.matrix td.bad { background:#fdecee; }
+.matrix .holder-note { max-width:230px; overflow-wrap:anywhere; }
+.matrix td.scen { min-width:150px; }
+.matrix-wrap { overflow-x:auto; }
 .mismatch { color:var(--leak); font-weight:700; } .match { color:var(--ok); font-weight:700; }
 .charts { display:grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap:12px; }
 .charts .card { margin:0; }
@@ -135,7 +139,7 @@ export async function renderMatrixHtml(input: MatrixSummary, charts: MatrixChart
   const cards: string[] = [];
   for (const [ri, row] of summary.rows.entries()) {
     if (row.state === 'errored') {
-      rows.push(`<tr><td rowspan="1"><b>${esc(row.scenario)}</b><div class="small muted">${esc(row.title)}</div></td>
+      rows.push(`<tr><td class="scen"><b>${esc(row.scenario)}</b><div class="small muted">${esc(row.title)}</div></td>
 <td colspan="9" class="bad"><span class="mismatch">errored</span> <code>${esc(row.error.code)}</code>: ${esc(row.error.message)}</td></tr>`);
       continue;
     }
@@ -147,14 +151,14 @@ export async function renderMatrixHtml(input: MatrixSummary, charts: MatrixChart
         : '';
       const head =
         ci === 0
-          ? `<td rowspan="${row.cells.length}"><a href="${esc(reportHref(row.reportDir))}"><b>${esc(row.scenario)}</b></a><div class="small muted">${esc(row.title)}</div></td>`
+          ? `<td class="scen" rowspan="${row.cells.length}"><a href="${esc(reportHref(row.reportDir))}"><b>${esc(row.scenario)}</b></a><div class="small muted">${esc(row.title)}</div></td>`
           : '';
       const error = cell.error ? `<div class="small mismatch">${esc(cell.error.code)}: ${esc(cell.error.message)}</div>` : '';
       rows.push(`<tr>${head}
 <td class="variant">${esc(cell.variant)}</td>
-<td class="${exp && !exp.matches ? 'bad' : 'good'}">${verdictBadge(cell.verdict)}${error}</td>
+<td${exp && !exp.matches ? ' class="bad"' : ''}>${verdictBadge(cell.verdict)}${error}</td>
 <td>${expText}</td>
-<td><span class="pattern">${esc(cell.pattern)}</span>${cell.topHolder ? `<div class="small muted">${esc(cell.topHolder)}</div>` : ''}</td>
+<td><span class="pattern">${esc(cell.pattern)}</span>${cell.topHolder ? `<div class="small muted holder-note">${esc(cell.topHolder)}</div>` : ''}</td>
 <td class="num">${esc(formatBytesPerRequest(cell.bytesPerRequest))}${ciText}</td>
 <td class="num">${esc(rps(cell))}</td>
 <td class="num">${esc(p99(cell))}</td>
@@ -165,7 +169,7 @@ export async function renderMatrixHtml(input: MatrixSummary, charts: MatrixChart
     const svg = runs.length > 0 ? await renderVegaLiteSvg(matrixChartSpec(runs), `m${ri}`) : '<p class="muted small">No memory samples.</p>';
     const verdicts = row.cells.map((c) => `${esc(c.variant)} ${verdictBadge(c.verdict)}`).join(' ');
     cards.push(`<div class="card" data-scenario="${esc(row.scenario)}"><h3><a href="${esc(reportHref(row.reportDir))}">${esc(row.scenario)}</a></h3>
-<div class="small">${verdicts}</div><div class="chart">${svg}</div></div>`);
+<div class="small">${verdicts}</div><div class="chart" data-chart="matrix-${esc(row.scenario)}">${svg}</div></div>`);
   }
   const failed = summary.expectations.filter((e) => !e.matches);
   const banner = summary.passed
@@ -183,7 +187,7 @@ export async function renderMatrixHtml(input: MatrixSummary, charts: MatrixChart
   const body = `${MATRIX_STYLE}
 ${banner}
 <h2>Matrix</h2>
-<div class="card"><table class="matrix">
+<div class="card matrix-wrap"><table class="matrix">
 <thead><tr><th>scenario</th><th>variant</th><th>verdict</th><th>expected</th><th>pattern</th><th class="num">bytes / request</th><th class="num">req/s</th><th class="num">p99</th><th class="num">time to verdict</th><th class="num">requests</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
 <p class="small muted">${load} Bytes per request: slope of after-GC heapUsed+external over requests served (with its 95% CI), or the findings' sum when the heap analysis found holders. Req/s and p99: the load generator over the measured load. Time to verdict: wall time from booting the server to its verdict. "Expected" comes from each scenario.json and is compared only after the runs; it never shapes a verdict.</p>
