@@ -17,6 +17,8 @@ import { snapshotSequence } from './driver/snapshot-sequence.js';
 export interface EvalRow {
   server: string;
   holdout: boolean;
+  /** `tuning`, `holdout`, or `seed` (the seed scenarios' cross-check). */
+  set: 'tuning' | 'holdout' | 'seed';
   expected: string;
   got: string;
   ok: boolean;
@@ -51,6 +53,7 @@ export async function evaluateServer(server: EvalServer, keep = false): Promise<
     return {
       server: server.name,
       holdout: server.holdout,
+      set: server.serverJs !== undefined ? 'seed' : server.holdout ? 'holdout' : 'tuning',
       expected,
       got,
       ok: got === expected,
@@ -76,7 +79,7 @@ function table(rows: EvalRow[]): string {
   ];
   const lines = rows.map((r) => [
     r.server,
-    r.holdout ? 'holdout' : 'tuning',
+    r.set,
     r.expected,
     r.got,
     r.ok ? 'yes' : 'NO',
