@@ -5,6 +5,7 @@
  * fix (see harness/workshop/check-exercise.ts). Exit codes of `check`: 0 pass, 3 fail, 2 bad
  * usage.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { keySecret } from '../../../scenarios/kit/api-key.js';
@@ -116,6 +117,12 @@ export const workshopCommand: CommandModule = {
           if (flags.warmup.trim() === '' || !Number.isFinite(warmupSec) || warmupSec < 0) {
             throw new LeakbenchError('E_USAGE', `--warmup must be a number ≥ 0, got '${flags.warmup}'`);
           }
+        }
+        if (!existsSync(scenario.entries.leaky)) {
+          throw new LeakbenchError(
+            'E_FILE_NOT_FOUND',
+            `compiled original ${path.relative(process.cwd(), scenario.entries.leaky)} is missing; run \`npm run build\` first`,
+          );
         }
         if (await writeExercise(layout, scenario, false)) io.stderr.write(`created ${file} (it had not been written yet)\n`);
 
