@@ -75,6 +75,8 @@ describe('checkServerAnswers', () => {
   });
   it('refuses a server that answered nothing (E_LOAD) or only 5xx (E_SERVER_ERRORS)', () => {
     expect(codeOf(() => checkServerAnswers(load({}), 'http://x'))).toBe('E_LOAD');
+    // Nothing answered but nothing failed either: too short to tell, not an error.
+    expect(codeOf(() => checkServerAnswers({ ...load({}), errors: 0 }, 'http://x'))).toBeUndefined();
     expect(codeOf(() => checkServerAnswers(load({ '5xx': 10 }), 'http://x'))).toBe('E_SERVER_ERRORS');
     expect(codeOf(() => checkServerAnswers(load({ '5xx': 10, '4xx': 1 }), 'http://x'))).toBeUndefined();
     expect(codeOf(() => checkServerAnswers(load({ '2xx': 10 }), 'http://x'))).toBeUndefined();
