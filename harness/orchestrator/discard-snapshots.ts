@@ -3,7 +3,7 @@
  * user who only wants the verdict can have them deleted as soon as the analysis is done. The
  * report keeps each snapshot's label, size and timing, drops the path and says `deleted: true`.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VariantRun } from '../types.js';
 
@@ -21,6 +21,12 @@ export async function discardSnapshots(runs: VariantRun[], cwd: string): Promise
     if (run.crash?.nearLimitSnapshot !== undefined) {
       await rm(path.resolve(cwd, run.crash.nearLimitSnapshot), { force: true });
       delete run.crash.nearLimitSnapshot;
+    }
+    // Any other snapshot in the variant's folder too: a near-heap-limit snapshot V8 wrote for a
+    // server that then survived is referenced nowhere, and holds the same secrets.
+    const names = await readdir(path.resolve(cwd, run.dir)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (name.endsWith('.heapsnapshot')) await rm(path.resolve(cwd, run.dir, name), { force: true });
     }
   }
   return deleted;

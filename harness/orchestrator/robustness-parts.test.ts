@@ -89,13 +89,18 @@ describe('discardSnapshots', () => {
     try {
       writeFileSync(path.join(dir, 'a.heapsnapshot'), 'x');
       writeFileSync(path.join(dir, 'near.heapsnapshot'), 'x');
+      writeFileSync(path.join(dir, 'Heap.20261129.1.heapsnapshot'), 'x');
+      writeFileSync(path.join(dir, 'report.json'), '{}');
       const run = {
+        dir: '.',
         snapshots: [{ label: 'baseline', path: 'a.heapsnapshot', tMs: 0, requests: 0, sizeBytes: 1, durationMs: 1 }],
         crash: { exitCode: 134, signal: null, heapLimit: true, stderrTail: '', nearLimitSnapshot: 'near.heapsnapshot' },
       } as unknown as VariantRun;
       expect(await discardSnapshots([run], dir)).toBe(1);
       expect(existsSync(path.join(dir, 'a.heapsnapshot'))).toBe(false);
       expect(existsSync(path.join(dir, 'near.heapsnapshot'))).toBe(false);
+      expect(existsSync(path.join(dir, 'Heap.20261129.1.heapsnapshot'))).toBe(false);
+      expect(existsSync(path.join(dir, 'report.json'))).toBe(true);
       expect(run.snapshots[0]).toEqual({ label: 'baseline', deleted: true, tMs: 0, requests: 0, sizeBytes: 1, durationMs: 1 });
       expect(run.crash!.nearLimitSnapshot).toBeUndefined();
     } finally {
