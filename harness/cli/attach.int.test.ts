@@ -1,5 +1,5 @@
 /**
- * issue-6: `leakbench attach` against a Node service it did not start: a scenario server this test
+ * issue-6: `leakbench attach` against a Node service it did not start: a leaky Node server this test
  * starts itself with `--inspect=127.0.0.1:0`. The real CLI drives the same load, samples, three
  * snapshots and analysis; the service is still alive afterwards (leakbench never kills what it did
  * not start), and `--no-keep-snapshots` leaves no snapshot behind while the report says so.
@@ -35,11 +35,14 @@ function get(port: number, pathname: string): Promise<number> {
   });
 }
 
-/** Starts the unbounded-map leaky server the way a user would, with the inspector on loopback. */
+/**
+ * Starts a leaky server the way a user would, with the inspector on loopback. It retains 20 kB per
+ * request, so even the few hundred requests a very slow machine manages make a clear leak.
+ */
 async function startService(): Promise<{ pid: number; port: number; inspectPort: number }> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', path.join(PACKAGE_ROOT, 'dist', 'scenarios', 'unbounded-map', 'leaky.js')], {
-    env: { ...process.env, PORT: String(port), LEAKBENCH_KEY_SECRET: keySecret() },
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', path.join(PACKAGE_ROOT, 'harness', 'target', 'test-fixtures', 'tiny-server.mjs')], {
+    env: { ...process.env, PORT: String(port), LEAK_BYTES: '20000', LEAKBENCH_KEY_SECRET: keySecret() },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   onTestFinished(() => {

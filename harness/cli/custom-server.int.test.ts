@@ -52,7 +52,8 @@ const mode = (p: string): number => statSync(p).mode & 0o777;
 describe('run --cmd', () => {
   test.concurrent('a Node command: inspector via NODE_OPTIONS, leak found, loopback-only sockets, private snapshots, --fail-on leak exits 3', async ({ onTestFinished }) => {
     const out = path.join(tmp, 'node');
-    const cli = startCli(['run', '--cmd', `node ${LEAKY}`, ...SHORT, '--fail-on', 'leak', '--out', out], { onTestFinished });
+    // unbounded-map keeps ~400 B per request: a longer load gives a slow machine enough requests.
+    const cli = startCli(['run', '--cmd', `node ${LEAKY}`, ...SHORT, '--duration', '8', '--fail-on', 'leak', '--out', out], { onTestFinished });
     await cli.waitForStderr(/^\[custom\] load at/);
     // Every socket the server's processes listen on (the HTTP port and the inspector) is loopback.
     const servers = pidsWithTag(cli.tag, cli.child.pid);
@@ -144,7 +145,7 @@ describe('run --cmd', () => {
   test.concurrent('two runs at once do not collide: own run ids, ports, directories; --expect gates each', async ({ onTestFinished }) => {
     const out = path.join(tmp, 'twins');
     const args = (expectation: string): string[] => ['run', '--cmd', `node ${TINY}`, ...SHORT, '--expect', expectation, '--out', out];
-    const env = { LEAK_BYTES: '1500' };
+    const env = { LEAK_BYTES: '8000' };
     const [a, b] = await Promise.all([runCliToEnd(args('leak'), { env, onTestFinished }), runCliToEnd(args('custom=no-leak'), { env, onTestFinished })]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(3);
