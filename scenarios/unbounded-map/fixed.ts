@@ -17,8 +17,8 @@ interface CachedKey {
   lastSeenMs: number;
 }
 
-// FIX: at most 2,000 keys, each for at most 60 s (about 1 MB; the hot keys stay cached).
-const keyCache = new LRUCache<string, CachedKey>({ max: 2_000, ttl: 60_000 });
+// FIX: at most 1,000 keys, each for at most 60 s (about 0.5 MB; the hot keys stay cached).
+const keyCache = new LRUCache<string, CachedKey>({ max: 1_000, ttl: 60_000 });
 
 /** The variant's hooks; `node fixed.js` serves them, imports (tests, bench:micro) call them. */
 export const variant: ScenarioVariant = {
