@@ -3,7 +3,8 @@
  * a Node server (inspector injected via NODE_OPTIONS, full heap loop, loopback-only sockets,
  * private snapshot files, `--fail-on leak`), a Python server (black-box RSS mode), a Node server
  * that runs out of heap under `--max-old-space-size` (crashed, heap-limit cause, near-limit snapshot
- * analysed), and two runs at once (no collision; `--expect` gates).
+ * analysed; the same for a scenario's leaky variant), and two runs at once (no collision; `--expect`
+ * gates).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -140,6 +141,26 @@ describe('run --cmd', () => {
     // held only from the stack.)
     const accumulated = run.findings.flatMap((f) => f.accumulates.map((a) => a.name));
     expect(accumulated, JSON.stringify(run.findings.map((f) => f.holder))).toContain('Retained');
+  });
+
+  test.concurrent('a scenario\'s leaky variant under --max-old-space-size 16 ends crashed on the heap limit with the leak named', async ({ onTestFinished }) => {
+    const out = path.join(tmp, 'scenario-oom');
+    const result = await runCliToEnd(
+      // --duration is only an upper bound: the leak reaches the limit long before (≈14k requests).
+      ['run', 'unbounded-map', '--variant', 'leaky', '--max-old-space-size', '16', '--warmup', '2', '--duration', '120', '--rate', 'max', '--out', out],
+      { onTestFinished },
+    );
+    expect(result.code, result.stderr).toBe(2);
+    expect(errorLines(result.stderr)).toHaveLength(1);
+    expect(pidsWithTag(result.tag)).toEqual([]);
+    const { report } = readOnlyReport(out, 'unbounded-map');
+    const run = report.runs[0]!;
+    expect(run.verdict, run.reason).toBe('crashed');
+    expect(run.crash!.heapLimit).toBe(true);
+    expect(run.crash!.confirmsLeak).toBe(true);
+    expect(run.command).toContain('--max-old-space-size=16');
+    expect(run.crash!.nearLimitAnalysis).toMatch(/analysed after baseline/);
+    expect(run.findings.length).toBeGreaterThan(0);
   });
 
   test.concurrent('two runs at once do not collide: own run ids, ports, directories; --expect gates each', async ({ onTestFinished }) => {

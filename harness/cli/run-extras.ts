@@ -56,7 +56,19 @@ export function addRunExtraOptions(run: Command): void {
     .option('--start-timeout <s>', 'seconds to wait for the server to get ready (default 15)')
     .option('--fail-on <verdict>', "exit 3 when a run's verdict is this ('leak'; a heap-limit crash counts as a leak)")
     .option('--expect <verdicts>', "exit 3 unless the verdicts match: 'no-leak', or per variant 'leaky=leak,fixed=no-leak'")
-    .option('--no-keep-snapshots', 'delete the heap snapshots after the analysis (they contain API keys)');
+    .option('--no-keep-snapshots', 'delete the heap snapshots after the analysis (they contain API keys)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Your own server, CI gates, crashes:',
+        '  leakbench run --cmd "node server.js" --path /v1/items --header Authorization',
+        '  leakbench run --cmd "python3 app.py" --name my-api        (not Node: RSS-only black-box verdict)',
+        '  leakbench run unbounded-map --expect leaky=leak,fixed=no-leak --no-keep-snapshots',
+        '  leakbench run unbounded-map --variant leaky --max-old-space-size 16 --rate max   (the leak ends in an analysed heap-limit crash)',
+        'Exit codes: 0 ok · 2 bad input or a run that could not be measured · 3 a gate failed · 130 interrupted.',
+      ].join('\n'),
+    );
 }
 
 /**
