@@ -143,7 +143,7 @@ describe('run --cmd', () => {
     expect(accumulated, JSON.stringify(run.findings.map((f) => f.holder))).toContain('Retained');
   });
 
-  test.concurrent('a scenario\'s leaky variant under --max-old-space-size 16 ends crashed on the heap limit with the leak named', async ({ onTestFinished }) => {
+  test.concurrent('a scenario\'s leaky variant under --max-old-space-size 16 ends crashed on the heap limit, near-limit snapshot analysed', async ({ onTestFinished }) => {
     const out = path.join(tmp, 'scenario-oom');
     const result = await runCliToEnd(
       // --duration is only an upper bound: the leak reaches the limit long before (≈14k requests).
