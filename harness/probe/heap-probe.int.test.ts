@@ -35,7 +35,7 @@ describe('heap probe through one inspector session', () => {
   test('samples memory, forces GC, streams private snapshots whose node ids stay stable under load', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'leakbench-probe-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    const server = await startServer({ entry: TINY, env: { LEAK_BYTES: '64' } });
+    const server = await startServer({ entry: TINY, env: { LEAK_BYTES: '2000' } });
     onTestFinished(() => server.kill().then(() => undefined));
     const session = await InspectorSession.connect(server.inspectorUrl!);
     onTestFinished(() => session.close());
@@ -69,7 +69,7 @@ describe('heap probe through one inspector session', () => {
 
     const ids1 = await idsOfClass(s1.path, 'Retained');
     const ids2 = await idsOfClass(s2.path, 'Retained');
-    expect(ids1.size).toBeGreaterThan(200);
+    expect(ids1.size).toBeGreaterThan(50);
     expect(ids2.size).toBeGreaterThan(ids1.size);
     // Every object retained at snapshot 1 is still alive at snapshot 2 and keeps its id.
     for (const id of ids1) expect(ids2.has(id)).toBe(true);
