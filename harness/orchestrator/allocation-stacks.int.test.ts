@@ -63,8 +63,8 @@ async function runOne(name: string, variant: 'leaky' | 'fixed', shape: RunShape)
 // Leaky: tracked since launch (the default route), a short warm-up, enough load for the smallest
 // seed leak (~430 B/request) to clear the leak finder's 128 KiB floor at every step on a busy
 // machine. Fixed: the inspector route (what `attach` uses) after a full-speed warm-up as long as
-// the scenarios' default, so bounded caches (unbounded-map's LRU holds 2,000 keys) are full
-// before the baseline, as in a real run.
+// the scenarios' default, so bounded caches (unbounded-map's LRU) are full before the baseline,
+// as in a real run.
 const LEAKY: RunShape = { allocation: 'tracking', warmupSec: 1, durationSec: 6 };
 const FIXED: RunShape = { allocation: 'tracking', trackingRoute: 'inspector', warmupSec: 5, durationSec: 4 };
 
