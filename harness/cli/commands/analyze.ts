@@ -57,7 +57,7 @@ function series(values: number[], format: (v: number) => string): string {
 export function renderAnalysis(paths: string[], result: AnalysisResult, verbose: boolean): string {
   const out: string[] = [];
   const requests = result.snapshots.map((s) => s.requests);
-  out.push(`verdict: ${result.verdict}${result.findings.length > 0 ? ` (${result.pattern})` : ''}`);
+  out.push(`verdict: ${result.verdict}${result.verdict === 'leak' ? ` (${result.pattern})` : ''}`);
   out.push(`  ${result.reason}`);
   const reqText = requests.every((r) => r !== undefined) ? ` at ${requests.join(', ')} requests` : ' (request counts unknown: --requests)';
   out.push(`snapshots: ${paths.length}${reqText}`);
