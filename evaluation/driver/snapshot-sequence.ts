@@ -7,7 +7,7 @@
  * harness/orchestrator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -212,6 +212,11 @@ export async function snapshotSequence(options: SnapshotSequenceOptions): Promis
       requestsAtSnapshot.push(requests);
     }
     return { files, requestsAtSnapshot, dir, loadMs, snapshotMs };
+  } catch (err) {
+    // Partial snapshots contain API keys: a failed sequence leaves nothing behind in a temp dir
+    // it created.
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    throw err;
   } finally {
     session?.close();
     if (child.exitCode === null && child.signalCode === null) {
