@@ -161,6 +161,10 @@ export class SnapshotParser {
   private traceTree: unknown = [];
   private decoder = new TextDecoder('utf-8');
 
+  /** V8's usual field order: the spread fast paths apply. */
+  private standardNodeLayout = false;
+  private standardEdgeLayout = false;
+
   /** File offset of the edges array's '[' when another thread parses that array. */
   private skipEdgesAt = -1;
   private edgesSkipped = false;
@@ -516,6 +520,11 @@ export class SnapshotParser {
       }
     }));
     this.edgeRoles = new Uint8Array(edgeFields.map((f) => (f === 'type' ? EF_TYPE : f === 'name_or_index' ? EF_NAME : f === 'to_node' ? EF_TO : EF_SKIP)));
+    const r = this.nodeRoles;
+    this.standardNodeLayout = r[0] === NF_TYPE && r[1] === NF_NAME && r[2] === NF_ID && r[3] === NF_SELF && r[4] === NF_EDGE_COUNT &&
+      r.subarray(5).every((x, i) => x === NF_SKIP || (x === NF_TRACE && i === 0));
+    const er = this.edgeRoles;
+    this.standardEdgeLayout = er.length === 3 && er[0] === EF_TYPE && er[1] === EF_NAME && er[2] === EF_TO;
     const nodeCount = typeof h['node_count'] === 'number' && h['node_count'] > 0 ? h['node_count'] : 1024;
     const edgeCount = typeof h['edge_count'] === 'number' && h['edge_count'] > 0 ? h['edge_count'] : 4096;
     // Each side of a parallel parse allocates only the arrays it fills.
@@ -628,6 +637,52 @@ export class SnapshotParser {
   }
 
   private spreadNodes(k: number, offset: number): void {
+    if (this.nodeField === 0 && this.standardNodeLayout && k >= this.nodeFieldCount) k = this.spreadNodesStandard(k, offset);
+    if (k > 0) this.spreadNodesGeneric(k, offset);
+  }
+
+  /**
+   * Fast path for V8's node layout (`type,name,id,self_size,edge_count[,trace_node_id,…]`) when
+   * the window starts at a node boundary: one loop over whole nodes (one loop to warm up instead
+   * of one per field, which matters on small files). Leftover values move to the window's front.
+   */
+  private spreadNodesStandard(k: number, offset: number): number {
+    const nf = this.nodeFieldCount;
+    const whole = k - (k % nf);
+    const count = whole / nf;
+    while (this.nodeOrdinal + count > this.nodeCap) this.allocNodes(this.nodeCap * 2);
+    const vals = this.vals;
+    const type = this.nodeType, name = this.nodeName, id = this.nodeId, edges = this.firstEdge;
+    let self = this.selfSize;
+    const trace = this.nodeRoles[5] === NF_TRACE ? 5 : -1;
+    let o = this.nodeOrdinal;
+    for (let i = 0; i < whole; i += nf, o++) {
+      const t = vals[i]!;
+      if (t > 255) throw parseError(this.base + offset, `node type ${t} out of range`);
+      type[o] = t;
+      name[o] = vals[i + 1]!;
+      id[o] = vals[i + 2]!;
+      const size = vals[i + 3]!;
+      if (size > 0xffffffff && self instanceof Uint32Array) {
+        self = Float64Array.from(self);
+        this.selfSize = self;
+      }
+      self[o] = size;
+      edges[o] = vals[i + 4]!;
+      if (trace > 0) {
+        const tr = vals[i + trace]!;
+        if (tr !== 0) {
+          if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(this.nodeCap);
+          this.traceNodeId[o] = tr;
+        }
+      }
+    }
+    this.nodeOrdinal = o;
+    if (whole < k) vals.copyWithin(0, whole, k);
+    return k - whole;
+  }
+
+  private spreadNodesGeneric(k: number, offset: number): void {
     const nf = this.nodeFieldCount;
     const field0 = this.nodeField;
     const ord0 = this.nodeOrdinal;
@@ -684,6 +739,35 @@ export class SnapshotParser {
   }
 
   private spreadEdges(k: number, offset: number): void {
+    if (this.edgeField === 0 && this.standardEdgeLayout && k >= 3) k = this.spreadEdgesStandard(k, offset);
+    if (k > 0) this.spreadEdgesGeneric(k, offset);
+  }
+
+  /** Fast path for V8's edge layout (`type,name_or_index,to_node`), as for nodes. */
+  private spreadEdgesStandard(k: number, offset: number): number {
+    const whole = k - (k % 3);
+    const count = whole / 3;
+    while (this.edgeOrdinal + count > this.edgeCap) this.allocEdges(this.edgeCap * 2);
+    const vals = this.vals;
+    const nf = this.nodeFieldCount;
+    const type = this.edgeType, name = this.edgeName, to = this.edgeTo;
+    let o = this.edgeOrdinal;
+    for (let i = 0; i < whole; i += 3, o++) {
+      const t = vals[i]!;
+      if (t > 255) throw parseError(this.base + offset, `edge type ${t} out of range`);
+      type[o] = t;
+      name[o] = vals[i + 1]!;
+      const x = vals[i + 2]!;
+      const target = (x / nf) >>> 0;
+      if (target * nf !== x) throw parseError(this.base + offset, `edge ${o} points into the middle of a node (${x})`);
+      to[o] = target;
+    }
+    this.edgeOrdinal = o;
+    if (whole < k) vals.copyWithin(0, whole, k);
+    return k - whole;
+  }
+
+  private spreadEdgesGeneric(k: number, offset: number): void {
     const ef = this.edgeFieldCount;
     const nf = this.nodeFieldCount;
     const field0 = this.edgeField;
