@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { isLeakbenchError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { SnapshotBuilder, parseSnapshot, readSnapshot } from './index.js';
+import { SnapshotParser } from './snapshot-parser.js';
 
 function sample(layout: 'node20' | 'variant' = 'node20'): string {
   const b = new SnapshotBuilder({ layout });
@@ -66,6 +67,18 @@ describe('snapshot parser', () => {
     const at = text.indexOf('"edges":[') + 12;
     const corrupt = `${text.slice(0, at)}x${text.slice(at + 1)}`;
     expect(expectParseError(() => parseSnapshot(corrupt))).toContain(`at byte ${at}`);
+  });
+
+  it('stops on an unterminated string or an endless header instead of buffering the file', () => {
+    // Real limits are 64 MiB and 256 MiB; the same code path with small ones keeps the test fast.
+    const feed = (text: string): void => {
+      const parser = new SnapshotParser({ maxTokenBytes: 1000, maxCaptureBytes: 5000 });
+      const bytes = new TextEncoder().encode(text);
+      for (let i = 0; i < bytes.length; i += 256) parser.write(bytes.subarray(i, i + 256));
+      parser.finish();
+    };
+    expect(expectParseError(() => feed(`{"strings":["${'a'.repeat(4000)}`))).toContain('more than 1000 bytes');
+    expect(expectParseError(() => feed(`{"snapshot":${'['.repeat(8000)}`))).toContain('larger than 5000 bytes');
   });
 
   it('rejects non-snapshots and inconsistent snapshots', () => {

@@ -86,6 +86,10 @@ const EF_TO = 3;
 const EMPTY = Buffer.alloc(0);
 /** Numbers tokenized per window (8 MiB of float64): bounds the parser's own memory. */
 const MAX_WINDOW_VALUES = 1 << 20;
+/** Longest string or key carried across chunks. */
+const MAX_TOKEN_BYTES = 64 * 1024 * 1024;
+/** Largest small section (`snapshot` header, `trace_tree`) held for `JSON.parse`. */
+const MAX_CAPTURE_BYTES = 256 * 1024 * 1024;
 const BYTE_QUOTE = 34;
 const BYTE_COMMA = 44;
 const BYTE_COLON = 58;
@@ -111,8 +115,24 @@ function stringArray(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
 
+/** Limits of {@link SnapshotParser} (tests lower them). */
+export interface ParserLimits {
+  /** Longest string or key carried across chunks (default 64 MiB). */
+  maxTokenBytes?: number;
+  /** Largest `snapshot` header or `trace_tree` held for `JSON.parse` (default 256 MiB). */
+  maxCaptureBytes?: number;
+}
+
 /** Incremental `.heapsnapshot` parser. Call {@link write} with chunks, then {@link finish}. */
 export class SnapshotParser {
+  private readonly maxTokenBytes: number;
+  private readonly maxCaptureBytes: number;
+
+  constructor(limits: ParserLimits = {}) {
+    this.maxTokenBytes = limits.maxTokenBytes ?? MAX_TOKEN_BYTES;
+    this.maxCaptureBytes = limits.maxCaptureBytes ?? MAX_CAPTURE_BYTES;
+  }
+
   private buf: Buffer = EMPTY;
   /** File offset of buf[0]. */
   private base = 0;
@@ -128,6 +148,7 @@ export class SnapshotParser {
   private capEscape = false;
   private capStartOffset = 0;
   private capPieces: Uint8Array[] | undefined;
+  private capBytes = 0;
 
   private header: Record<string, unknown> | undefined;
   private meta: SnapshotMeta | undefined;
@@ -235,6 +256,9 @@ export class SnapshotParser {
     this.buf = this.buf.length === 0 ? view : Buffer.concat([this.buf, view]);
     const keepFrom = this.run(false);
     const rest = this.buf.length - keepFrom;
+    // V8 truncates the strings it writes to 1024 characters; a string still open after 64 MiB
+    // means a corrupt file, and carrying it further would make every chunk copy it again.
+    if (rest > this.maxTokenBytes) throw parseError(this.base + keepFrom, `a string runs on for more than ${this.maxTokenBytes} bytes (corrupt file?)`);
     this.base += keepFrom;
     // Copy the carried tail: the caller's chunk buffer may be overwritten by the next read.
     this.buf = rest === 0 ? EMPTY : Buffer.from(this.buf.subarray(keepFrom));
@@ -453,6 +477,7 @@ export class SnapshotParser {
       this.capEscape = false;
       this.capStartOffset = offset;
       this.capPieces = key === 'snapshot' || key === 'trace_tree' ? [] : undefined;
+      this.capBytes = 0;
       this.state = S_CAPTURE;
     }
   }
@@ -901,7 +926,11 @@ export class SnapshotParser {
         if (depth === 0) { p++; done = true; break; }
       } else if (c === BYTE_COMMA && depth === 0) { done = true; break; }
     }
-    if (this.capPieces !== undefined) this.capPieces.push(Uint8Array.prototype.slice.call(buf, start, p));
+    if (this.capPieces !== undefined) {
+      this.capPieces.push(Uint8Array.prototype.slice.call(buf, start, p));
+      this.capBytes += p - start;
+      if (this.capBytes > this.maxCaptureBytes) throw parseError(this.capStartOffset, `"${this.key}" is larger than ${this.maxCaptureBytes} bytes (corrupt file?)`);
+    }
     this.capDepth = depth;
     this.capInString = inString;
     this.capEscape = escape;
