@@ -127,19 +127,33 @@ export const workshopCommand: CommandModule = {
         if (await writeExercise(layout, scenario, false)) io.stderr.write(`created ${file} (it had not been written yet)\n`);
 
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
-        const result = await checkExercise({
-          scenario,
-          layout,
-          reportsDir: path.resolve(flags.out ?? path.join(REPORTS_DIR, WORKSHOP_REPORTS_SUBDIR)),
-          secret: keySecret(),
-          ...(durationSec !== undefined ? { durationSec } : {}),
-          ...(warmupSec !== undefined ? { warmupSec } : {}),
-          onProgress: progress,
-          onStage: (_stage, text) => io.stderr.write(`check: ${text}\n`),
-          signal: io.signal,
-        });
-        const leftover = liveChildGroups();
-        for (const pid of leftover) killProcessGroup(pid, 'SIGKILL');
+        let result;
+        try {
+          result = await checkExercise({
+            scenario,
+            layout,
+            reportsDir: path.resolve(flags.out ?? path.join(REPORTS_DIR, WORKSHOP_REPORTS_SUBDIR)),
+            secret: keySecret(),
+            ...(durationSec !== undefined ? { durationSec } : {}),
+            ...(warmupSec !== undefined ? { warmupSec } : {}),
+            onProgress: progress,
+            onStage: (_stage, text) => io.stderr.write(`check: ${text}\n`),
+            signal: io.signal,
+          });
+        } catch (err) {
+          // Ctrl-C while compiling or comparing answers: stop quietly (the entry script exits 130).
+          if (io.signal.aborted) {
+            io.stderr.write('check: interrupted\n');
+            return;
+          }
+          throw err;
+        } finally {
+          for (const pid of liveChildGroups()) killProcessGroup(pid, 'SIGKILL');
+        }
+        if (io.signal.aborted) {
+          io.stderr.write(`check: interrupted${result.run ? ` (partial report: ${result.run.reportHtml})` : ''}\n`);
+          return;
+        }
 
         if (flags.json) {
           const level = Math.min(hintLevel, hints.length);
