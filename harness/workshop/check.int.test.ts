@@ -16,8 +16,9 @@ import { DIST_DIR } from '../paths.js';
 import type { CheckResult } from './check-exercise.js';
 import { exercisePath, exerciseTemplate, kitImportPrefix, toExerciseSource, workshopLayout } from './exercise-files.js';
 
-// Its fix plateaus at once (counters swept every second), so a few seconds of load can tell.
-const SCENARIO = 'rate-limit-counters';
+// Its fix retains nothing at all (listeners removed when each response closes), so a few seconds
+// of load can tell; bounded caches that are still filling make short runs of other fixes ambiguous.
+const SCENARIO = 'closure-captured-buffers';
 const workshopDir = mkdtempSync(path.join(DIST_DIR, '.workshop-test-'));
 const reportsDir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-check-'));
 afterAll(() => {
