@@ -35,7 +35,11 @@ export interface MatrixCell {
   error?: { code: string; message: string };
 }
 
-/** A scenario of the batch, finished or errored (tinybench's `TaskResult` style: a union on `state`). */
+/**
+ * A scenario of the batch, finished or errored (tinybench's `TaskResult` style: a union on `state`).
+ * An errored row's `error.code` is a LeakbenchError code, `E_UNEXPECTED` for any other exception,
+ * or `interrupted` for a scenario the batch never started because of Ctrl-C.
+ */
 export type MatrixRow =
   | {
       state: 'completed';
