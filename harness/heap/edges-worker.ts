@@ -1,49 +1,62 @@
 /**
  * Worker thread of the parallel reader: parses the `edges` array of a snapshot (about 60% of a
  * V8 snapshot's bytes) while the main thread parses the nodes and strings. Receives the file,
- * the offset of the array's '[' and the snapshot header; replies with the three edge arrays,
- * transferred (not copied), or with the parse error.
+ * the offset of the array's '[' and the snapshot header; then, from the main thread, the per-node
+ * edge counts once the nodes are parsed, and builds the retainers index too (the main thread is
+ * still busy with the strings). Replies with the edge arrays and the retainers, transferred (not
+ * copied), or with the parse error.
  */
-import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isLeakbenchError } from '../errors.js';
-import { SnapshotParser } from './snapshot-parser.js';
+import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-retainers.js';
+import { parseEdgesArray, type EdgesArrayJob } from './parse-edges-array.js';
 
 /** What the main thread sends. */
-export interface EdgesJob {
-  file: string;
-  offset: number;
-  header: Record<string, unknown>;
+export type EdgesJob = EdgesArrayJob;
+
+/** Sent by the main thread once it has parsed the nodes (`counts` undefined: no index wanted). */
+export interface EdgeCountsMessage {
+  type: 'edge-counts';
+  counts: Uint32Array | undefined;
 }
 
 /** What the worker replies. */
 export type EdgesReply =
-  | { ok: true; edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number }
+  | { ok: true; edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number; retainers?: Retainers }
   | { ok: false; code: string; message: string };
 
 async function run(job: EdgesJob): Promise<EdgesReply> {
-  const handle = await open(job.file, 'r');
-  try {
-    const parser = new SnapshotParser();
-    parser.startEdgesOnly(job.header, job.offset);
-    const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
-    let position = job.offset;
-    while (!parser.edgesDone) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      parser.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
-    }
-    return { ok: true, ...parser.takeEdges() };
-  } finally {
-    await handle.close();
+  const edges = await parseEdgesArray(job);
+  const counts = await edgeCounts;
+  let retainers: Retainers | undefined;
+  if (counts !== undefined && counts.length >= 1) {
+    const nodeCount = counts.length - 1;
+    const total = edgeCountsToOffsets(counts, nodeCount);
+    // Only a consistent graph is indexed here; the main thread validates and reports the rest.
+    let inRange = total === edges.edgeCount;
+    for (let e = 0; inRange && e < edges.edgeCount; e++) if (edges.edgeTo[e]! >= nodeCount) inRange = false;
+    if (inRange) retainers = buildRetainers(nodeCount, edges.edgeCount, counts, edges.edgeTo);
   }
+  return retainers === undefined ? { ok: true, ...edges } : { ok: true, ...edges, retainers };
 }
+
+let receiveCounts: (counts: Uint32Array | undefined) => void = () => {};
+const edgeCounts = new Promise<Uint32Array | undefined>((resolve) => {
+  receiveCounts = resolve;
+});
+parentPort!.on('message', (m: EdgeCountsMessage) => {
+  if (m.type === 'edge-counts') receiveCounts(m.counts);
+});
 
 const job = workerData as EdgesJob;
 run(job).then(
   (reply) => {
-    if (reply.ok) parentPort!.postMessage(reply, [reply.edgeType.buffer, reply.edgeName.buffer, reply.edgeTo.buffer] as never);
+    if (reply.ok) {
+      const transfer = [reply.edgeType.buffer, reply.edgeName.buffer, reply.edgeTo.buffer];
+      const r = reply.retainers;
+      if (r !== undefined) transfer.push(r.firstRetainer.buffer, r.retainerEdge.buffer, r.retainerNode.buffer);
+      parentPort!.postMessage(reply, transfer as never);
+    }
     else parentPort!.postMessage(reply);
   },
   (err: unknown) => {

@@ -6,6 +6,7 @@
 import {
   EphemeronNames, NO_DISTANCE, computeDistances, computeEssentialEdges, markPageOwned, reassignShallowSizes,
 } from './devtools-rules.js';
+import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-retainers.js';
 import { computeDominators } from './dominators.js';
 import type { FlatGraphArrays } from './flat-graph-arrays.js';
 import { ScratchPool } from './scratch-pool.js';
@@ -19,38 +20,17 @@ function now(): number {
   return performance.now();
 }
 
-/** Builds the graph and (unless `options.derived === false`) its derived data. */
-export function buildHeapGraph(raw: RawSnapshot, options: ReadOptions = {}): FlatHeapGraph {
+/**
+ * Builds the graph and (unless `options.derived === false`) its derived data. `retainers` may be
+ * given when another thread already built them from the same arrays.
+ */
+export function buildHeapGraph(raw: RawSnapshot, options: ReadOptions = {}, retainers?: Retainers): FlatHeapGraph {
   const timings = options.timings;
   const t0 = now();
   const { nodeCount, edgeCount, firstEdge, edgeTo } = raw;
   // edge_count per node → first edge ordinal per node (prefix sums, in place).
-  let sum = 0;
-  for (let o = 0; o < nodeCount; o++) {
-    const c = firstEdge[o]!;
-    firstEdge[o] = sum;
-    sum += c;
-  }
-  firstEdge[nodeCount] = sum;
-  // Retainers by counting passes: count per target, prefix sums to range ends, then fill
-  // walking edges backwards so each node's retainers end up in increasing source order.
-  const firstRetainer = new Uint32Array(nodeCount + 1);
-  for (let e = 0; e < edgeCount; e++) firstRetainer[edgeTo[e]!]!++;
-  let acc = 0;
-  for (let o = 0; o < nodeCount; o++) {
-    acc += firstRetainer[o]!;
-    firstRetainer[o] = acc;
-  }
-  firstRetainer[nodeCount] = acc;
-  const retainerEdge = new Uint32Array(edgeCount);
-  const retainerNode = new Uint32Array(edgeCount);
-  for (let o = nodeCount - 1; o >= 0; o--) {
-    for (let e = firstEdge[o + 1]! - 1, start = firstEdge[o]!; e >= start; e--) {
-      const slot = --firstRetainer[edgeTo[e]!]!;
-      retainerEdge[slot] = e;
-      retainerNode[slot] = o;
-    }
-  }
+  edgeCountsToOffsets(firstEdge, nodeCount);
+  const { firstRetainer, retainerEdge, retainerNode } = retainers ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo);
   const rootIndex = raw.header['root_index'];
   const nodeFieldCount = raw.meta.nodeFields.length;
   const rootOrdinal = typeof rootIndex === 'number' && rootIndex > 0 ? Math.floor(rootIndex / nodeFieldCount) : 0;

@@ -8,8 +8,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LeakbenchError, type ErrorCode } from '../errors.js';
-import type { EdgesJob, EdgesReply } from './edges-worker.js';
+import type { EdgeCountsMessage, EdgesJob, EdgesReply } from './edges-worker.js';
+import type { Retainers } from './build-retainers.js';
 import { FlatHeapGraph, buildHeapGraph } from './heap-graph.js';
+import { parseEdgesArray } from './parse-edges-array.js';
 import { SnapshotParser } from './snapshot-parser.js';
 import type { ReadOptions } from './types.js';
 
@@ -59,14 +61,38 @@ async function findEdgesArray(handle: FileHandle, totalBytes: number): Promise<n
   return -1;
 }
 
-function startEdgesWorker(script: string, job: EdgesJob): { reply: Promise<EdgesReply>; stop: () => void } {
-  const worker = new Worker(script, { workerData: job });
+interface EdgesWorker {
+  reply: Promise<EdgesReply>;
+  /** True once the edge counts went to the worker. */
+  readonly countsSent: boolean;
+  sendCounts: (counts: Uint32Array | undefined) => void;
+  stop: () => void;
+}
+
+function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
+  // Flags such as --input-type do not apply to a worker and make it fail to start.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  const worker = new Worker(script, { workerData: job, execArgv });
   const reply = new Promise<EdgesReply>((resolve) => {
     worker.once('message', (m: EdgesReply) => resolve(m));
     worker.once('error', (err) => resolve({ ok: false, code: 'E_INTERNAL', message: err.message }));
     worker.once('exit', (code) => resolve({ ok: false, code: 'E_INTERNAL', message: `edges worker exited with ${code}` }));
   });
-  return { reply, stop: () => void worker.terminate() };
+  let sent = false;
+  const sendCounts = (counts: Uint32Array | undefined): void => {
+    if (sent) return;
+    sent = true;
+    const message: EdgeCountsMessage = { type: 'edge-counts', counts };
+    worker.postMessage(message, (counts === undefined ? [] : [counts.buffer]) as never);
+  };
+  return {
+    reply,
+    sendCounts,
+    get countsSent() {
+      return sent;
+    },
+    stop: () => void worker.terminate(),
+  };
 }
 
 /**
@@ -86,7 +112,8 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
   }
   const t0 = performance.now();
   const parser = new SnapshotParser();
-  let worker: { reply: Promise<EdgesReply>; stop: () => void } | undefined;
+  let worker: EdgesWorker | undefined;
+  let retainers: Retainers | undefined;
   let raw;
   try {
     const stat = await handle.stat();
@@ -111,20 +138,32 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
       if (worker === undefined && edgesAt >= 0 && header !== undefined && script !== undefined) {
         worker = startEdgesWorker(script, { file: filePath, offset: edgesAt, header });
       }
+      // Once the nodes are parsed, the worker can build the retainers index after its edges.
+      if (worker !== undefined && !worker.countsSent) {
+        const counts = parser.edgeCountsCopy();
+        if (counts !== undefined) worker.sendCounts(counts);
+      }
       options.onProgress?.(bytesRead, totalBytes);
     }
     if (parser.skippedEdges) {
+      if (worker !== undefined && !worker.countsSent) worker.sendCounts(parser.edgeCountsCopy());
       const waitStart = performance.now();
       const reply = worker === undefined
         ? ({ ok: false, code: 'E_INTERNAL', message: 'edges worker not started' } as const)
         : await worker.reply;
       // Recorded only on the parallel path: how long the main thread waited for the worker.
       if (options.timings) options.timings['edgesWait'] = performance.now() - waitStart;
-      if (!reply.ok) {
-        if (reply.code === 'E_SNAPSHOT_PARSE') throw new LeakbenchError(reply.code as ErrorCode, reply.message);
-        throw new Error(`heap snapshot edges worker failed: ${reply.message}`);
+      if (reply.ok) {
+        parser.installEdges(reply);
+        retainers = reply.retainers;
+      } else if (reply.code === 'E_SNAPSHOT_PARSE') {
+        throw new LeakbenchError(reply.code as ErrorCode, reply.message);
+      } else {
+        // The worker could not run (or died): parse the edges on this thread instead.
+        const header = parser.parsedHeader;
+        if (header === undefined) throw new LeakbenchError('E_SNAPSHOT_PARSE', 'heap snapshot has no snapshot header');
+        parser.installEdges(await parseEdgesArray({ file: filePath, offset: edgesAt, header }));
       }
-      parser.installEdges(reply);
     }
     raw = parser.finish();
   } finally {
@@ -132,7 +171,7 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
     await handle.close();
   }
   if (options.timings) options.timings['parse'] = performance.now() - t0;
-  return buildHeapGraph(raw, options);
+  return buildHeapGraph(raw, options, retainers);
 }
 
 /**

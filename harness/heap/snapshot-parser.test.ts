@@ -115,7 +115,13 @@ describe('snapshot parser', () => {
       for (let e = 0; e < seq.edgeCount; e++) {
         expect([par.edgeType(e), par.edgeName(e), par.edgeTarget(e)]).toEqual([seq.edgeType(e), seq.edgeName(e), seq.edgeTarget(e)]);
       }
-      for (let o = 0; o < seq.nodeCount; o++) expect(par.retainedSize(o)).toBe(seq.retainedSize(o));
+      for (let o = 0; o < seq.nodeCount; o++) {
+        expect(par.retainedSize(o)).toBe(seq.retainedSize(o));
+        expect([par.firstRetainer(o), par.retainersEnd(o)]).toEqual([seq.firstRetainer(o), seq.retainersEnd(o)]);
+      }
+      for (let i = 0; i < seq.edgeCount; i++) {
+        expect([par.retainerEdge(i), par.retainerNode(i)]).toEqual([seq.retainerEdge(i), seq.retainerNode(i)]);
+      }
       const at = text.indexOf('"edges":[') + 12;
       writeFileSync(file, `${text.slice(0, at)}x${text.slice(at + 1)}`);
       await expect(readSnapshot(file, { parallel: true })).rejects.toMatchObject({ code: 'E_SNAPSHOT_PARSE', message: expect.stringContaining(`at byte ${at}`) });

@@ -245,6 +245,19 @@ export class SnapshotParser {
     this.edgeField = 0;
   }
 
+  private nodesDone = false;
+
+  /**
+   * Once the nodes array has been parsed: a copy of the per-node edge counts (nodeCount + 1
+   * entries, last 0), for a worker that builds the retainers index. Undefined before.
+   */
+  edgeCountsCopy(): Uint32Array | undefined {
+    if (!this.nodesDone || this.nodeField !== 0) return undefined;
+    const copy = new Uint32Array(this.nodeOrdinal + 1);
+    copy.set(this.firstEdge.subarray(0, this.nodeOrdinal));
+    return copy;
+  }
+
   /** The `snapshot` header once parsed. */
   get parsedHeader(): Record<string, unknown> | undefined {
     return this.header;
@@ -483,6 +496,7 @@ export class SnapshotParser {
   }
 
   private endNumberSection(): void {
+    if (this.section === SEC_NODES) this.nodesDone = true;
     if (this.section === SEC_EDGES && this.edgesOnly) {
       this.state = S_DONE;
       this.edgesOnlyDone = true;
