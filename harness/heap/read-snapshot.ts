@@ -70,9 +70,17 @@ interface EdgesWorker {
 }
 
 function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
-  // Flags such as --input-type do not apply to a worker and make it fail to start.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  const worker = new Worker(script, { workerData: job, execArgv });
+  // --input-type does not apply to a worker and makes it fail to start; other flags are inherited
+  // as usual (passing them explicitly is refused for some, e.g. --max-old-space-size).
+  const filtered = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  let worker: Worker;
+  try {
+    worker = new Worker(script, filtered.length === process.execArgv.length ? { workerData: job } : { workerData: job, execArgv: filtered });
+  } catch (err) {
+    // No worker: the caller parses the edges on the main thread.
+    const failed = Promise.resolve<EdgesReply>({ ok: false, code: 'E_INTERNAL', message: (err as Error).message });
+    return { reply: failed, sendCounts: () => {}, countsSent: true, stop: () => {} };
+  }
   const reply = new Promise<EdgesReply>((resolve) => {
     worker.once('message', (m: EdgesReply) => resolve(m));
     worker.once('error', (err) => resolve({ ok: false, code: 'E_INTERNAL', message: err.message }));
