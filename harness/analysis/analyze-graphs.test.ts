@@ -62,6 +62,34 @@ function parse(h: Heap): HeapGraph {
 }
 
 describe('analyzeGraphs', () => {
+  it('names a linked chain of generations (store.previous → …) as an append-only sequence, not an unnamed shape', () => {
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      // A module variable `current` points at the newest store; each store links the one before
+      // through `previous` and owns a 256-byte filter. 2 old stores, +12 new stores per step.
+      const ids = [...range(5001, 2), ...range(30001, 12 * step)];
+      let previous = -1;
+      for (const id of ids) {
+        const store = h.b.node('object', 'KeyStore', 48, { id });
+        const filter = h.b.node('object', 'Uint8Array', 256, { id: id + 1_000_000 });
+        h.b.edge(store, filter, 'property', 'revocationFilter');
+        if (previous >= 0) h.b.edge(store, previous, 'property', 'previous');
+        previous = store;
+      }
+      h.b.edge(h.scope, previous, 'context', 'current');
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [100, 140, 180], thresholds: SMALL });
+    expect(result.verdict).toBe('leak');
+    expect(result.findings).toHaveLength(1);
+    const f = result.findings[0]!;
+    expect(f.pattern).toBe('uncleaned-audit-cache');
+    expect(f.holder).toBe('KeyStore chain current.previous… (module scope of server.js)');
+    expect(f.explanation).toMatch(/chain of 24 KeyStore objects/);
+    expect(f.explanation).toMatch(/`previous`/);
+    expect(f.fix).toMatch(/previous/);
+  });
+
   it('finds a growing Map held by a module variable: unbounded-map, exact bytes, human path', () => {
     const graphs = [0, 1, 2].map((step) => {
       const h = skeleton();

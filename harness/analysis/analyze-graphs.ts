@@ -44,7 +44,7 @@ import type {
  * grows tables and element stores by ~1.5–2× at a time) while rejecting a step that adds less
  * than a quarter of the average; the byte floors sit well above the trickle of new compiled code
  * and inline-cache data a busy server shows under steady load (measured on the evaluation
- * controls, see docs/notes/analysis.md) and well below a 25 bytes/request leak over 100k requests.
+ * controls, see docs/analysis.md) and well below a 25 bytes/request leak over 100k requests.
  */
 export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
   candidateMinBytes: 16 * 1024,
@@ -298,6 +298,15 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
     if (bytesPerRequest !== undefined) explainInput.bytesPerRequest = bytesPerRequest;
     if (entriesPerRequest !== undefined) explainInput.entriesPerRequest = entriesPerRequest;
     if (top !== undefined) explainInput.topClass = `${top.name} (${top.count} objects, ${formatBytes(top.bytes)})`;
+    if (pattern === 'uncleaned-audit-cache' && evidence.chainLink !== undefined && evidence.chainClass !== undefined) {
+      explainInput.chain = { length: evidence.chainLength, link: evidence.chainLink, className: evidence.chainClass };
+      // Name the chain by the variable that heads it: `KeyStore chain current.previous… (module scope of x.js)` (the label has its own parentheses).
+      if (kind === 'context' || kind === 'object') {
+        const head = /^[A-Za-z_$][\w$]*$/.test(evidence.chainHead ?? '') ? `${evidence.chainHead}.` : '';
+        name.holder = `${evidence.chainClass} chain ${head}${evidence.chainLink}… ${nodeLabel(final, container)}`;
+        explainInput.holder = name.holder;
+      }
+    }
     const { explanation, fix } = explain(explainInput);
     const rates = c.newBytes.slice(1).map((b, k) => (b - c.newBytes[k]!) / workPerStep[k]!);
     const consistency = stepCount < 2 ? 0 : Math.min(...rates) / Math.max(...rates);
@@ -430,9 +439,11 @@ function patternEvidence(
 ): PatternEvidence {
   let topLevelEntries = 0;
   let closureEntries = 0;
-  const visit = (target: number): void => {
+  const chainStarts: Array<{ ordinal: number; via: string }> = [];
+  const visit = (target: number, via = ''): void => {
     if (attr.isOld[target] === 1) return;
     topLevelEntries++;
+    if (chainStarts.length < 64 && g.nodeType(target) === 'object') chainStarts.push({ ordinal: target, via });
     if (g.nodeType(target) === 'closure' || holdsClosure(g, target)) closureEntries++;
   };
   if (kind === 'timer-list') {
@@ -451,11 +462,28 @@ function patternEvidence(
         type === 'context' ||
         (type === 'property' && g.edgeName(e) !== '__proto__') ||
         (table >= 0 && type === 'internal' && g.edgeName(e) !== 'map');
-      if (isEntry) visit(g.edgeTarget(e));
+      if (isEntry) visit(g.edgeTarget(e), g.edgeName(e));
+    }
+  }
+  // A linked chain: from each new entry, follow a property that leads to a new object of the
+  // same class, and keep following the same property name.
+  let chainLength = 0;
+  let chainLink: string | undefined;
+  let chainClass: string | undefined;
+  let chainHead: string | undefined;
+  for (const start of chainStarts) {
+    const found = longestChainFrom(g, attr, start.ordinal);
+    if (found.length > chainLength) {
+      chainLength = found.length;
+      chainLink = found.link;
+      chainClass = g.nodeName(start.ordinal);
+      chainHead = start.via;
     }
   }
   const tally = (name: string): ClassTally => c.classes.get(name) ?? { count: 0, bytes: 0 };
   return {
+    ...(chainLink !== undefined && chainClass !== undefined ? { chainLink, chainClass, chainHead: chainHead ?? '' } : {}),
+    chainLength,
     kind,
     topLevelEntries,
     closureEntries,
@@ -463,6 +491,31 @@ function patternEvidence(
     externalBytes: tally('system / JSArrayBufferData').bytes,
     strings: tally('string').count + tally('concatenated string').count + tally('sliced string').count,
   };
+}
+
+/**
+ * Length of the chain starting at `start`: objects new since the baseline, of the start's class,
+ * each reached from the previous through one property of the same name.
+ */
+function longestChainFrom(g: HeapGraph, attr: Attribution, start: number): { length: number; link?: string } {
+  const className = g.nodeName(start);
+  let best: { length: number; link?: string } = { length: 1 };
+  for (let e = g.firstEdge(start), end = g.edgesEnd(start); e < end; e++) {
+    if (g.edgeType(e) !== 'property') continue;
+    const next = g.edgeTarget(e);
+    if (attr.isOld[next] === 1 || g.nodeType(next) !== 'object' || g.nodeName(next) !== className) continue;
+    const link = g.edgeName(e);
+    let length = 2;
+    // The guard bounds a cyclic chain (a ring of records); a ring is still a chain of its length.
+    for (let at = next, guard = 0; guard < 10_000_000; guard++) {
+      const following = edgeTargetByName(g, at, link);
+      if (following < 0 || following === start || attr.isOld[following] === 1 || g.nodeName(following) !== className) break;
+      at = following;
+      length++;
+    }
+    if (length > best.length) best = { length, link };
+  }
+  return best;
 }
 
 /** Synthetic roots that hold only what is in flight: JS stack frames and handle scopes. */

@@ -20,15 +20,30 @@ export interface PatternEvidence {
   externalBytes: number;
   /** New strings charged to the container. */
   strings: number;
+  /**
+   * Longest chain of new objects of one class, each linked to the next through the same property
+   * (`store.previous → store.previous → …`): a linked list that only ever grows. 0 when none.
+   */
+  chainLength: number;
+  /** The linking property and the class of a chain, when there is one. */
+  chainLink?: string;
+  chainClass?: string;
+  /** Name of the edge from the container to the chain's newest object (e.g. the variable `current`). */
+  chainHead?: string;
 }
+
+/** A chain shorter than this is a few linked records, not an accumulating sequence. */
+export const MIN_CHAIN_LENGTH = 8;
 
 /**
  * The pattern of one accumulation point:
  * - closures piling up (a listener array, a timer list, or any sequence whose entries are
  *   functions) → `closure-captured-buffers`;
  * - a keyed collection (Map, Set, object used as a dictionary) → `unbounded-map`;
- * - an append-only sequence (Array) of records or strings → `uncleaned-audit-cache`;
- * - anything else → `none` (the growth is real, the shape is not one we name).
+ * - an append-only sequence — an Array of records or strings, or a linked chain in which each
+ *   new object references the one before — → `uncleaned-audit-cache`;
+ * - anything else → `unknown`: the growth is real (this is only called for findings), the shape is
+ *   not one we name. Never `none`, which means "no leak".
  */
 export function classifyPattern(e: PatternEvidence): LeakPattern {
   const closureShare = e.topLevelEntries === 0 ? 0 : e.closureEntries / e.topLevelEntries;
@@ -39,7 +54,8 @@ export function classifyPattern(e: PatternEvidence): LeakPattern {
   if (closureShare >= 0.5) return 'closure-captured-buffers';
   if (e.kind === 'array') return 'uncleaned-audit-cache';
   if (e.kind === 'context' && e.contexts > 0 && closureShare > 0) return 'closure-captured-buffers';
-  return 'none';
+  if (e.chainLength >= MIN_CHAIN_LENGTH) return 'uncleaned-audit-cache';
+  return 'unknown';
 }
 
 /** Inputs to the explanation text. */
@@ -52,6 +68,8 @@ export interface ExplainInput {
   entriesPerRequest?: number;
   topClass?: string;
   externalBytes: number;
+  /** A linked chain behind the growth (see {@link PatternEvidence.chainLength}). */
+  chain?: { length: number; link: string; className: string };
 }
 
 function perRequest(input: ExplainInput): string {
@@ -77,6 +95,18 @@ export function explain(input: ExplainInput): { explanation: string; fix: string
           'or key a WeakMap by an object whose lifetime matches the entry.',
       };
     case 'uncleaned-audit-cache':
+      if (input.chain !== undefined) {
+        const { length, link, className } = input.chain;
+        return {
+          explanation:
+            `${input.holder} reaches a chain of ${length} ${className} objects, each keeping the one before it alive through ` +
+            `its \`${link}\` property. A new one is linked in front again and again and the tail is never cut, so every ` +
+            'generation — and everything it references — lives as long as the process.' + external + perRequest(input) + top,
+          fix:
+            `Cut the chain: once an older ${className} is no longer needed, set \`${link}\` to null (or keep a fixed number ` +
+            'of generations), and swap the current one atomically so nothing else still points at the old.',
+        };
+      }
       return {
         explanation:
           `${input.holder} is an append-only ${kindWord(input.kind)}: every request pushes a record and nothing ever removes one, ` +
