@@ -59,7 +59,13 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
     const st = run.statistic;
     // A run that stopped before any statistic has no growth figure; its 0 is a placeholder.
     const measured = st !== undefined || run.findings.length > 0 || (run.verdict !== 'interrupted' && run.verdict !== 'crashed');
-    const ci = st ? c.dim(` [${formatBytesPerRequest(st.ciLowBytesPerRequest)} … ${formatBytesPerRequest(st.ciHighBytesPerRequest)}]`) : '';
+    // The headline rate comes from the snapshot finding when there is one; the bracket is the
+    // growth trend's own estimate, so it is labelled as such instead of looking like a CI of the headline.
+    const ci = st
+      ? c.dim(
+          ` [trend ${formatBytesPerRequest(st.bytesPerRequest)}, 95% CI ${formatBytesPerRequest(st.ciLowBytesPerRequest)} … ${formatBytesPerRequest(st.ciHighBytesPerRequest)}]`,
+        )
+      : '';
     const sparkColored = run.verdict === 'leak' ? c.red(spark) : run.verdict === 'no-leak' ? c.green(spark) : c.yellow(spark);
     lines.push(
       `  ${c.bold(run.variant.padEnd(variantWidth))}  ${paintVerdict(c, run.verdict, run.verdict.padEnd(verdictWidth))}  ` +
