@@ -676,7 +676,17 @@ export class SnapshotParser {
   }
 
   private spreadNodes(k: number, offset: number): void {
-    if (this.nodeField === 0 && this.standardNodeLayout && k >= this.nodeFieldCount) k = this.spreadNodesStandard(k, offset);
+    if (this.standardNodeLayout && k >= this.nodeFieldCount) {
+      // A window usually starts inside a node (windows end wherever the chunk ends): finish that
+      // node with the generic path, then take the rest of the window on the fast path. Without
+      // this, one misaligned window would keep every later window on the slow path.
+      let start = 0;
+      if (this.nodeField !== 0) {
+        start = this.nodeFieldCount - this.nodeField;
+        this.spreadNodesGeneric(start, offset);
+      }
+      k = this.spreadNodesStandard(k, offset, start);
+    }
     if (k > 0) this.spreadNodesGeneric(k, offset);
   }
 
@@ -685,17 +695,17 @@ export class SnapshotParser {
    * the window starts at a node boundary: one loop over whole nodes (one loop to warm up instead
    * of one per field, which matters on small files). Leftover values move to the window's front.
    */
-  private spreadNodesStandard(k: number, offset: number): number {
+  private spreadNodesStandard(k: number, offset: number, start: number): number {
     const nf = this.nodeFieldCount;
-    const whole = k - (k % nf);
-    const count = whole / nf;
+    const whole = k - ((k - start) % nf);
+    const count = (whole - start) / nf;
     while (this.nodeOrdinal + count > this.nodeCap) this.allocNodes(this.nodeCap * 2);
     const vals = this.vals;
     const type = this.nodeType, name = this.nodeName, id = this.nodeId, edges = this.firstEdge;
     let self = this.selfSize;
     const trace = this.nodeRoles[5] === NF_TRACE ? 5 : -1;
     let o = this.nodeOrdinal;
-    for (let i = 0; i < whole; i += nf, o++) {
+    for (let i = start; i < whole; i += nf, o++) {
       const t = vals[i]!;
       if (t > 255) throw parseError(this.base + offset, `node type ${t} out of range`);
       type[o] = t;
@@ -778,20 +788,28 @@ export class SnapshotParser {
   }
 
   private spreadEdges(k: number, offset: number): void {
-    if (this.edgeField === 0 && this.standardEdgeLayout && k >= 3) k = this.spreadEdgesStandard(k, offset);
+    if (this.standardEdgeLayout && k >= 3) {
+      // As for nodes: finish the edge the window starts inside, then the fast path.
+      let start = 0;
+      if (this.edgeField !== 0) {
+        start = 3 - this.edgeField;
+        this.spreadEdgesGeneric(start, offset);
+      }
+      k = this.spreadEdgesStandard(k, offset, start);
+    }
     if (k > 0) this.spreadEdgesGeneric(k, offset);
   }
 
   /** Fast path for V8's edge layout (`type,name_or_index,to_node`), as for nodes. */
-  private spreadEdgesStandard(k: number, offset: number): number {
-    const whole = k - (k % 3);
-    const count = whole / 3;
+  private spreadEdgesStandard(k: number, offset: number, start: number): number {
+    const whole = k - ((k - start) % 3);
+    const count = (whole - start) / 3;
     while (this.edgeOrdinal + count > this.edgeCap) this.allocEdges(this.edgeCap * 2);
     const vals = this.vals;
     const nf = this.nodeFieldCount;
     const type = this.edgeType, name = this.edgeName, to = this.edgeTo;
     let o = this.edgeOrdinal;
-    for (let i = 0; i < whole; i += 3, o++) {
+    for (let i = start; i < whole; i += 3, o++) {
       const t = vals[i]!;
       if (t > 255) throw parseError(this.base + offset, `edge type ${t} out of range`);
       type[o] = t;
