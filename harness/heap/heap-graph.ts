@@ -72,6 +72,14 @@ export class FlatHeapGraph implements HeapGraph {
   private idTable: Uint32Array | undefined;
   private idTableMask = 0;
   private aggregates: ClassAggregate[] | undefined;
+  /** Where `computeDerived` recorded its timings: class aggregates, computed later, add theirs. */
+  private derivedTimings: Record<string, number> | undefined;
+  /**
+   * The derived passes' scratch arrays, kept weakly for the class aggregates: reused when they are
+   * asked for right after loading (as `inspect` does, so peak memory does not grow), and left to
+   * the GC when nobody asks (the analysis never does).
+   */
+  private sparePool: WeakRef<ScratchPool> | undefined;
   private readonly raw: Pick<RawSnapshot, 'traceFunctionInfos' | 'traceTree'>;
   private traceParents: Map<number, { parentId: number; functionInfoIndex: number }> | undefined;
   private readonly typeNames: string[];
@@ -129,27 +137,26 @@ export class FlatHeapGraph implements HeapGraph {
     this.dominators = result.dominator;
     this.retainedSizes = result.retainedSize;
     if (timings) timings['dominators'] = now() - t - (timings['retained'] ?? 0);
-    t = now();
-    this.aggregates = this.computeAggregates(pool);
-    if (timings) timings['classes'] = now() - t;
-  }
-
-  private derived(): { distances: Int32Array; dominators: Uint32Array; retained: Float64Array } {
-    if (this.retainedSizes === undefined) this.computeDerived();
-    return { distances: this.distances!, dominators: this.dominators!, retained: this.retainedSizes! };
+    // Class aggregates are computed on the first `classAggregates()` call (most callers, e.g. the
+    // leak analysis, never ask for them); that call records the `classes` timing here.
+    this.derivedTimings = timings;
+    this.sparePool = new WeakRef(pool);
   }
 
   /** Distances per node as DevTools computes them (-5 = unreached), for bulk passes. */
   distanceArray(): Int32Array {
-    return this.derived().distances;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return this.distances!;
   }
   /** Immediate dominator per node, for bulk passes. */
   dominatorArray(): Uint32Array {
-    return this.derived().dominators;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return this.dominators!;
   }
   /** Retained size per node, for bulk passes. */
   retainedSizeArray(): Float64Array {
-    return this.derived().retained;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return this.retainedSizes!;
   }
 
   nodeType(nodeOrdinal: number): string {
@@ -162,7 +169,7 @@ export class FlatHeapGraph implements HeapGraph {
     return this.arrays.nodeId[nodeOrdinal]!;
   }
   selfSize(nodeOrdinal: number): number {
-    if (!this.shallowDone) this.derived();
+    if (!this.shallowDone) this.computeDerived();
     return this.selfSizes[nodeOrdinal]!;
   }
   traceNodeId(nodeOrdinal: number): number {
@@ -258,18 +265,24 @@ export class FlatHeapGraph implements HeapGraph {
     return this.arrays.retainerNode[i]!;
   }
 
+  // Per-node accessors read the arrays directly (no object per call: the analysis calls these
+  // for many nodes).
   distance(nodeOrdinal: number): number {
-    const d = this.derived().distances[nodeOrdinal]!;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    const d = this.distances![nodeOrdinal]!;
     return d === NO_DISTANCE ? UNREACHABLE_DISTANCE : d;
   }
   dominator(nodeOrdinal: number): number {
-    return this.derived().dominators[nodeOrdinal]!;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return this.dominators![nodeOrdinal]!;
   }
   retainedSize(nodeOrdinal: number): number {
-    return this.derived().retained[nodeOrdinal]!;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return this.retainedSizes![nodeOrdinal]!;
   }
   isReachable(nodeOrdinal: number): boolean {
-    return this.derived().distances[nodeOrdinal] !== NO_DISTANCE;
+    if (this.retainedSizes === undefined) this.computeDerived();
+    return this.distances![nodeOrdinal] !== NO_DISTANCE;
   }
 
   /**
@@ -278,7 +291,7 @@ export class FlatHeapGraph implements HeapGraph {
    * so does the first node below the root in the system region (distance base + 1).
    */
   pathToRoot(nodeOrdinal: number): RetainerStep[] | undefined {
-    const { distances } = this.derived();
+    const distances = this.distanceArray();
     if (distances[nodeOrdinal] === NO_DISTANCE) return undefined;
     const a = this.arrays;
     const root = this.rootOrdinal;
@@ -312,8 +325,15 @@ export class FlatHeapGraph implements HeapGraph {
    * other node of the same class dominates (a walk down the dominator tree).
    */
   classAggregates(): ClassAggregate[] {
-    if (this.aggregates === undefined) this.derived();
-    this.aggregates ??= this.computeAggregates(new ScratchPool(this.nodeCount + 1));
+    if (this.aggregates === undefined) {
+      if (this.retainedSizes === undefined) this.computeDerived();
+      const t = now();
+      const pool = this.sparePool?.deref() ?? new ScratchPool(this.nodeCount + 1);
+      this.sparePool = undefined;
+      this.aggregates = this.computeAggregates(pool);
+      if (this.derivedTimings) this.derivedTimings['classes'] = now() - t;
+      this.derivedTimings = undefined;
+    }
     return this.aggregates.map((x) => ({ ...x }));
   }
 

@@ -100,6 +100,14 @@ export interface HeapGraph {
   retainedSize(nodeOrdinal: number): number;
   /** True when the node is reachable from the root without weak edges. */
   isReachable(nodeOrdinal: number): boolean;
+  /**
+   * Bulk views for passes over every node (read-only by convention; no per-node call):
+   * distances as DevTools stores them (-5 for a node no BFS reached, where `distance()` returns
+   * its large sentinel), immediate dominators and retained sizes, by node ordinal.
+   */
+  distanceArray(): Int32Array;
+  dominatorArray(): Uint32Array;
+  retainedSizeArray(): Float64Array;
   /** Shortest retainer path from the root to the node (root first), or undefined if unreachable. */
   pathToRoot(nodeOrdinal: number): RetainerStep[] | undefined;
   /** Aggregates by class name, sorted by retained size descending. */
