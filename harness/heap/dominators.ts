@@ -64,6 +64,53 @@ export function computeDominators(inputs: DominatorInputs, timings?: Record<stri
   return { dominator, retainedSize, unreachableCount };
 }
 
+/** The arrays the DFS reads and fills (vertices numbered ordinal + 1). */
+interface DfsArrays {
+  firstEdge: Uint32Array;
+  edgeTo: Uint32Array;
+  bits: Uint32Array;
+  parent: Uint32Array;
+  vertex: Uint32Array;
+  semi: Uint32Array;
+  label: Uint32Array;
+  /** Next edge to look at, per vertex on the DFS path. */
+  cursor: Uint32Array;
+}
+
+/**
+ * Iterative DFS over essential edges from vertex `root`, numbering vertices from `n + 1` on
+ * (semi[v] = DFS number, vertex[number] = v, parent = DFS tree parent). Returns the last number.
+ */
+function dfs(arrays: DfsArrays, root: number, n: number): number {
+  const { firstEdge, edgeTo, bits, parent, vertex, semi, label, cursor } = arrays;
+  cursor[root] = firstEdge[root - 1]!;
+  let v = root;
+  while (v !== 0) {
+    if (semi[v] === 0) {
+      semi[v] = ++n;
+      vertex[n] = v;
+      label[v] = v;
+    }
+    let next = parent[v]!;
+    const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
+    let e = cursor[v]!;
+    for (; e < end; e++) {
+      if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
+      const w = edgeTo[e]! + 1;
+      if (semi[w] === 0) {
+        parent[w] = v;
+        cursor[w] = firstEdge[w - 1]!;
+        next = w;
+        e++;
+        break;
+      }
+    }
+    cursor[v] = e;
+    v = next;
+  }
+  return n;
+}
+
 interface LtResult {
   dominator: Uint32Array;
   /** Vertex (ordinal + 1) by DFS number, 1..visited. */
@@ -89,39 +136,9 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
   const semi = pool.take();
   // Reused: DFS edge cursor first, then bucket list heads.
   const scratch = pool.take();
-  let n = 0;
-
-  // Iterative DFS: scratch[v] is the next edge of v to look at.
-  const dfs = (root: number): void => {
-    scratch[root] = firstEdge[root - 1]!;
-    let v = root;
-    while (v !== 0) {
-      if (semi[v] === 0) {
-        semi[v] = ++n;
-        vertex[n] = v;
-        label[v] = v;
-      }
-      let next = parent[v]!;
-      const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
-      let e = scratch[v]!;
-      for (; e < end; e++) {
-        if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-        const w = edgeTo[e]! + 1;
-        if (semi[w] === 0) {
-          parent[w] = v;
-          scratch[w] = firstEdge[w - 1]!;
-          next = w;
-          e++;
-          break;
-        }
-      }
-      scratch[v] = e;
-      v = next;
-    }
-  };
-
+  const dfsArrays: DfsArrays = { firstEdge, edgeTo, bits, parent, vertex, semi, label, cursor: scratch };
   const r = rootOrdinal + 1;
-  dfs(r);
+  let n = dfs(dfsArrays, r, 0);
   let unreachableCount = 0;
   if (n < nodeCount) {
     unreachableCount = nodeCount - n;
@@ -136,7 +153,7 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
       }
       if (onlyWeak) {
         parent[v] = r;
-        dfs(v);
+        n = dfs(dfsArrays, v, n);
       }
     }
   }
@@ -178,6 +195,8 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
   };
 
   const bucketHead = scratch;
+  // (The DFS loop lives in its own function, which V8 optimizes on its own; hot loops inside one
+  // big function with closures writing outer variables compile worse and warm up later.)
   bucketHead.fill(0);
   // A vertex leaves its bucket exactly when its (provisional) dominator is set, so the bucket
   // links and the dominators share one array.
@@ -192,7 +211,9 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
       const e = retainerEdge[k]!;
       if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
       orphan = false;
-      const u = evaluate(retainerNode[k]! + 1);
+      const v = retainerNode[k]! + 1;
+      // evaluate(v) is v itself while v is still a forest root (not yet linked).
+      const u = ancestor[v] === 0 ? v : evaluate(v);
       if (semi[u]! < sw) sw = semi[u]!;
     }
     // A node with no essential retainer has the root as its only predecessor.
