@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isLeakbenchError } from '../errors.js';
 import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-retainers.js';
 import { parseEdgesArray, type EdgesArrayJob } from './parse-edges-array.js';
+import type { EdgeRanges } from './snapshot-parser.js';
 
 /** What the main thread sends. */
 export type EdgesJob = EdgesArrayJob;
@@ -22,7 +23,7 @@ export interface EdgeCountsMessage {
 
 /** What the worker replies. */
 export type EdgesReply =
-  | { ok: true; edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number; retainers?: Retainers }
+  | { ok: true; edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number; ranges?: EdgeRanges; retainers?: Retainers }
   | { ok: false; code: string; message: string };
 
 async function run(job: EdgesJob): Promise<EdgesReply> {
@@ -33,8 +34,7 @@ async function run(job: EdgesJob): Promise<EdgesReply> {
     const nodeCount = counts.length - 1;
     const total = edgeCountsToOffsets(counts, nodeCount);
     // Only a consistent graph is indexed here; the main thread validates and reports the rest.
-    let inRange = total === edges.edgeCount;
-    for (let e = 0; inRange && e < edges.edgeCount; e++) if (edges.edgeTo[e]! >= nodeCount) inRange = false;
+    const inRange = total === edges.edgeCount && edges.ranges !== undefined && edges.ranges.maxTo < nodeCount;
     if (inRange) retainers = buildRetainers(nodeCount, edges.edgeCount, counts, edges.edgeTo);
   }
   return retainers === undefined ? { ok: true, ...edges } : { ok: true, ...edges, retainers };

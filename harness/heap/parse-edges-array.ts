@@ -3,7 +3,7 @@
  * worker thread, and by the main thread when that worker cannot run.
  */
 import { open } from 'node:fs/promises';
-import { SnapshotParser } from './snapshot-parser.js';
+import { SnapshotParser, type ParsedEdgeArrays } from './snapshot-parser.js';
 
 /** Where the array is and how its fields are laid out. */
 export interface EdgesArrayJob {
@@ -14,13 +14,8 @@ export interface EdgesArrayJob {
   header: Record<string, unknown>;
 }
 
-/** The three edge field arrays, by edge ordinal. */
-export interface ParsedEdges {
-  edgeType: Uint8Array;
-  edgeName: Uint32Array;
-  edgeTo: Uint32Array;
-  edgeCount: number;
-}
+/** The three edge field arrays, by edge ordinal, and their ranges. */
+export type ParsedEdges = ParsedEdgeArrays;
 
 /** Reads and parses the edges array; throws `E_SNAPSHOT_PARSE` with the byte offset on bad input. */
 export async function parseEdgesArray(job: EdgesArrayJob): Promise<ParsedEdges> {

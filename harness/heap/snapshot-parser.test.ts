@@ -132,6 +132,33 @@ describe('snapshot parser', () => {
     }
   });
 
+  it('parallel read reports out-of-range edges exactly as the sequential read does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakbench-heap-'));
+    try {
+      const file = join(dir, 'bad.heapsnapshot');
+      const json = JSON.parse(sample()) as { snapshot: { meta: { edge_fields: string[]; edge_types: [string[]] } }; edges: number[]; nodes: number[] };
+      const ef = json.snapshot.meta.edge_fields.length;
+      const property = json.snapshot.meta.edge_types[0].indexOf('property');
+      const last = json.edges.length - ef;
+      const cases: Array<(edges: number[]) => void> = [
+        (edges) => { edges[last + 2] = json.nodes.length; }, // target past the last node
+        (edges) => { edges[last] = 200; }, // unknown edge type
+        (edges) => { edges[last] = property; edges[last + 1] = 1_000_000; }, // name past the string table
+      ];
+      for (const corrupt of cases) {
+        const edges = [...json.edges];
+        corrupt(edges);
+        writeFileSync(file, JSON.stringify({ ...json, edges }));
+        const seq = await readSnapshot(file, { parallel: false }).then(() => undefined, (err: unknown) => err);
+        const par = await readSnapshot(file, { parallel: true }).then(() => undefined, (err: unknown) => err);
+        expect(isLeakbenchError(seq) && seq.code).toBe('E_SNAPSHOT_PARSE');
+        expect(isLeakbenchError(par) && par.message).toBe(isLeakbenchError(seq) && seq.message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('readSnapshot streams a file, and reports missing files and bad files by code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leakbench-heap-'));
     try {

@@ -124,6 +124,43 @@ export interface ParserLimits {
 }
 
 /** Incremental `.heapsnapshot` parser. Call {@link write} with chunks, then {@link finish}. */
+/** Largest values in the edge arrays (-1 when there are none). */
+export interface EdgeRanges {
+  maxType: number;
+  maxTo: number;
+  /** Largest string index named by an edge that is not `element`/`hidden` (those hold indexes). */
+  maxNamedString: number;
+}
+
+/** The edge field arrays as a worker hands them over. */
+export interface ParsedEdgeArrays {
+  edgeType: Uint8Array;
+  edgeName: Uint32Array;
+  edgeTo: Uint32Array;
+  edgeCount: number;
+  ranges?: EdgeRanges;
+}
+
+/** One pass over the edges for {@link EdgeRanges}. */
+export function edgeRanges(
+  edgeType: Uint8Array, edgeName: Uint32Array, edgeTo: Uint32Array, edgeCount: number, elementType: number, hiddenType: number,
+): EdgeRanges {
+  let maxType = -1;
+  let maxTo = -1;
+  let maxNamedString = -1;
+  for (let e = 0; e < edgeCount; e++) {
+    const t = edgeType[e]!;
+    if (t > maxType) maxType = t;
+    const to = edgeTo[e]!;
+    if (to > maxTo) maxTo = to;
+    if (t !== elementType && t !== hiddenType) {
+      const name = edgeName[e]!;
+      if (name > maxNamedString) maxNamedString = name;
+    }
+  }
+  return { maxType, maxTo, maxNamedString };
+}
+
 export class SnapshotParser {
   private readonly maxTokenBytes: number;
   private readonly maxCaptureBytes: number;
@@ -225,24 +262,34 @@ export class SnapshotParser {
     return this.edgesOnlyDone;
   }
 
-  /** Worker side: the parsed edges (trimmed to the count). */
-  takeEdges(): { edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number } {
+  /**
+   * Worker side: the parsed edges (trimmed to the count), with the largest type, target and
+   * string index they hold (so the main thread can validate them without another pass).
+   */
+  takeEdges(): ParsedEdgeArrays {
     const n = this.edgeOrdinal;
     if (!this.edgesOnlyDone || this.edgeField !== 0) {
       throw parseError(this.base + this.buf.length, 'the edges array is truncated or not a multiple of the edge field count');
     }
     const trim = <T extends Uint8Array | Uint32Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
-    return { edgeType: trim(this.edgeType), edgeName: trim(this.edgeName), edgeTo: trim(this.edgeTo), edgeCount: n };
+    const edgeType = trim(this.edgeType), edgeName = trim(this.edgeName), edgeTo = trim(this.edgeTo);
+    const types = this.meta?.edgeTypes ?? [];
+    const ranges = edgeRanges(edgeType, edgeName, edgeTo, n, types.indexOf('element'), types.indexOf('hidden'));
+    return { edgeType, edgeName, edgeTo, edgeCount: n, ranges };
   }
 
+  /** Ranges of the installed edges when the parsing thread measured them (skips a validation pass). */
+  private installedRanges: EdgeRanges | undefined;
+
   /** Main side: installs the edges another thread parsed. */
-  installEdges(e: { edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number }): void {
+  installEdges(e: ParsedEdgeArrays): void {
     this.edgeType = e.edgeType;
     this.edgeName = e.edgeName;
     this.edgeTo = e.edgeTo;
     this.edgeCap = e.edgeCount;
     this.edgeOrdinal = e.edgeCount;
     this.edgeField = 0;
+    this.installedRanges = e.ranges;
   }
 
   private nodesDone = false;
@@ -328,7 +375,12 @@ export class SnapshotParser {
     const edgeTypeCount = meta.edgeTypes.length;
     const elementType = meta.edgeTypes.indexOf('element');
     const hiddenType = meta.edgeTypes.indexOf('hidden');
-    for (let e = 0; e < edgeCount; e++) {
+    // Edges parsed by the worker come with their ranges: when those are valid, every edge is, and
+    // the per-edge pass below (on the critical path after the worker) is skipped. Otherwise it
+    // runs to name the first bad edge.
+    const r = this.installedRanges;
+    const valid = r !== undefined && r.maxType < edgeTypeCount && r.maxTo < nodeCount && r.maxNamedString < stringCount;
+    for (let e = valid ? edgeCount : 0; e < edgeCount; e++) {
       const t = edgeType[e]!;
       if (t >= edgeTypeCount) throw parseError(end, `edge ${e} has unknown type ${t}`);
       if (edgeTo[e]! >= nodeCount) throw parseError(end, `edge ${e} points past the last node`);
