@@ -173,40 +173,40 @@ export function reassignShallowSizes(
   const owners = pool.take();
   const externalData = indexesOf(strings, 'system / ExternalStringData');
   // Each node enters the work list at most twice after its first push (see DevTools' comment).
+  // Pushes are written inline (no closure): a closure writing `sp`/`work` would keep them in a
+  // heap context, which slows this loop over every edge.
   let work = pool.take();
   const firstWork = work;
   let sp = 0;
-  const push = (x: number): void => {
-    if (sp === work.length) {
-      const bigger = new Uint32Array(work.length * 2);
-      bigger.set(work);
-      work = bigger;
-    }
-    work[sp++] = x;
-  };
+  const hiddenNode = t.nodeHidden, arrayNode = t.nodeArray, nativeNode = t.nodeNative, weak = t.edgeWeak;
+  // The initial pushes are at most nodeCount: they fit the pool array (nodeCount + 1).
   for (let i = 0; i < nodeCount; i++) {
     const type = nodeType[i]!;
-    if (type === t.nodeHidden || type === t.nodeArray || (type === t.nodeNative && externalData.has(nodeName[i]!))) {
+    if (type === hiddenNode || type === arrayNode || (type === nativeNode && externalData.has(nodeName[i]!))) {
       owners[i] = UNVISITED;
     } else {
       owners[i] = i;
-      push(i);
+      work[sp++] = i;
     }
   }
   while (sp > 0) {
     const id = work[--sp]!;
     const owner = owners[id]!;
     for (let e = firstEdge[id]!, end = firstEdge[id + 1]!; e < end; e++) {
-      if (edgeType[e] === t.edgeWeak) continue;
+      if (edgeType[e] === weak) continue;
       const target = edgeTo[e]!;
       const current = owners[target]!;
-      if (current === UNVISITED) {
-        owners[target] = owner;
-        push(target);
-      } else if (current !== target && current !== owner && current !== MULTIPLE) {
-        owners[target] = MULTIPLE;
-        push(target);
+      let next: number;
+      if (current === UNVISITED) next = owner;
+      else if (current !== target && current !== owner && current !== MULTIPLE) next = MULTIPLE;
+      else continue;
+      owners[target] = next;
+      if (sp === work.length) {
+        const bigger = new Uint32Array(work.length * 2);
+        bigger.set(work);
+        work = bigger;
       }
+      work[sp++] = target;
     }
   }
   for (let i = 0; i < nodeCount; i++) {
