@@ -62,6 +62,22 @@ function parse(h: Heap): HeapGraph {
 }
 
 describe('analyzeGraphs', () => {
+  it('a map swept every window is churn, not a leak, even when its new bytes rise at both steps', () => {
+    // Every entry is replaced between snapshots (ids never repeat), so all of them are "new" since
+    // the baseline, and the sweep phase makes the live count 40 → 30 → 50: new bytes rise at both
+    // steps, but the map does not keep what it gains.
+    const graphs = [range(5001, 40), range(20001, 30), range(40001, 50)].map((ids, step) => {
+      const h = skeleton();
+      addMap(h, 'counters', 21, ids, 31 + step * 2);
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [100, 140, 180], thresholds: SMALL });
+    expect(result.findings).toEqual([]);
+    expect(result.verdict).toBe('no-leak');
+    expect(result.dismissed.find((d) => d.holder.startsWith('Map counters'))?.why).toBe('churn');
+    expect(result.reason).toMatch(/turns its entries over/);
+  });
+
   it('names a linked chain of generations (store.previous → …) as an append-only sequence, not an unnamed shape', () => {
     const graphs = [0, 1, 2].map((step) => {
       const h = skeleton();

@@ -268,6 +268,18 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
       });
       continue;
     }
+    // A leak keeps what it gains. A container that replaces its entries (a cache swept every
+    // second, an LRU turning over) also holds only objects newer than the baseline, so "new bytes"
+    // can rise between two snapshots by the chance of where the sweep stands — yet its size does
+    // not grow. So growth must also show in the container itself: its entry count grows at every
+    // step, or its retained size grew by at least half of the new bytes charged to it (the count
+    // of a closure scope or plain holder says nothing; its retained size does).
+    const retainedGrowth = retainedBytes[stepCount]! - retainedBytes[0]!;
+    const keeps = countsGrow.every(Boolean) || retainedGrowth >= KEPT_SHARE * totalBytes;
+    if (grows.every(Boolean) && !keeps) {
+      dismissed.push({ holder: name.holder, why: 'churn', newBytes: c.newBytes, counts, sortBytes: totalBytes });
+      continue;
+    }
     if (!grows.every(Boolean)) {
       // Grew in the last step but not in every step: started late, or paused. Not yet a finding.
       // Growth held from the stack (the snapshot interrupted a timer callback or a request in
@@ -373,10 +385,14 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
       `${lateGrowth} grew in the last step but not in every step; it may have only started to grow: ` +
       'run longer or take more snapshots.';
   } else {
-    const plateau = dismissedOut.find((d) => d.why === 'plateau');
+    const largest = dismissedOut.find((d) => d.why === 'plateau' || d.why === 'churn');
     result.reason =
       `No container grew at every step (${survivors}).` +
-      (plateau !== undefined ? ` The largest, ${plateau.holder}, grew and then stopped (bounded or one-off).` : '');
+      (largest === undefined
+        ? ''
+        : largest.why === 'plateau'
+          ? ` The largest, ${largest.holder}, grew and then stopped (bounded or one-off).`
+          : ` The largest, ${largest.holder}, turns its entries over without growing (new objects replace old ones).`);
   }
   return result;
 }
@@ -517,6 +533,12 @@ function longestChainFrom(g: HeapGraph, attr: Attribution, start: number): { len
   }
   return best;
 }
+
+/**
+ * Share of a holder's new bytes that its retained size must have grown by (when its entry count did
+ * not grow at every step) for the growth to count as kept rather than turned over.
+ */
+const KEPT_SHARE = 0.5;
 
 /** Synthetic roots that hold only what is in flight: JS stack frames and handle scopes. */
 const TRANSIENT_ROOTS = new Set(['(Stack roots)', '(Handle scope)']);

@@ -52,9 +52,10 @@ export interface DismissedHolder {
   /**
    * `plateau` (stopped growing: a bounded cache, a one-off), `small` (below the thresholds),
    * `transient` (grew only in the last step and is held from the stack: work in flight when the
-   * snapshot was taken).
+   * snapshot was taken), `churn` (new objects replaced old ones: the container did not keep what it
+   * gained).
    */
-  why: 'plateau' | 'small' | 'transient';
+  why: 'plateau' | 'small' | 'transient' | 'churn';
   /** Bytes of new objects it held at each snapshot. */
   newBytes: number[];
   counts: number[];

@@ -93,7 +93,14 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
     out.push('');
     out.push('examined and dismissed:');
     for (const d of result.dismissed.slice(0, 5)) {
-      const why = d.why === 'plateau' ? 'stopped growing' : d.why === 'transient' ? 'held from the stack (in flight)' : 'too small';
+      const why =
+        d.why === 'plateau'
+          ? 'stopped growing'
+          : d.why === 'transient'
+            ? 'held from the stack (in flight)'
+            : d.why === 'churn'
+              ? 'turns its entries over without growing (new objects replace old ones)'
+              : 'too small';
       out.push(`  ${d.holder}: ${why} (new bytes ${series(d.newBytes, formatBytes)})`);
     }
   }
