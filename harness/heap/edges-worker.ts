@@ -2,9 +2,10 @@
  * Worker thread of the parallel reader: parses the `edges` array of a snapshot (about 60% of a
  * V8 snapshot's bytes) while the main thread parses the nodes and strings. Receives the file,
  * the offset of the array's '[' and the snapshot header; then, from the main thread, the per-node
- * edge counts once the nodes are parsed, and builds the retainers index too (the main thread is
- * still busy with the strings). Replies with the edge arrays and the retainers, transferred (not
- * copied), or with the parse error.
+ * edge counts once the nodes are parsed. Replies with the edge arrays as soon as they are parsed
+ * (type and name arrays transferred, targets in shared memory), or with the parse error; then
+ * builds the retainers index from the shared targets and sends it (transferred) in a second
+ * message, while the main thread runs the passes that need no retainers.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isLeakbenchError } from '../errors.js';
@@ -21,13 +22,29 @@ export interface EdgeCountsMessage {
   counts: Uint32Array | undefined;
 }
 
-/** What the worker replies. */
+/**
+ * What the worker replies: first the edges (as soon as they are parsed), then, in a second
+ * message, the retainers index built from them (undefined when it could not be built here). The
+ * main thread runs the passes that need no retainers (shallow sizes, distances, essential edges)
+ * while this thread builds the index, so the index is off the critical path.
+ */
 export type EdgesReply =
-  | { ok: true; edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number; ranges?: EdgeRanges; retainers?: Retainers }
+  | { ok: true; edgeType: Uint8Array; edgeName: Uint32Array; edgeTo: Uint32Array; edgeCount: number; ranges?: EdgeRanges }
   | { ok: false; code: string; message: string };
 
-async function run(job: EdgesJob): Promise<EdgesReply> {
-  const edges = await parseEdgesArray(job);
+/** The second message. */
+export interface RetainersMessage {
+  type: 'retainers';
+  retainers: Retainers | undefined;
+}
+
+async function run(job: EdgesJob): Promise<void> {
+  // Edge targets in shared memory: handed to the main thread and still read here for the index.
+  const edges = await parseEdgesArray({ ...job, sharedTargets: true });
+  const reply: EdgesReply = { ok: true, ...edges };
+  // A non-shared edgeTo (only if trimmed) is copied, not transferred: this thread still needs it.
+  parentPort!.postMessage(reply, [edges.edgeType.buffer, edges.edgeName.buffer] as never);
+  repliedEdges = true;
   const counts = await edgeCounts;
   let retainers: Retainers | undefined;
   if (counts !== undefined && counts.length >= 1) {
@@ -37,7 +54,9 @@ async function run(job: EdgesJob): Promise<EdgesReply> {
     const inRange = total === edges.edgeCount && edges.ranges !== undefined && edges.ranges.maxTo < nodeCount;
     if (inRange) retainers = buildRetainers(nodeCount, edges.edgeCount, counts, edges.edgeTo);
   }
-  return retainers === undefined ? { ok: true, ...edges } : { ok: true, ...edges, retainers };
+  const message: RetainersMessage = { type: 'retainers', retainers };
+  const transfer = retainers === undefined ? [] : [retainers.firstRetainer.buffer, retainers.retainerEdge.buffer, retainers.retainerNode.buffer];
+  parentPort!.postMessage(message, transfer as never);
 }
 
 let receiveCounts: (counts: Uint32Array | undefined) => void = () => {};
@@ -49,17 +68,15 @@ parentPort!.on('message', (m: EdgeCountsMessage) => {
 });
 
 const job = workerData as EdgesJob;
+let repliedEdges = false;
 run(job).then(
-  (reply) => {
-    if (reply.ok) {
-      const transfer = [reply.edgeType.buffer, reply.edgeName.buffer, reply.edgeTo.buffer];
-      const r = reply.retainers;
-      if (r !== undefined) transfer.push(r.firstRetainer.buffer, r.retainerEdge.buffer, r.retainerNode.buffer);
-      parentPort!.postMessage(reply, transfer as never);
-    }
-    else parentPort!.postMessage(reply);
-  },
+  () => {},
   (err: unknown) => {
+    if (repliedEdges) {
+      const message: RetainersMessage = { type: 'retainers', retainers: undefined };
+      parentPort!.postMessage(message);
+      return;
+    }
     const reply: EdgesReply = isLeakbenchError(err)
       ? { ok: false, code: err.code, message: err.message }
       : { ok: false, code: 'E_INTERNAL', message: err instanceof Error ? err.message : String(err) };

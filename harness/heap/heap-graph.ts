@@ -30,20 +30,51 @@ export function buildHeapGraph(raw: RawSnapshot, options: ReadOptions = {}, reta
   const { nodeCount, edgeCount, firstEdge, edgeTo } = raw;
   // edge_count per node → first edge ordinal per node (prefix sums, in place).
   edgeCountsToOffsets(firstEdge, nodeCount);
-  const { firstRetainer, retainerEdge, retainerNode } = retainers ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo);
+  const arrays = flatArrays(raw, retainers ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo));
+  if (timings) timings['index'] = now() - t0;
+  const graph = new FlatHeapGraph(raw, arrays, options.shallowSizes ?? 'devtools');
+  if (options.derived !== false) graph.computeDerived(timings);
+  return graph;
+}
+
+/**
+ * As {@link buildHeapGraph}, while another thread builds the retainers index: the passes that
+ * need no retainers (shallow sizes, distances, essential edges) run first, then the dominators
+ * once the index arrives (built here if it arrives as undefined).
+ */
+export async function buildHeapGraphOverlapped(
+  raw: RawSnapshot, options: ReadOptions, pending: Promise<Retainers | undefined>,
+): Promise<FlatHeapGraph> {
+  const timings = options.timings;
+  const t0 = now();
+  const { nodeCount, edgeCount, firstEdge, edgeTo } = raw;
+  edgeCountsToOffsets(firstEdge, nodeCount);
+  const empty = new Uint32Array(0);
+  const arrays = flatArrays(raw, { firstRetainer: empty, retainerEdge: empty, retainerNode: empty });
+  if (timings) timings['index'] = now() - t0;
+  const graph = new FlatHeapGraph(raw, arrays, options.shallowSizes ?? 'devtools');
+  if (options.derived !== false) graph.computeForward(timings);
+  const t1 = now();
+  const r = (await pending) ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo);
+  arrays.firstRetainer = r.firstRetainer;
+  arrays.retainerEdge = r.retainerEdge;
+  arrays.retainerNode = r.retainerNode;
+  if (timings) timings['retainersWait'] = now() - t1;
+  if (options.derived !== false) graph.computeDerived(timings);
+  return graph;
+}
+
+/** The graph's arrays (mutable here: the overlapped build installs the retainers last). */
+function flatArrays(raw: RawSnapshot, r: Retainers): { -readonly [K in keyof FlatGraphArrays]: FlatGraphArrays[K] } {
   const rootIndex = raw.header['root_index'];
   const nodeFieldCount = raw.meta.nodeFields.length;
   const rootOrdinal = typeof rootIndex === 'number' && rootIndex > 0 ? Math.floor(rootIndex / nodeFieldCount) : 0;
-  if (timings) timings['index'] = now() - t0;
-
-  const graph = new FlatHeapGraph(raw, {
-    meta: raw.meta, nodeCount, edgeCount, rootOrdinal,
-    nodeType: raw.nodeType, nodeName: raw.nodeName, nodeId: raw.nodeId, firstEdge,
-    edgeType: raw.edgeType, edgeName: raw.edgeName, edgeTo,
-    firstRetainer, retainerEdge, retainerNode, strings: raw.strings,
-  }, options.shallowSizes ?? 'devtools');
-  if (options.derived !== false) graph.computeDerived(timings);
-  return graph;
+  return {
+    meta: raw.meta, nodeCount: raw.nodeCount, edgeCount: raw.edgeCount, rootOrdinal,
+    nodeType: raw.nodeType, nodeName: raw.nodeName, nodeId: raw.nodeId, firstEdge: raw.firstEdge,
+    edgeType: raw.edgeType, edgeName: raw.edgeName, edgeTo: raw.edgeTo,
+    firstRetainer: r.firstRetainer, retainerEdge: r.retainerEdge, retainerNode: r.retainerNode, strings: raw.strings,
+  };
 }
 
 /** {@link HeapGraph} over flat typed arrays. Create it with `readSnapshot` or `parseSnapshot`. */
@@ -110,11 +141,17 @@ export class FlatHeapGraph implements HeapGraph {
     if (shallowSizes === 'raw') this.shallowDone = true;
   }
 
-  /** Computes shallow sizes, distances, dominators and retained sizes (idempotent). */
-  computeDerived(timings?: Record<string, number>): void {
-    if (this.retainedSizes !== undefined) return;
+  /** The forward passes' results the dominator pass still needs. */
+  private forward: { pool: ScratchPool; essential: Uint32Array; essentialMs: number } | undefined;
+
+  /**
+   * The passes that read only outgoing edges (no retainers): shallow sizes, distances and the
+   * essential-edge set for the dominators (idempotent; {@link computeDerived} runs it too).
+   */
+  computeForward(timings?: Record<string, number>): void {
+    if (this.forward !== undefined || this.retainedSizes !== undefined) return;
     const g = this.arrays;
-    // One pool of n-sized temporaries for every pass below (peak = the largest pass).
+    // One pool of n-sized temporaries for every pass (peak = the largest pass).
     const pool = new ScratchPool(g.nodeCount + 1);
     let t = now();
     if (!this.shallowDone) {
@@ -129,6 +166,17 @@ export class FlatHeapGraph implements HeapGraph {
     t = now();
     const pageOwned = markPageOwned(g, pool);
     const essential = computeEssentialEdges(g, pageOwned, ephemerons);
+    this.forward = { pool, essential, essentialMs: now() - t };
+  }
+
+  /** Computes shallow sizes, distances, dominators and retained sizes (idempotent). */
+  computeDerived(timings?: Record<string, number>): void {
+    if (this.retainedSizes !== undefined) return;
+    this.computeForward(timings);
+    const { pool, essential, essentialMs } = this.forward!;
+    this.forward = undefined;
+    const g = this.arrays;
+    const t = now();
     const result = computeDominators({
       nodeCount: g.nodeCount, rootOrdinal: g.rootOrdinal, firstEdge: g.firstEdge, edgeTo: g.edgeTo,
       firstRetainer: g.firstRetainer, retainerEdge: g.retainerEdge, retainerNode: g.retainerNode,
@@ -136,7 +184,7 @@ export class FlatHeapGraph implements HeapGraph {
     }, timings);
     this.dominators = result.dominator;
     this.retainedSizes = result.retainedSize;
-    if (timings) timings['dominators'] = now() - t - (timings['retained'] ?? 0);
+    if (timings) timings['dominators'] = essentialMs + now() - t - (timings['retained'] ?? 0);
     // Class aggregates are computed on the first `classAggregates()` call (most callers, e.g. the
     // leak analysis, never ask for them); that call records the `classes` timing here.
     this.derivedTimings = timings;

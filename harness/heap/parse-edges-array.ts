@@ -12,6 +12,8 @@ export interface EdgesArrayJob {
   offset: number;
   /** The snapshot's `snapshot` header (meta and counts). */
   header: Record<string, unknown>;
+  /** Put the edge targets in a SharedArrayBuffer (so two threads can read them). */
+  sharedTargets?: boolean;
 }
 
 /** The three edge field arrays, by edge ordinal, and their ranges. */
@@ -22,7 +24,7 @@ export async function parseEdgesArray(job: EdgesArrayJob): Promise<ParsedEdges> 
   const handle = await open(job.file, 'r');
   try {
     const parser = new SnapshotParser();
-    parser.startEdgesOnly(job.header, job.offset);
+    parser.startEdgesOnly(job.header, job.offset, job.sharedTargets === true);
     const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
     let position = job.offset;
     while (!parser.edgesDone) {

@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LeakbenchError, type ErrorCode } from '../errors.js';
-import type { EdgeCountsMessage, EdgesJob, EdgesReply } from './edges-worker.js';
+import type { EdgeCountsMessage, EdgesJob, EdgesReply, RetainersMessage } from './edges-worker.js';
 import type { Retainers } from './build-retainers.js';
-import { FlatHeapGraph, buildHeapGraph } from './heap-graph.js';
+import { FlatHeapGraph, buildHeapGraph, buildHeapGraphOverlapped } from './heap-graph.js';
 import { parseEdgesArray } from './parse-edges-array.js';
 import { SnapshotParser } from './snapshot-parser.js';
 import type { ReadOptions } from './types.js';
@@ -63,6 +63,8 @@ async function findEdgesArray(handle: FileHandle, totalBytes: number): Promise<n
 
 interface EdgesWorker {
   reply: Promise<EdgesReply>;
+  /** The retainers index the worker builds after sending the edges (undefined: build it here). */
+  retainers: Promise<Retainers | undefined>;
   /** True once the edge counts went to the worker. */
   readonly countsSent: boolean;
   sendCounts: (counts: Uint32Array | undefined) => void;
@@ -79,12 +81,29 @@ function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
   } catch (err) {
     // No worker: the caller parses the edges on the main thread.
     const failed = Promise.resolve<EdgesReply>({ ok: false, code: 'E_INTERNAL', message: (err as Error).message });
-    return { reply: failed, sendCounts: () => {}, countsSent: true, stop: () => {} };
+    return { reply: failed, retainers: Promise.resolve(undefined), sendCounts: () => {}, countsSent: true, stop: () => {} };
   }
+  let resolveReply: (r: EdgesReply) => void = () => {};
+  let resolveRetainers: (r: Retainers | undefined) => void = () => {};
   const reply = new Promise<EdgesReply>((resolve) => {
-    worker.once('message', (m: EdgesReply) => resolve(m));
-    worker.once('error', (err) => resolve({ ok: false, code: 'E_INTERNAL', message: err.message }));
-    worker.once('exit', (code) => resolve({ ok: false, code: 'E_INTERNAL', message: `edges worker exited with ${code}` }));
+    resolveReply = resolve;
+  });
+  const retainers = new Promise<Retainers | undefined>((resolve) => {
+    resolveRetainers = resolve;
+  });
+  // First message: the edges (or the error); second: the retainers index. A settled promise
+  // ignores later calls, so an error or exit only affects what is still pending.
+  worker.on('message', (m: EdgesReply | RetainersMessage) => {
+    if ('type' in m && m.type === 'retainers') resolveRetainers(m.retainers);
+    else resolveReply(m as EdgesReply);
+  });
+  worker.once('error', (err) => {
+    resolveReply({ ok: false, code: 'E_INTERNAL', message: err.message });
+    resolveRetainers(undefined);
+  });
+  worker.once('exit', (code) => {
+    resolveReply({ ok: false, code: 'E_INTERNAL', message: `edges worker exited with ${code}` });
+    resolveRetainers(undefined);
   });
   let sent = false;
   const sendCounts = (counts: Uint32Array | undefined): void => {
@@ -95,6 +114,7 @@ function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
   };
   return {
     reply,
+    retainers,
     sendCounts,
     get countsSent() {
       return sent;
@@ -121,8 +141,9 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
   const t0 = performance.now();
   const parser = new SnapshotParser();
   let worker: EdgesWorker | undefined;
-  let retainers: Retainers | undefined;
+  let pendingRetainers: Promise<Retainers | undefined> | undefined;
   let raw;
+  let failed = true;
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new LeakbenchError('E_FILE_NOT_FOUND', `${filePath} is a directory, not a heap snapshot`);
@@ -163,7 +184,7 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
       if (options.timings) options.timings['edgesWait'] = performance.now() - waitStart;
       if (reply.ok) {
         parser.installEdges(reply);
-        retainers = reply.retainers;
+        pendingRetainers = worker?.retainers;
       } else if (reply.code === 'E_SNAPSHOT_PARSE') {
         throw new LeakbenchError(reply.code as ErrorCode, reply.message);
       } else {
@@ -174,12 +195,19 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
       }
     }
     raw = parser.finish();
+    failed = false;
   } finally {
-    worker?.stop();
+    // The worker is still building the retainers index when the edges were good: stop it once
+    // that arrives (the graph passes below wait for it), or now.
+    const w = worker;
+    if (w !== undefined) {
+      if (failed || pendingRetainers === undefined) w.stop();
+      else void pendingRetainers.then(() => w.stop());
+    }
     await handle.close();
   }
   if (options.timings) options.timings['parse'] = performance.now() - t0;
-  return buildHeapGraph(raw, options, retainers);
+  return pendingRetainers === undefined ? buildHeapGraph(raw, options) : buildHeapGraphOverlapped(raw, options, pendingRetainers);
 }
 
 /**

@@ -246,7 +246,8 @@ export class SnapshotParser {
    * Parallel parsing, worker side: parse only an edges array whose '[' is at file offset
    * `offset`, with the field layout of `header` (the `snapshot` object). Feed bytes from `offset`.
    */
-  startEdgesOnly(header: Record<string, unknown>, offset: number): void {
+  startEdgesOnly(header: Record<string, unknown>, offset: number, sharedTargets = false): void {
+    this.sharedEdgeTargets = sharedTargets;
     this.edgesOnly = true;
     this.setHeader(header, offset);
     this.base = offset;
@@ -640,12 +641,15 @@ export class SnapshotParser {
     this.nodeCap = cap;
   }
 
+  /** Edge targets in shared memory (the worker keeps reading them after handing them over). */
+  private sharedEdgeTargets = false;
+
   private allocEdges(cap: number): void {
     const t = new Uint8Array(cap);
     t.set(this.edgeType.subarray(0, Math.min(this.edgeType.length, cap)));
     const n = new Uint32Array(cap);
     n.set(this.edgeName.subarray(0, Math.min(this.edgeName.length, cap)));
-    const to = new Uint32Array(cap);
+    const to = this.sharedEdgeTargets ? new Uint32Array(new SharedArrayBuffer(4 * cap)) : new Uint32Array(cap);
     to.set(this.edgeTo.subarray(0, Math.min(this.edgeTo.length, cap)));
     this.edgeType = t;
     this.edgeName = n;

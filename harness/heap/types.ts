@@ -120,7 +120,11 @@ export interface HeapGraph {
 export interface ReadOptions {
   /** Called with bytes read so far and total, for progress displays. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
-  /** Phase timings are recorded here when given (`parse`, `index`, `distances`, `dominators`, `retained`). */
+  /**
+   * Phase timings are recorded here when given (`parse`, `index`, `shallow`, `distances`,
+   * `dominators`, `retained`; `edgesWait`/`retainersWait` on the parallel path; `classes` at the
+   * first `classAggregates()` call).
+   */
   timings?: Record<string, number>;
   /**
    * Self sizes to use: `devtools` (default) moves the size of an array/hidden node owned by one
