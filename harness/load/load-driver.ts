@@ -10,7 +10,16 @@
  * Requests are built per request with autocannon's `requests: [{ setupRequest }]`, so every request
  * can carry a freshly minted key (`setupClient` would set headers once per connection only).
  */
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
+import type autocannon from 'autocannon';
+
+// autocannon (a CommonJS package) is loaded when the first segment starts, not when the CLI starts:
+// it and its dependencies take ~0.14 s to load, which `analyze`, `inspect` or `--help` need not pay.
+let autocannonFn: typeof autocannon | undefined;
+function loadAutocannon(): typeof autocannon {
+  autocannonFn ??= createRequire(import.meta.url)('autocannon') as typeof autocannon;
+  return autocannonFn;
+}
 import { LeakbenchError } from '../errors.js';
 import type { LoadSummary } from '../types.js';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -109,7 +118,7 @@ export class LoadDriver {
     let startError: unknown;
     const finished = new Promise<autocannon.Result>((resolve, reject) => {
       try {
-        instance = autocannon(
+        instance = loadAutocannon()(
           {
             url: baseUrl,
             connections,

@@ -7,8 +7,6 @@
  * independent y scales, every series (leaky, fixed, or run A/B in a comparison) as a coloured line,
  * after-GC samples as dots and snapshot moments as dashed rules in the series' colour.
  */
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { VariantRun } from '../types.js';
 
@@ -169,6 +167,9 @@ export function heapChartSpec(series: readonly ChartSeries[], axis: ChartAxis, p
  * (clip paths, gradients) unique when several SVGs are inlined into one page.
  */
 export async function renderVegaLiteSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  // Loaded on first use: vega and vega-lite take ~0.4 s to load, which every `leakbench` command
+  // would otherwise pay at start-up, even `--help` and `analyze`.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   // Warnings go to a silent logger: a report render must not write to the terminal of a run.
   const compiled = vl.compile(spec, { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.None });

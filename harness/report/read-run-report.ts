@@ -5,7 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { LeakbenchError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { RunReport } from '../types.js';
@@ -24,7 +25,11 @@ export function reportSchema(): Record<string, unknown> {
 }
 
 function validate(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(reportSchema());
+  if (validator === undefined) {
+    // ajv is loaded on first validation, not at CLI start-up (a CommonJS package: a lazy require).
+    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
+    validator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(reportSchema());
+  }
   return validator;
 }
 
