@@ -1,16 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, signal: new AbortController().signal }, out: () => out, err: () => err };
-}
+import { captureIo as capture } from './test-fixtures/capture-io.js';
 
 describe('runCli', () => {
   it('prints help and exits 0', async () => {

@@ -5,20 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SnapshotBuilder } from '../../heap/index.js';
 import { runCli } from '../main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, signal: new AbortController().signal }, out: () => out, err: () => err };
-}
+import { captureIo as capture } from '../test-fixtures/capture-io.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-inspect-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

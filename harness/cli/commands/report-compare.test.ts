@@ -1,21 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintKey } from '../../../scenarios/kit/api-key.js';
 import { buildFixtureReport } from '../../report/build-fixture-report.js';
 import { runCli } from '../main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, signal: new AbortController().signal }, out: () => out, err: () => err };
-}
+import { captureIo as capture } from '../test-fixtures/capture-io.js';
 
 const dirs: string[] = [];
 afterEach(() => {

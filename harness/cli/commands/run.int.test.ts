@@ -13,7 +13,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { growthTrend } from '../../analysis/growth-trend.js';
 import { validateRunReport } from '../../report/read-run-report.js';
@@ -21,16 +20,7 @@ import { liveChildGroups } from '../../target/child-registry.js';
 import { childPidsOf } from '../../target/process-table.js';
 import type { RunReport } from '../../types.js';
 import { runCli } from '../main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, signal: new AbortController().signal }, out: () => out, err: () => err };
-}
+import { captureIo as capture } from '../test-fixtures/capture-io.js';
 
 describe('leakbench run (end to end)', () => {
   test('unbounded-map --json: leaky → leak, fixed → no-leak, valid report, no child left', async () => {

@@ -2,20 +2,10 @@
  * `leakbench run` argument handling: every bad value is a one-line E_USAGE (exit 2) before any
  * process starts; an unknown scenario lists the names; `--help` documents every flag.
  */
-import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { liveChildGroups } from '../../target/child-registry.js';
 import { runCli } from '../main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  return { io: { stdout, stderr, signal: new AbortController().signal }, out: () => out, err: () => err };
-}
+import { captureIo as capture } from '../test-fixtures/capture-io.js';
 
 describe('leakbench run: usage', () => {
   const bad: Array<[string[], RegExp]> = [
