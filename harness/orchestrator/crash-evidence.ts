@@ -61,7 +61,7 @@ export async function collectNearLimitSnapshot(options: {
   const file = path.join(options.variantDir, NEAR_LIMIT_FILE);
   await rename(path.join(options.variantDir, found), file);
   await chmod(file, 0o600);
-  const { size } = await stat(file);
+  const { size, mtimeMs: writtenAtMs } = await stat(file);
   const snapshot: SnapshotRef = {
     label: 'near-heap-limit',
     path: path.relative(options.cwd, file),
@@ -70,12 +70,21 @@ export async function collectNearLimitSnapshot(options: {
     sizeBytes: size,
     durationMs: 0,
   };
-  const earlier = options.earlier.filter((s) => s.path !== undefined);
+  // V8 writes this snapshot when the heap first nears its limit, then raises the limit and lets the
+  // process go on; it may die much later, after more of the run's own snapshots. So the sequence is
+  // ordered by when each file was written: only snapshots finished before this one come before it
+  // (appending it after a later, larger snapshot would make the leak look like it shrank).
+  const earlier: SnapshotRef[] = [];
+  for (const s of options.earlier) {
+    if (s.path === undefined) continue;
+    const taken = await stat(path.resolve(options.cwd, s.path)).catch(() => undefined);
+    if (taken !== undefined && taken.mtimeMs <= writtenAtMs) earlier.push(s);
+  }
   if (earlier.length === 0) {
     return {
       snapshot,
       file,
-      note: 'near-heap-limit snapshot kept, not analysed: the leak finder diffs a sequence and the server died before the baseline snapshot',
+      note: 'near-heap-limit snapshot kept, not analysed: the leak finder diffs a sequence and the heap neared its limit before the baseline snapshot',
     };
   }
   try {
