@@ -13,14 +13,11 @@
 import path from 'node:path';
 import { growthTrend } from '../analysis/growth-trend.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
-import { LoadDriver } from '../load/load-driver.js';
-import { renameKeyHeader } from '../load/rename-key-header.js';
-import { createRequestMix } from '../load/request-mix.js';
 import { processGroupRssBytes } from '../target/process-memory.js';
 import type { ServerHandle } from '../target/start-server.js';
 import type { MemorySample, RunPhase, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
-import type { VariantContext } from './run-variant.js';
+import { createLoadDriver, type VariantContext } from './run-variant.js';
 
 /** Measures an already started, inspector-less server; kills it before returning. */
 export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Promise<VariantRun> {
@@ -45,21 +42,7 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
 
   const samples: MemorySample[] = [];
   let loadStarted = 0;
-  const driver = new LoadDriver({
-    baseUrl: server.baseUrl,
-    connections: plan.connections,
-    rate: plan.rate,
-    nextRequest: renameKeyHeader(
-      createRequestMix({
-        keys: plan.keys,
-        invalidRatio: plan.invalidRatio,
-        postRatio: plan.postRatio,
-        secret: ctx.secret,
-        ...(target.requestPath ? { path: target.requestPath } : {}),
-      }),
-      target.keyHeader,
-    ),
-  });
+  const driver = createLoadDriver(ctx, server.baseUrl);
   const base = (): Omit<VariantRun, 'verdict' | 'pattern' | 'bytesPerRequest' | 'reason'> => ({
     variant: target.variant,
     requests: driver.requests,

@@ -194,21 +194,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     session = await InspectorSession.connect(liveServer.inspectorUrl!);
     const liveSession = session;
 
-    loadDriver = new LoadDriver({
-      baseUrl: liveServer.baseUrl,
-      connections: plan.connections,
-      rate: plan.rate,
-      nextRequest: renameKeyHeader(
-        createRequestMix({
-          keys: plan.keys,
-          invalidRatio: plan.invalidRatio,
-          postRatio: plan.postRatio,
-          secret: ctx.secret,
-          ...(target.requestPath ? { path: target.requestPath } : {}),
-        }),
-        target.keyHeader,
-      ),
-    });
+    loadDriver = createLoadDriver(ctx, liveServer.baseUrl);
     const driver = loadDriver;
     const samplerCtx: SamplerContext = {
       session: liveSession,
@@ -381,6 +367,26 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     phase('done');
     return run;
   }
+}
+
+/** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
+export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
+  const { target, load: plan } = ctx;
+  return new LoadDriver({
+    baseUrl,
+    connections: plan.connections,
+    rate: plan.rate,
+    nextRequest: renameKeyHeader(
+      createRequestMix({
+        keys: plan.keys,
+        invalidRatio: plan.invalidRatio,
+        postRatio: plan.postRatio,
+        secret: ctx.secret,
+        ...(target.requestPath ? { path: target.requestPath } : {}),
+      }),
+      target.keyHeader,
+    ),
+  });
 }
 
 /** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */

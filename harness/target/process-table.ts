@@ -4,8 +4,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Pids whose parent is `parentPid` (direct children), from `/proc/<pid>/stat`. */
-export function childPidsOf(parentPid: number = process.pid): number[] {
+/**
+ * Live (non-zombie) pids whose `/proc/<pid>/stat` fields satisfy `match`. `fields` starts at field
+ * 3 (state): field 2 (comm) is parenthesised and may contain spaces, so parsing starts after the
+ * last ')'. So `fields[0]` is the state, `[1]` the parent pid, `[3]` the process group.
+ */
+function livePidsWhere(match: (fields: string[]) => boolean): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -17,16 +21,18 @@ export function childPidsOf(parentPid: number = process.pid): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 2 (comm) is parenthesised and may contain spaces: parse after the last ')'.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const state = rest[0];
-      const ppid = Number(rest[1]);
-      if (ppid === parentPid && state !== 'Z') out.push(Number(entry));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z' && match(fields)) out.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
   }
   return out;
+}
+
+/** Pids whose parent is `parentPid` (direct children), from `/proc/<pid>/stat`. */
+export function childPidsOf(parentPid: number = process.pid): number[] {
+  return livePidsWhere((fields) => Number(fields[1]) === parentPid);
 }
 
 /** True when a process with `pid` exists (and is not a zombie). */
@@ -41,22 +47,5 @@ export function isProcessAlive(pid: number): boolean {
 
 /** Pids in process group `pgid` (a killed server's group must be empty). */
 export function pidsInGroup(pgid: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const out: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[3]) === pgid && rest[0] !== 'Z') out.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return out;
+  return livePidsWhere((fields) => Number(fields[3]) === pgid);
 }
