@@ -6,7 +6,7 @@
  * opens from disk on an offline machine and cannot leak anything by fetching. Every string taken
  * from a report is escaped with {@link esc}; callers redact reports before they get here.
  */
-import type { Finding, PathStep, Verdict, VariantRun } from '../types.js';
+import type { AllocationSite, Finding, PathStep, Verdict, VariantRun } from '../types.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 
 /** HTML-escapes text for element content and quoted attribute values. */
@@ -197,29 +197,15 @@ export function accumulatesHtml(finding: Finding): string {
 }
 
 /**
- * An allocation site as harness/analysis writes it into `Finding.allocatedAt` (see AllocationSite
- * in harness/types.ts); read structurally so reports written before that field existed still render.
+ * Allocation sites of a finding. `allocatedAt` is checked at run time, since a report.json read from
+ * disk may predate the field or be written by hand.
  */
-interface AllocationSiteView {
-  functionName: string;
-  file: string;
-  line: number;
-  column: number;
-  bytes: number;
-  count: number;
-  share: number;
-  callers?: string[];
-  sourceMapped?: boolean;
-  refinedBy?: 'holder-reference';
-  functionLine?: number;
-}
-
-function allocationSitesOf(finding: Finding): AllocationSiteView[] {
+function allocationSitesOf(finding: Finding): AllocationSite[] {
   const raw = finding['allocatedAt'];
   if (!Array.isArray(raw)) return [];
   return raw.filter(
-    (s): s is AllocationSiteView =>
-      typeof s === 'object' && s !== null && typeof (s as AllocationSiteView).functionName === 'string' && typeof (s as AllocationSiteView).file === 'string',
+    (s): s is AllocationSite =>
+      typeof s === 'object' && s !== null && typeof (s as AllocationSite).functionName === 'string' && typeof (s as AllocationSite).file === 'string',
   );
 }
 
