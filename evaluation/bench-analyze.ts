@@ -9,7 +9,7 @@
  * ours, and whether the target is met. memlab's cluster count is shown for information only: it is
  * never compared with our verdict as truth.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +110,47 @@ function memlabCells(r: MemlabFindLeaksResult): string {
   return `${r.wallMs.toFixed(0)} | – | failed: ${r.error.replaceAll('|', '/')}`;
 }
 
+/** Children and temp dirs to end when a signal ends the bench (`finally` blocks do not run then). */
+const liveChildren = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Kills the live children, removes the live dirs, then re-raises the signal with its default action. */
+function onSignal(signal: NodeJS.Signals): void {
+  for (const child of liveChildren) child.kill('SIGKILL');
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.kill(process.pid, signal);
+}
+
+/**
+ * Runs `node <args>` to completion and returns its stdout and wall time (spawn to exit). Async, not
+ * `execFileSync`, so that a signal to the bench reaches {@link onSignal} and no child outlives it.
+ */
+async function runNode(args: string[]): Promise<{ stdout: string; wallMs: number }> {
+  const start = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  liveChildren.add(child);
+  const stdout: Buffer[] = [];
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (c) => resolve(c));
+    });
+    const wallMs = performance.now() - start;
+    if (code !== 0) throw new Error(`node ${path.basename(args[0] ?? '')} exited with ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
+    return { stdout: Buffer.concat(stdout).toString('utf8'), wallMs };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    liveChildren.delete(child);
+  }
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(argv: string[]): Promise<number> {
@@ -124,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  for (const s of SIGNALS) process.on(s, onSignal);
   let files: string[];
   let requests: number[] | undefined;
   let cleanup: string | undefined;
@@ -140,7 +182,10 @@ async function main(argv: string[]): Promise<number> {
     });
     files = seq.files;
     requests = seq.requestsAtSnapshot;
-    if (!options.keep) cleanup = seq.dir;
+    if (!options.keep) {
+      cleanup = seq.dir;
+      liveDirs.add(seq.dir);
+    }
     else process.stderr.write(`snapshots kept in ${seq.dir}\n`);
   }
   try {
@@ -163,11 +208,9 @@ async function main(argv: string[]): Promise<number> {
     const peerRuns: MemlabFindLeaksResult[] = [];
     for (let run = 1; run <= options.runs; run++) {
       // The CLI as a user runs it (process start and module loading included)…
-      const start = performance.now();
-      execFileSync(process.execPath, [cli, 'analyze', ...files, '--json', ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      const cliMs = performance.now() - start;
+      const cliMs = (await runNode([cli, 'analyze', ...files, '--json', ...extra])).wallMs;
       // …and a fresh process reporting its own wall and CPU time and the phase split.
-      const out = execFileSync(process.execPath, [self, '--child', ...files, ...extra], { encoding: 'utf8' });
+      const out = (await runNode([self, '--child', ...files, ...extra])).stdout;
       const doc = JSON.parse(out) as {
         verdict: string;
         wallMs: number;
@@ -220,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     if (cleanup !== undefined) rmSync(cleanup, { recursive: true, force: true });
+    for (const s of SIGNALS) process.off(s, onSignal);
   }
 }
 

@@ -155,8 +155,10 @@ interface MemlabCore {
 
 /** Child mode: memlab's find-leaks on three files, result sent over IPC. */
 async function childMain(workDir: string, files: string[]): Promise<void> {
-  // If the bench dies without killing us, do not run on as an orphan.
+  // If the bench dies without killing us (SIGKILL), do not run on as an orphan, and take the work
+  // dir (memlab's output quotes heap strings) with us.
   const onDisconnect = (): void => {
+    rmSync(workDir, { recursive: true, force: true });
     process.kill(process.pid, 'SIGKILL');
   };
   process.on('disconnect', onDisconnect);
@@ -179,7 +181,7 @@ async function childMain(workDir: string, files: string[]): Promise<void> {
     const cpu = process.cpuUsage();
     await send({ kind: 'done', cpuMs: (cpu.user + cpu.system) / 1000, checkLeakMs, leakClusterCount: clusters.length });
   } catch (err) {
-    await send({ kind: 'error', error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+    await send({ kind: 'error', error: (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300) });
   } finally {
     process.off('disconnect', onDisconnect);
     process.disconnect?.();
