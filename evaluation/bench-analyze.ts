@@ -19,14 +19,14 @@ import { LeakbenchError, isLeakbenchError } from '../harness/errors.js';
 import { readSnapshot } from '../harness/heap/index.js';
 import { runMemlabFindLeaks, type MemlabFindLeaksResult } from './driver/memlab-find-leaks.js';
 import { snapshotSequence } from './driver/snapshot-sequence.js';
-import { serverJsPath } from './eval-servers.js';
+import { EVAL_SERVERS, serverJsPath } from './eval-servers.js';
 
 /**
- * Requests per step by default. Measured on session-registry (2 000 warm-up requests): the three
- * files total ~56 MB at 40 000 and grow ~0.33 MB per 1 000 requests per step, so 52 000 gives
- * ~70 MB (the issue's "about 70 MB in total").
+ * Requests per step by default. Measured on session-registry (2 000 warm-up requests): 40 000 gave
+ * 56.4 MB in total (6.1 / 18.7 / 31.6 MB) and 52 000 gave 68.0 MB (6.1 / 22.6 / 39.3 MB) — each
+ * step adds ~0.32 MB per 1 000 requests — so 54 000 gives about 70 MB, the issue's input size.
  */
-const DEFAULT_STEP_REQUESTS = 52_000;
+const DEFAULT_STEP_REQUESTS = 54_000;
 const WARMUP_REQUESTS = 2_000;
 
 const HELP = `usage: npm run bench:analyze -- [flags]
@@ -174,6 +174,9 @@ async function main(argv: string[]): Promise<number> {
     files = ['s1', 's2', 's3'].map((s) => path.join(dir, `${s}.heapsnapshot`));
     if (!files.every((f) => existsSync(f))) throw new LeakbenchError('E_FILE_NOT_FOUND', `${dir} lacks s1..s3.heapsnapshot`);
   } else {
+    if (!existsSync(serverJsPath(options.server))) {
+      throw new LeakbenchError('E_USAGE', `no evaluation server ${options.server} (one of: ${EVAL_SERVERS.map((e) => e.name).join(', ')})`);
+    }
     process.stderr.write(`taking 3 snapshots of ${options.server} (${WARMUP_REQUESTS} warm-up requests, ${options.stepRequests} requests per step)…\n`);
     const seq = await snapshotSequence({
       serverJs: serverJsPath(options.server),
