@@ -35,7 +35,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export type MemlabFindLeaksResult =
   | {
       state: 'ok';
-      /** Spawn to exit, measured by the parent (process start and module loading included). */
+      /** Spawn to exit (stdio and IPC closed), measured by the parent (process start and module loading included). */
       wallMs: number;
       /** The child's whole-process CPU time (user + system), as it reported it just before exiting. */
       cpuMs: number;
@@ -110,7 +110,7 @@ export async function runMemlabFindLeaks(
         clearTimeout(timer);
         reject(err);
       });
-      child.once('exit', (code, signal) => {
+      child.once('close', (code, signal) => {
         clearTimeout(timer);
         resolve({ code, signal, timedOut: false });
       });
