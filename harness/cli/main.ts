@@ -6,7 +6,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { LeakbenchError } from '../errors.js';
-import { redactSecrets } from '../report/redact-secrets.js';
 import { commands } from './commands/index.js';
 
 /** What a command's action resolves to: the process exit code. */
@@ -20,7 +19,11 @@ export interface CliIo {
   signal: AbortSignal;
 }
 
-/** A command module registers itself on the program and sets `result.code` when it finishes. */
+/**
+ * A command module registers itself on the program and sets `result.code` when it finishes.
+ * Registration must stay cheap: every module is registered on every start-up (even for `--help`),
+ * so a command imports its implementation with `await import(...)` inside its action.
+ */
 export interface CommandModule {
   register(program: Command, io: CliIo, result: { code: ExitCode }): void;
 }
@@ -66,6 +69,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       io.stderr.write(`leakbench: ${message} (see --help) [E_USAGE]\n`);
       return 2;
     }
+    // Loaded only on this error path: it pulls in node:crypto (~4 ms of start-up) for fingerprints.
+    const { redactSecrets } = await import('../report/redact-secrets.js');
     if (err instanceof LeakbenchError) {
       // Messages can quote a server's output, which may echo an API key: never print one.
       io.stderr.write(`leakbench: ${redactSecrets(err.message)} [${err.code}]\n`);

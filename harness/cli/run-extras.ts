@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { LeakbenchError } from '../errors.js';
-import { commandTarget } from '../orchestrator/custom-targets.js';
 import type { ProbePlan, VariantTarget } from '../orchestrator/run-variant.js';
 import type { RunReport } from '../types.js';
 import { evaluateGates, parseExpect, parseFailOn, type Gates } from './gates.js';
@@ -73,9 +72,10 @@ export function addRunExtraOptions(run: Command): void {
 
 /**
  * Validates the extra flags (before anything starts). `scenarioName` and `--cmd` are exclusive, and
- * one of them is required.
+ * one of them is required. Async because the `--cmd` target's module (the orchestrator) is loaded
+ * only when it is needed, not at CLI start-up.
  */
-export function resolveRunExtras(scenarioName: string | undefined, flags: RunExtraFlags): RunExtras {
+export async function resolveRunExtras(scenarioName: string | undefined, flags: RunExtraFlags): Promise<RunExtras> {
   if (flags.cmd !== undefined && scenarioName !== undefined) {
     throw new LeakbenchError('E_USAGE', `give a scenario or --cmd, not both (got '${scenarioName}' and --cmd)`);
   }
@@ -108,6 +108,7 @@ export function resolveRunExtras(scenarioName: string | undefined, flags: RunExt
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case (a folder name), got '${name}'`);
     if (flags.path !== undefined && !flags.path.startsWith('/')) throw new LeakbenchError('E_USAGE', `--path must start with '/', got '${flags.path}'`);
     if (flags.header !== undefined && !/^[A-Za-z0-9-]+$/.test(flags.header)) throw new LeakbenchError('E_USAGE', `--header must be a header name, got '${flags.header}'`);
+    const { commandTarget } = await import('../orchestrator/custom-targets.js');
     extras.custom = {
       name,
       target: commandTarget({

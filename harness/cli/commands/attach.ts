@@ -8,17 +8,12 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { keySecret } from '../../../scenarios/kit/api-key.js';
 import { DEFAULT_LOAD } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
-import { parseKeyMode } from '../../load/request-mix.js';
-import { attachTarget, isLoopbackHost } from '../../orchestrator/custom-targets.js';
-import { runScenario } from '../../orchestrator/run-scenario.js';
 import type { LoadPlan } from '../../orchestrator/run-variant.js';
 import { REPORTS_DIR } from '../../paths.js';
-import { createProgressPrinter, renderSummary } from '../../report/terminal.js';
-import { serializeRunReport } from '../../report/write-report.js';
 import { evaluateGates, parseExpect, parseFailOn } from '../gates.js';
+import { isLoopbackHost } from '../loopback-host.js';
 import type { CommandModule } from '../main.js';
 import { parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
 import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
@@ -105,6 +100,16 @@ export const attachCommand: CommandModule = {
         if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case, got '${flags.name}'`);
         if (flags.header !== undefined && !/^[A-Za-z0-9-]+$/.test(flags.header)) throw new LeakbenchError('E_USAGE', `--header must be a header name, got '${flags.header}'`);
         const d = DEFAULT_LOAD;
+        // The run loop loads here, not at start-up: registering `attach` must stay cheap.
+        const [{ keySecret }, { parseKeyMode }, { attachTarget }, { runScenario }, { createProgressPrinter, renderSummary }, { serializeRunReport }] =
+          await Promise.all([
+            import('../../../scenarios/kit/api-key.js'),
+            import('../../load/request-mix.js'),
+            import('../../orchestrator/custom-targets.js'),
+            import('../../orchestrator/run-scenario.js'),
+            import('../../report/terminal.js'),
+            import('../../report/write-report.js'),
+          ]);
         const load: LoadPlan = {
           warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
           durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,

@@ -8,16 +8,9 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { keySecret } from '../../../scenarios/kit/api-key.js';
-import { matrixExitCode } from '../../bench/matrix-gate.js';
-import { runMatrix, serializeMatrixSummary } from '../../bench/run-matrix.js';
 import { getScenario, listScenarios } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
 import { REPORTS_DIR } from '../../paths.js';
-import { formatBytesPerRequest, formatDurationMs } from '../../report/format-units.js';
-import { renderMatrixMarkdown } from '../../report/render-matrix.js';
-import { createProgressPrinter } from '../../report/terminal.js';
-import { killProcessGroup, liveChildGroups } from '../../target/child-registry.js';
 import type { CommandModule } from '../main.js';
 import { parsePositiveNumber } from '../options.js';
 
@@ -71,6 +64,17 @@ export const benchAllCommand: CommandModule = {
           }
         }
         const scenarios = only ? only.map((n) => getScenario(n)) : listScenarios();
+        // The matrix runner and its renderers load here, not at start-up: see CommandModule.
+        const [{ keySecret }, { matrixExitCode }, { runMatrix, serializeMatrixSummary }, { formatBytesPerRequest, formatDurationMs }, { renderMatrixMarkdown }, { createProgressPrinter }, { killProcessGroup, liveChildGroups }] =
+          await Promise.all([
+            import('../../../scenarios/kit/api-key.js'),
+            import('../../bench/matrix-gate.js'),
+            import('../../bench/run-matrix.js'),
+            import('../../report/format-units.js'),
+            import('../../report/render-matrix.js'),
+            import('../../report/terminal.js'),
+            import('../../target/child-registry.js'),
+          ]);
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
         const log = (line: string): void => {
           io.stderr.write(`${line}\n`);

@@ -5,8 +5,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { LeakbenchError } from '../../errors.js';
-import { formatEdge } from '../../heap/format-retainer-path.js';
-import { readSnapshot, type FlatHeapGraph } from '../../heap/index.js';
+import type { formatEdge as FormatEdge } from '../../heap/format-retainer-path.js';
+import type { FlatHeapGraph } from '../../heap/index.js';
 import type { CliIo, CommandModule } from '../main.js';
 import { parseInteger } from '../options.js';
 
@@ -94,7 +94,7 @@ function dominatorRow(graph: FlatHeapGraph, o: number): DominatorJson {
   };
 }
 
-function printPath(graph: FlatHeapGraph, o: number): string {
+function printPath(graph: FlatHeapGraph, o: number, formatEdge: typeof FormatEdge): string {
   const steps = graph.pathToRoot(o);
   if (steps === undefined) return '(not reachable from the GC roots: held by weak references only)';
   const parts: string[] = [];
@@ -116,6 +116,11 @@ async function inspect(file: string, opts: InspectOptions, io: CliIo): Promise<v
   } catch (err) {
     throw new LeakbenchError('E_FILE_NOT_FOUND', `no heap snapshot at ${file}`, { cause: err });
   }
+  // The heap engine loads here, not at start-up: `leakbench <any> --help` stays fast.
+  const [{ readSnapshot }, { formatEdge }] = await Promise.all([
+    import('../../heap/index.js'),
+    import('../../heap/format-retainer-path.js'),
+  ]);
   const timings: Record<string, number> = {};
   let nextReport = 0.1;
   const showProgress = fileBytes >= PROGRESS_MIN_BYTES;
@@ -167,7 +172,7 @@ async function inspect(file: string, opts: InspectOptions, io: CliIo): Promise<v
   for (const [i, d] of dominators.entries()) {
     w.write(`${String(i + 1).padStart(3)}. ${d.className} @${d.nodeId}  retained ${formatBytes(d.retainedSizeBytes)}  ` +
       `self ${formatBytes(d.selfSizeBytes)}  distance ${d.distance ?? '-'}\n`);
-    w.write(`     ${printPath(graph, ordinals[i]!)}\n`);
+    w.write(`     ${printPath(graph, ordinals[i]!, formatEdge)}\n`);
   }
   if (opts.verbose) {
     w.write('\nPhases\n');

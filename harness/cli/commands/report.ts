@@ -1,7 +1,5 @@
 /** `leakbench report <run-dir>`: renders report.html again from a run's report.json. */
 import path from 'node:path';
-import { readRunReport } from '../../report/read-run-report.js';
-import { writeReportPages } from '../../report/write-report-pages.js';
 import type { CommandModule } from '../main.js';
 
 export const reportCommand: CommandModule = {
@@ -12,6 +10,11 @@ export const reportCommand: CommandModule = {
       .argument('<run-dir>', 'a run directory, e.g. reports/unbounded-map/<run-id>, or its report.json')
       .option('--no-index', 'do not rebuild the index.html of the reports directory')
       .action(async (runDir: string, opts: { index: boolean }) => {
+        // Loaded here, not at start-up (the page renderers are large): see CommandModule.
+        const [{ readRunReport }, { writeReportPages }] = await Promise.all([
+          import('../../report/read-run-report.js'),
+          import('../../report/write-report-pages.js'),
+        ]);
         const { file, report } = readRunReport(runDir);
         const pages = await writeReportPages(report, path.dirname(file), { index: opts.index });
         io.stdout.write(`${path.relative(process.cwd(), pages.htmlPath) || pages.htmlPath}\n`);

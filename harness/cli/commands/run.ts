@@ -10,16 +10,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { keySecret } from '../../../scenarios/kit/api-key.js';
 import { DEFAULT_LOAD, getScenario } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
-import { parseKeyMode } from '../../load/request-mix.js';
-import { runScenario } from '../../orchestrator/run-scenario.js';
 import type { LoadPlan, VariantTarget } from '../../orchestrator/run-variant.js';
 import { REPORTS_DIR } from '../../paths.js';
-import { createProgressPrinter, renderSummary } from '../../report/terminal.js';
-import { serializeRunReport } from '../../report/write-report.js';
-import { killProcessGroup, liveChildGroups } from '../../target/child-registry.js';
 import type { CommandModule } from '../main.js';
 import { parseChoice, parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
 import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
@@ -97,9 +91,20 @@ export const runCommand: CommandModule = {
         // --cmd: a server we launch tracks allocations since start through NODE_OPTIONS (cheaper
         // than the inspector route; scenario servers get the flag from the run loop itself).
         if (flags.allocationStacks === true && flags.cmd !== undefined) flags.nodeArg = [...(flags.nodeArg ?? []), '--track-heap-objects'];
-        const extras = resolveRunExtras(scenarioName, flags);
+        const extras = await resolveRunExtras(scenarioName, flags);
         const scenario = extras.custom ? undefined : getScenario(scenarioName ?? '');
         const d = scenario?.load ?? DEFAULT_LOAD;
+        // The run loop (orchestrator, target, load, probe, report) loads here, not at start-up:
+        // registering `run` must stay cheap for every other command and for `--help`.
+        const [{ keySecret }, { parseKeyMode }, { runScenario }, { createProgressPrinter, renderSummary }, { serializeRunReport }, { killProcessGroup, liveChildGroups }] =
+          await Promise.all([
+            import('../../../scenarios/kit/api-key.js'),
+            import('../../load/request-mix.js'),
+            import('../../orchestrator/run-scenario.js'),
+            import('../../report/terminal.js'),
+            import('../../report/write-report.js'),
+            import('../../target/child-registry.js'),
+          ]);
         const load: LoadPlan = {
           warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
           durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,

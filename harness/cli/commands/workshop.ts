@@ -8,17 +8,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { keySecret } from '../../../scenarios/kit/api-key.js';
 import { getScenario, listScenarios } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
 import { REPORTS_DIR } from '../../paths.js';
-import { redactDeep } from '../../report/redact-secrets.js';
-import { createProgressPrinter } from '../../report/terminal.js';
-import { killProcessGroup, liveChildGroups } from '../../target/child-registry.js';
-import { checkExercise } from '../../workshop/check-exercise.js';
-import { exercisePath, exerciseState, workshopLayout, writeExercise } from '../../workshop/exercise-files.js';
-import { formatCheckResult } from '../../workshop/format-check.js';
-import { readHints } from '../../workshop/hints.js';
 import type { CommandModule } from '../main.js';
 import { parseInteger, parsePositiveNumber } from '../options.js';
 
@@ -50,6 +42,8 @@ export const workshopCommand: CommandModule = {
         ].join('\n'),
       )
       .action(async (flags: { init?: boolean; json?: boolean; workshopDir?: string }) => {
+        // Loaded here, not at start-up: see CommandModule.
+        const { exercisePath, exerciseState, workshopLayout, writeExercise } = await import('../../workshop/exercise-files.js');
         const layout = workshopLayout(flags.workshopDir);
         const scenarios = listScenarios();
         const created: string[] = [];
@@ -98,6 +92,18 @@ export const workshopCommand: CommandModule = {
       .addOption(workshopDirOption())
       .action(async (name: string, flags: { hint: string; reset?: boolean; duration?: string; warmup?: string; out?: string; json?: boolean; workshopDir?: string }) => {
         const scenario = getScenario(name);
+        // The check (compiler, run loop, renderers) loads here, not at start-up: see CommandModule.
+        const [{ keySecret }, { redactDeep }, { createProgressPrinter }, { killProcessGroup, liveChildGroups }, { checkExercise }, { exercisePath, workshopLayout, writeExercise }, { formatCheckResult }, { readHints }] =
+          await Promise.all([
+            import('../../../scenarios/kit/api-key.js'),
+            import('../../report/redact-secrets.js'),
+            import('../../report/terminal.js'),
+            import('../../target/child-registry.js'),
+            import('../../workshop/check-exercise.js'),
+            import('../../workshop/exercise-files.js'),
+            import('../../workshop/format-check.js'),
+            import('../../workshop/hints.js'),
+          ]);
         const layout = workshopLayout(flags.workshopDir);
         const hints = readHints(scenario.name);
         const hintLevel = parseInteger('--hint', flags.hint, 1);

@@ -1,0 +1,87 @@
+/**
+ * What `leakbench analyze` prints: the `--json` document and the readable summary. Apart from the
+ * command module so that registering `analyze` (on every start-up) does not load the analysis.
+ */
+import { formatBytes, type AnalysisResult } from '../analysis/index.js';
+import { SCHEMA_VERSION, type Finding } from '../types.js';
+
+/** The `--json` document. */
+export function analysisJson(paths: string[], result: AnalysisResult): Record<string, unknown> {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'leakbench',
+    command: 'analyze',
+    snapshotFiles: paths,
+    verdict: result.verdict,
+    reason: result.reason,
+    pattern: result.pattern,
+    ...(result.bytesPerRequest !== undefined ? { bytesPerRequest: result.bytesPerRequest } : {}),
+    findings: result.findings,
+    dismissed: result.dismissed,
+    snapshots: result.snapshots,
+    timingsMs: result.timingsMs,
+  };
+}
+
+function series(values: number[], format: (v: number) => string): string {
+  return values.map(format).join(' → ');
+}
+
+/** The readable summary. */
+export function renderAnalysis(paths: string[], result: AnalysisResult, verbose: boolean): string {
+  const out: string[] = [];
+  const requests = result.snapshots.map((s) => s.requests);
+  out.push(`verdict: ${result.verdict}${result.verdict === 'leak' ? ` (${result.pattern})` : ''}`);
+  out.push(`  ${result.reason}`);
+  const reqText = requests.every((r) => r !== undefined) ? ` at ${requests.join(', ')} requests` : ' (request counts unknown: --requests)';
+  out.push(`snapshots: ${paths.length}${reqText}`);
+  if (result.bytesPerRequest !== undefined) out.push(`leak rate: ${result.bytesPerRequest} bytes per request`);
+  result.findings.forEach((f: Finding, i) => {
+    out.push('');
+    out.push(`finding ${i + 1}: ${f.pattern} (confidence ${f.confidence})`);
+    out.push(`  holder:      ${f.holder}`);
+    out.push('  path from the GC root:');
+    for (const step of f.path) {
+      const edge = step.edge === '' ? '' : `${step.edge} → `;
+      out.push(`    ${edge}${step.node}${step.isHolder ? '   ◀ grows' : ''}`);
+    }
+    out.push(`  entries:     ${series(f.growth.counts, (v) => String(v))}`);
+    out.push(`  retained:    ${series(f.growth.retainedBytes, formatBytes)}`);
+    const newBytes = f.newBytes;
+    const perStep = f.bytesPerStep;
+    if (newBytes !== undefined) out.push(`  new since baseline: ${series(newBytes, formatBytes)}`);
+    if (perStep !== undefined) {
+      const rate = f.bytesPerRequest !== undefined ? `, ${f.bytesPerRequest} bytes per request` : '';
+      out.push(`  growth:      ${perStep.map((b) => `+${formatBytes(b)}`).join(', ')} per step${rate}`);
+    }
+    out.push('  accumulates:');
+    for (const a of f.accumulates) out.push(`    ${a.name}: ${a.count} objects, ${formatBytes(a.bytes)}`);
+    if (f.allocatedAt !== undefined && f.allocatedAt.length > 0) {
+      out.push(`  allocated at (${f.allocationMethod ?? 'allocation traces'}):`);
+      for (const s of f.allocatedAt) out.push(`    ${s.file}:${s.line}:${s.column} ${s.functionName}  ${(s.share * 100).toFixed(0)}%, ${formatBytes(s.bytes)}`);
+    }
+    out.push(`  why: ${f.explanation}`);
+    out.push(`  fix: ${f.fix}`);
+  });
+  if (result.findings.length === 0 && result.dismissed.length > 0) {
+    out.push('');
+    out.push('examined and dismissed:');
+    for (const d of result.dismissed.slice(0, 5)) {
+      const why =
+        d.why === 'plateau'
+          ? 'stopped growing'
+          : d.why === 'transient'
+            ? 'held from the stack (in flight)'
+            : d.why === 'churn'
+              ? 'turns its entries over without growing (new objects replace old ones)'
+              : 'too small';
+      out.push(`  ${d.holder}: ${why} (new bytes ${series(d.newBytes, formatBytes)})`);
+    }
+  }
+  if (verbose) {
+    out.push('');
+    out.push('timings (ms):');
+    for (const [phase, ms] of Object.entries(result.timingsMs)) out.push(`  ${phase.padEnd(16)} ${ms.toFixed(1)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
