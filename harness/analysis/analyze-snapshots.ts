@@ -3,7 +3,7 @@
  * (taken through one inspector session, so node ids are stable), in order, and returns the
  * verdict, the pattern and the findings. The orchestrator and `leakbench analyze` call this.
  */
-import { readSnapshot } from '../heap/index.js';
+import { readSnapshots } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import { LeakbenchError } from '../errors.js';
 import { analyzeGraphs } from './analyze-graphs.js';
@@ -25,20 +25,16 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
     );
   }
   const timings: Record<string, number> = options.timings ?? {};
-  const graphs: HeapGraph[] = [];
   const start = performance.now();
-  for (const [index, file] of paths.entries()) {
-    // Snapshots are read one after the other: the engine's parse is CPU-bound, so reading them
-    // concurrently on one thread would gain nothing and raise peak memory.
-    const readTimings: Record<string, number> = {};
-    graphs.push(
-      await readSnapshot(file, {
-        timings: readTimings,
-        onProgress: (bytesRead, totalBytes) =>
-          options.onProgress?.({ kind: 'read', file, index, total: paths.length, bytesRead, totalBytes }),
-      }),
-    );
-    for (const [k, v] of Object.entries(readTimings)) timings[`read:${k}`] = (timings[`read:${k}`] ?? 0) + v;
+  // The files are read on two threads when there are two CPUs (see readSnapshots).
+  const fileTimings: Array<Record<string, number>> = [];
+  const graphs: HeapGraph[] = await readSnapshots(paths, {
+    fileTimings,
+    onProgress: (index, bytesRead, totalBytes) =>
+      options.onProgress?.({ kind: 'read', file: paths[index]!, index, total: paths.length, bytesRead, totalBytes }),
+  });
+  for (const readTimings of fileTimings) {
+    for (const [k, v] of Object.entries(readTimings ?? {})) timings[`read:${k}`] = (timings[`read:${k}`] ?? 0) + v;
   }
   timings['read'] = performance.now() - start;
   const result = analyzeGraphs(graphs, { ...options, timings });

@@ -19,6 +19,7 @@
  */
 import type { FlatGraphArrays } from './flat-graph-arrays.js';
 import { ScratchPool } from './scratch-pool.js';
+import type { StringTable } from './string-table.js';
 
 /** One bit per edge ordinal: set when the edge counts for dominators. */
 export type EssentialEdges = Uint32Array;
@@ -55,16 +56,20 @@ export function typeIndexes(g: FlatGraphArrays) {
 
 /** Caches, per string index, whether an internal edge name is a WeakMap ephemeron edge. */
 export class EphemeronNames {
-  private readonly state: Uint8Array;
+  /**
+   * Per string index: 0 not looked at yet, 1 not an ephemeron edge name, 2 one. Hot loops read it
+   * inline and call {@link match} only when it is not 1 (most internal edges are not ephemerons).
+   */
+  readonly state: Uint8Array;
   private readonly matches = new Map<number, EphemeronMatch>();
-  constructor(private readonly strings: string[]) {
+  constructor(private readonly strings: StringTable) {
     this.state = new Uint8Array(strings.length);
   }
   match(stringIndex: number): EphemeronMatch | undefined {
     const s = this.state[stringIndex];
     if (s === 1) return undefined;
     if (s === 2) return this.matches.get(stringIndex);
-    const m = EPHEMERON_NAME.exec(this.strings[stringIndex] ?? '');
+    const m = EPHEMERON_NAME.exec(this.strings.get(stringIndex) ?? '');
     if (m === null || m.groups === undefined) {
       this.state[stringIndex] = 1;
       return undefined;
@@ -76,10 +81,8 @@ export class EphemeronNames {
   }
 }
 
-function indexesOf(strings: string[], value: string): Set<number> {
-  const out = new Set<number>();
-  for (let i = 0; i < strings.length; i++) if (strings[i] === value) out.add(i);
-  return out;
+function indexesOf(strings: StringTable, value: string): Set<number> {
+  return strings.indexesOf(value);
 }
 
 /** The root's children DevTools treats as user roots, in edge order. */
@@ -89,7 +92,7 @@ export function userRoots(g: FlatGraphArrays): number[] {
   const root = g.rootOrdinal;
   for (let e = g.firstEdge[root]!, end = g.firstEdge[root + 1]!; e < end; e++) {
     const to = g.edgeTo[e]!;
-    if (g.nodeType[to] !== t.nodeSynthetic || g.strings[g.nodeName[to]!] === '(Document DOM trees)') out.push(to);
+    if (g.nodeType[to] !== t.nodeSynthetic || g.strings.get(g.nodeName[to]!) === '(Document DOM trees)') out.push(to);
   }
   return out;
 }
@@ -105,7 +108,7 @@ export function markPageOwned(g: FlatGraphArrays, pool = new ScratchPool(g.nodeC
     const type = g.edgeType[e]!;
     const to = g.edgeTo[e]!;
     if (type === t.edgeElement) {
-      if (!(g.nodeType[to] === t.nodeSynthetic && g.strings[g.nodeName[to]!] === '(Document DOM trees)')) continue;
+      if (!(g.nodeType[to] === t.nodeSynthetic && g.strings.get(g.nodeName[to]!) === '(Document DOM trees)')) continue;
     } else if (type !== t.edgeShortcut) {
       continue;
     }
@@ -133,13 +136,14 @@ export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array,
   const weak = t.edgeWeak;
   const shortcut = t.edgeShortcut;
   const internal = t.edgeInternal;
+  const ephState = ephemerons.state;
   for (let o = 0; o < nodeCount; o++) {
     const isRoot = o === rootOrdinal;
     const owned = pageOwned[o] !== 0;
     for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
       const type = edgeType[e]!;
       if (type === weak) continue;
-      if (type === internal) {
+      if (type === internal && ephState[edgeName[e]!] !== 1) {
         const m = ephemerons.match(edgeName[e]!);
         if (m !== undefined && nodeId[o] === m.tableId) continue;
       }
@@ -260,7 +264,7 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames,
       return false;
     }
     if (fromType === arrayNode && mapDescriptorNames.has(nodeName[from]!)) {
-      const index = type === elementEdge || type === hiddenEdge ? edgeName[e]! : parseInt(strings[edgeName[e]!] ?? '', 10);
+      const index = type === elementEdge || type === hiddenEdge ? edgeName[e]! : parseInt(strings.get(edgeName[e]!) ?? '', 10);
       return index < 2 || index % 3 !== 1;
     }
     if (type === internal) {
@@ -273,6 +277,7 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames,
     return true;
   };
 
+  const ephState = ephemerons.state;
   const bfs = (length: number): void => {
     let head = 0;
     while (head < length) {
@@ -284,7 +289,7 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames,
         if (type === weak) continue;
         const to = edgeTo[e]!;
         if (distances[to] !== NO_DISTANCE) continue;
-        if ((special || type === internal) && !passes(o, e)) continue;
+        if ((special || (type === internal && ephState[edgeName[e]!] !== 1)) && !passes(o, e)) continue;
         distances[to] = d;
         queue[length++] = to;
       }

@@ -3,6 +3,7 @@
  * ordinal or edge ordinal; `firstEdge` and `firstRetainer` have nodeCount + 1 entries so that
  * the outgoing edges of node `o` are `[firstEdge[o], firstEdge[o + 1])`.
  */
+import type { StringTable } from './string-table.js';
 import type { SnapshotMeta } from './types.js';
 
 export interface FlatGraphArrays {
@@ -24,5 +25,5 @@ export interface FlatGraphArrays {
   readonly retainerEdge: Uint32Array;
   /** Source node ordinal per retainer slot. */
   readonly retainerNode: Uint32Array;
-  readonly strings: string[];
+  readonly strings: StringTable;
 }

@@ -10,6 +10,7 @@ import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-ret
 import { computeDominators } from './dominators.js';
 import type { FlatGraphArrays } from './flat-graph-arrays.js';
 import { ScratchPool } from './scratch-pool.js';
+import { StringTable, type StringTableParts } from './string-table.js';
 import type { RawSnapshot } from './snapshot-parser.js';
 import type { AllocationFrame, ClassAggregate, HeapGraph, ReadOptions, RetainerStep, SnapshotMeta } from './types.js';
 
@@ -75,6 +76,22 @@ function flatArrays(raw: RawSnapshot, r: Retainers): { -readonly [K in keyof Fla
     edgeType: raw.edgeType, edgeName: raw.edgeName, edgeTo: raw.edgeTo,
     firstRetainer: r.firstRetainer, retainerEdge: r.retainerEdge, retainerNode: r.retainerNode, strings: raw.strings,
   };
+}
+
+/**
+ * A graph with its derived data, in a form one `postMessage` moves between threads: every typed
+ * array's buffer is transferred, not copied (the string table is bytes and spans too). Made by
+ * {@link FlatHeapGraph.toTransfer}, turned back by {@link FlatHeapGraph.fromTransfer}.
+ */
+export interface GraphTransfer {
+  raw: Omit<RawSnapshot, 'strings' | 'selfSize' | 'firstEdge' | 'locations'>;
+  arrays: Omit<FlatGraphArrays, 'strings' | 'meta'>;
+  strings: StringTableParts;
+  selfSizes: Float64Array | Uint32Array;
+  shallowSizes: 'devtools' | 'raw';
+  distances: Int32Array;
+  dominators: Uint32Array;
+  retainedSizes: Float64Array;
 }
 
 /** {@link HeapGraph} over flat typed arrays. Create it with `readSnapshot` or `parseSnapshot`. */
@@ -191,6 +208,54 @@ export class FlatHeapGraph implements HeapGraph {
     this.sparePool = new WeakRef(pool);
   }
 
+  /**
+   * This graph as a {@link GraphTransfer} and the buffers to transfer with it. Computes the derived
+   * data first. The graph must not be used afterwards: its arrays move to the receiving thread.
+   */
+  toTransfer(): { message: GraphTransfer; transfer: ArrayBuffer[] } {
+    this.computeDerived();
+    const a = this.arrays;
+    const strings = a.strings.parts();
+    const { strings: _s, meta: _m, ...typed } = a;
+    const message: GraphTransfer = {
+      raw: {
+        meta: this.meta, header: this.header, nodeCount: this.nodeCount, edgeCount: this.edgeCount,
+        nodeType: a.nodeType, nodeName: a.nodeName, nodeId: a.nodeId, traceNodeId: this.traceNodeIds,
+        edgeType: a.edgeType, edgeName: a.edgeName, edgeTo: a.edgeTo,
+        traceFunctionInfos: this.raw.traceFunctionInfos, traceTree: this.raw.traceTree, totalBytes: 0,
+      },
+      arrays: typed,
+      strings,
+      selfSizes: this.sizes,
+      shallowSizes: this.shallowSizes,
+      distances: this.distances!,
+      dominators: this.dominators!,
+      retainedSizes: this.retainedSizes!,
+    };
+    const buffers = new Set<ArrayBuffer>();
+    const add = (x: ArrayBufferView | undefined): void => {
+      // Shared memory is shared, not transferred; views sharing one buffer list it once.
+      if (x !== undefined && x.buffer instanceof ArrayBuffer) buffers.add(x.buffer);
+    };
+    for (const v of Object.values(typed)) if (ArrayBuffer.isView(v)) add(v);
+    for (const v of [strings.bytes, strings.starts, strings.ends, this.sizes, this.distances, this.dominators, this.retainedSizes, this.traceNodeIds]) add(v);
+    return { message, transfer: [...buffers] };
+  }
+
+  /** The graph a {@link toTransfer} message describes (derived data included). */
+  static fromTransfer(m: GraphTransfer): FlatHeapGraph {
+    const strings = StringTable.fromParts(m.strings);
+    const raw: RawSnapshot = {
+      ...m.raw, strings, selfSize: m.selfSizes, firstEdge: m.arrays.firstEdge, locations: [],
+    };
+    const graph = new FlatHeapGraph(raw, { ...m.arrays, meta: m.raw.meta, strings }, m.shallowSizes);
+    graph.shallowDone = true;
+    graph.distances = m.distances;
+    graph.dominators = m.dominators;
+    graph.retainedSizes = m.retainedSizes;
+    return graph;
+  }
+
   /** Distances per node as DevTools computes them (-5 = unreached), for bulk passes. */
   distanceArray(): Int32Array {
     if (this.retainedSizes === undefined) this.computeDerived();
@@ -211,7 +276,7 @@ export class FlatHeapGraph implements HeapGraph {
     return this.typeNames[this.arrays.nodeType[nodeOrdinal]!] ?? 'unknown';
   }
   nodeName(nodeOrdinal: number): string {
-    return this.arrays.strings[this.arrays.nodeName[nodeOrdinal]!] ?? '';
+    return this.arrays.strings.get(this.arrays.nodeName[nodeOrdinal]!) ?? '';
   }
   nodeId(nodeOrdinal: number): number {
     return this.arrays.nodeId[nodeOrdinal]!;
@@ -294,7 +359,7 @@ export class FlatHeapGraph implements HeapGraph {
     const t = this.arrays.edgeType[edgeOrdinal]!;
     const n = this.arrays.edgeName[edgeOrdinal]!;
     if (t === this.edgeElement || t === this.edgeHidden) return String(n);
-    return this.arrays.strings[n] ?? String(n);
+    return this.arrays.strings.get(n) ?? String(n);
   }
   edgeTarget(edgeOrdinal: number): number {
     return this.arrays.edgeTo[edgeOrdinal]!;
@@ -508,8 +573,8 @@ export class FlatHeapGraph implements HeapGraph {
       const line = infos[base + fLine] ?? 0;
       const column = infos[base + fColumn] ?? 0;
       frames.push({
-        functionName: this.arrays.strings[infos[base + fName] ?? -1] ?? '',
-        scriptName: this.arrays.strings[infos[base + fScript] ?? -1] ?? '',
+        functionName: this.arrays.strings.get(infos[base + fName] ?? -1) ?? '',
+        scriptName: this.arrays.strings.get(infos[base + fScript] ?? -1) ?? '',
         scriptId: infos[base + fScriptId] ?? 0,
         // V8's serializer already writes 1-based positions, 0 when unknown (SerializePosition in
         // heap-snapshot-generator.cc); checked on a real tracked snapshot against the script.

@@ -12,7 +12,8 @@ export type {
   AllocationFrame, ClassAggregate, HeapGraph, ReadOptions, RetainerStep, SnapshotMeta,
 } from './types.js';
 export { readSnapshot, parseSnapshot } from './read-snapshot.js';
-export { FlatHeapGraph, UNREACHABLE_DISTANCE } from './heap-graph.js';
+export { readSnapshots, type ReadManyOptions } from './read-snapshots.js';
+export { FlatHeapGraph, UNREACHABLE_DISTANCE, type GraphTransfer } from './heap-graph.js';
 export { SYSTEM_DISTANCE_BASE } from './devtools-rules.js';
 export { formatRetainerPath } from './format-retainer-path.js';
 export {

@@ -2,11 +2,9 @@
  * Entry points: read a `.heapsnapshot` from disk as a stream (never holding the file text), or
  * parse one from memory (tests).
  */
-import { existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { LeakbenchError, type ErrorCode } from '../errors.js';
 import type { EdgeCountsMessage, EdgesJob, EdgesReply, RetainersMessage } from './edges-worker.js';
 import type { Retainers } from './build-retainers.js';
@@ -14,20 +12,12 @@ import { FlatHeapGraph, buildHeapGraph, buildHeapGraphOverlapped } from './heap-
 import { parseEdgesArray } from './parse-edges-array.js';
 import { SnapshotParser } from './snapshot-parser.js';
 import type { ReadOptions } from './types.js';
+import { startWorker, workerScript } from './worker-script.js';
 
 /** Size of each read; large reads keep syscall and chunk-boundary overhead negligible. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 /** Below this size a worker thread costs more than it saves. */
 const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
-
-/** The compiled worker script (under vitest this module is TypeScript: use the build in dist/). */
-function workerScript(): string | undefined {
-  const self = fileURLToPath(import.meta.url);
-  const js = self.endsWith('.ts')
-    ? self.replace(/([\\/])harness([\\/])heap([\\/])read-snapshot\.ts$/, '$1dist$1harness$2heap$3edges-worker.js')
-    : self.replace(/read-snapshot\.js$/, 'edges-worker.js');
-  return existsSync(js) ? js : undefined;
-}
 
 /**
  * Finds the file offset of the edges array's '[' by scanning for `"edges"` followed by `:` and
@@ -72,12 +62,9 @@ interface EdgesWorker {
 }
 
 function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
-  // --input-type does not apply to a worker and makes it fail to start; other flags are inherited
-  // as usual (passing them explicitly is refused for some, e.g. --max-old-space-size).
-  const filtered = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   let worker: Worker;
   try {
-    worker = new Worker(script, filtered.length === process.execArgv.length ? { workerData: job } : { workerData: job, execArgv: filtered });
+    worker = startWorker(script, job);
   } catch (err) {
     // No worker: the caller parses the edges on the main thread.
     const failed = Promise.resolve<EdgesReply>({ ok: false, code: 'E_INTERNAL', message: (err as Error).message });
@@ -148,7 +135,7 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new LeakbenchError('E_FILE_NOT_FOUND', `${filePath} is a directory, not a heap snapshot`);
     const totalBytes = stat.size;
-    const script = options.parallel === false ? undefined : workerScript();
+    const script = options.parallel === false ? undefined : workerScript(import.meta.url, 'edges-worker');
     const wantParallel = options.parallel ?? (totalBytes >= PARALLEL_MIN_BYTES && availableParallelism() > 1);
     let edgesAt = -1;
     if (wantParallel && script !== undefined) {
@@ -196,6 +183,12 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
     }
     raw = parser.finish();
     failed = false;
+  } catch (err) {
+    // Name the file: `analyze` reads several, and the offset alone does not say which is bad.
+    if (err instanceof LeakbenchError && err.code === 'E_SNAPSHOT_PARSE' && !err.message.startsWith(`${filePath}: `)) {
+      throw new LeakbenchError('E_SNAPSHOT_PARSE', `${filePath}: ${err.message}`, { cause: err });
+    }
+    throw err;
   } finally {
     // The worker is still building the retainers index when the edges were good: stop it once
     // that arrives (the graph passes below wait for it), or now.

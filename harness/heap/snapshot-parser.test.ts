@@ -50,6 +50,7 @@ describe('snapshot parser', () => {
           expect([g.nodeName(o), g.nodeId(o), g.selfSize(o), g.retainedSize(o)])
             .toEqual([whole.nodeName(o), whole.nodeId(o), whole.selfSize(o), whole.retainedSize(o)]);
         }
+        for (let e = 0; e < g.edgeCount; e++) expect([g.edgeName(e), g.edgeTarget(e)]).toEqual([whole.edgeName(e), whole.edgeTarget(e)]);
       }
     }
   });

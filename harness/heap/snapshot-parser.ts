@@ -15,6 +15,7 @@
  */
 import { LeakbenchError } from '../errors.js';
 import type { SnapshotMeta } from './types.js';
+import { StringTableBuilder, type StringTable } from './string-table.js';
 
 /** Everything the parser extracts, in flat arrays indexed by node / edge ordinal. */
 export interface RawSnapshot {
@@ -40,7 +41,7 @@ export interface RawSnapshot {
   edgeName: Uint32Array;
   /** Target node ordinal (V8 writes the node array offset; divided by the node field count here). */
   edgeTo: Uint32Array;
-  strings: string[];
+  strings: StringTable;
   traceFunctionInfos: number[];
   traceTree: unknown;
   locations: number[];
@@ -132,6 +133,13 @@ export interface EdgeRanges {
   maxNamedString: number;
 }
 
+/** Largest values in the node arrays, and the sum of the nodes' edge counts. */
+interface NodeRanges {
+  maxType: number;
+  maxName: number;
+  edgeSum: number;
+}
+
 /** The edge field arrays as a worker hands them over. */
 export interface ParsedEdgeArrays {
   edgeType: Uint8Array;
@@ -213,7 +221,8 @@ export class SnapshotParser {
   private sawEdges = false;
   private sawStrings = false;
   private otherNumbers: number[] = [];
-  private strings: string[] = [];
+  private strings = new StringTableBuilder();
+  private stringTable: StringTable | undefined;
   private traceFunctionInfos: number[] = [];
   private locations: number[] = [];
   private traceTree: unknown = [];
@@ -275,7 +284,7 @@ export class SnapshotParser {
     const trim = <T extends Uint8Array | Uint32Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
     const edgeType = trim(this.edgeType), edgeName = trim(this.edgeName), edgeTo = trim(this.edgeTo);
     const types = this.meta?.edgeTypes ?? [];
-    const ranges = edgeRanges(edgeType, edgeName, edgeTo, n, types.indexOf('element'), types.indexOf('hidden'));
+    const ranges = this.installedRanges ?? edgeRanges(edgeType, edgeName, edgeTo, n, types.indexOf('element'), types.indexOf('hidden'));
     return { edgeType, edgeName, edgeTo, edgeCount: n, ranges };
   }
 
@@ -366,8 +375,13 @@ export class SnapshotParser {
     // Validate cross references once, so nothing downstream can index out of range.
     const stringCount = this.strings.length;
     const nodeTypeCount = meta.nodeTypes.length;
-    let edgeSum = 0;
-    for (let i = 0; i < nodeCount; i++) {
+    // Nodes parsed by scanNodes come with their ranges: when those are valid, every node is, and
+    // the pass below runs only to name the first bad node.
+    const nr = this.nodeRanges;
+    let edgeSum = nr?.edgeSum ?? 0;
+    const nodesValid = nr !== undefined && nr.maxType < nodeTypeCount && nr.maxName < stringCount;
+    if (!nodesValid) edgeSum = 0;
+    for (let i = nodesValid ? nodeCount : 0; i < nodeCount; i++) {
       if (nodeType[i]! >= nodeTypeCount) throw parseError(end, `node ${i} has unknown type ${nodeType[i]}`);
       if (nodeName[i]! >= stringCount) throw parseError(end, `node ${i} names string ${nodeName[i]} of ${stringCount}`);
       edgeSum += firstEdge[i]!;
@@ -403,7 +417,7 @@ export class SnapshotParser {
       edgeType,
       edgeName,
       edgeTo,
-      strings: this.strings,
+      strings: this.stringTable ??= this.strings.finish(),
       traceFunctionInfos: this.traceFunctionInfos,
       traceTree: this.traceTree,
       locations: this.locations,
@@ -530,7 +544,7 @@ export class SnapshotParser {
     } else if (key === 'strings') {
       this.section = SEC_STRINGS;
       this.sawStrings = true;
-      this.strings = [];
+      this.strings = new StringTableBuilder();
       this.state = S_ARRAY_OPEN;
     } else if (key === 'trace_function_infos' || key === 'locations' || key === 'samples') {
       this.section = SEC_OTHER_NUMBERS;
@@ -617,6 +631,8 @@ export class SnapshotParser {
       r.subarray(5).every((x, i) => x === NF_SKIP || (x === NF_TRACE && i === 0));
     const er = this.edgeRoles;
     this.standardEdgeLayout = er.length === 3 && er[0] === EF_TYPE && er[1] === EF_NAME && er[2] === EF_TO;
+    this.elementEdgeType = edgeTypes.indexOf('element');
+    this.hiddenEdgeType = edgeTypes.indexOf('hidden');
     const nodeCount = typeof h['node_count'] === 'number' && h['node_count'] > 0 ? h['node_count'] : 1024;
     const edgeCount = typeof h['edge_count'] === 'number' && h['edge_count'] > 0 ? h['edge_count'] : 4096;
     // Each side of a parallel parse allocates only the arrays it fills.
@@ -714,9 +730,189 @@ export class SnapshotParser {
 
   /** Number sections: tokenize, then spread values over per-field arrays with strided loops. */
   private scanNumbers(buf: Uint8Array, p: number, len: number): number {
+    if (this.section === SEC_EDGES && this.standardEdgeLayout) return this.scanEdges(buf, p, len);
+    if (this.section === SEC_NODES && this.standardNodeLayout) return this.scanNodes(buf, p, len);
     let r = p;
     while (r >= 0 && r < len) r = this.scanNumberWindow(buf, r, len);
     return r < 0 ? -r - 1 : r;
+  }
+
+  /** Largest node type and name index, and the sum of edge counts, seen by {@link scanNodes}. */
+  private nodeMax: NodeRanges = { maxType: -1, maxName: -1, edgeSum: 0 };
+  /** Set once every node came through {@link scanNodes} (finish() then validates by ranges). */
+  private nodeRanges: NodeRanges | undefined;
+
+  /**
+   * The nodes array in V8's layout (`type,name,id,self_size,edge_count[,trace_node_id,…]`), as
+   * {@link scanEdges} does for edges: straight from the bytes into the field arrays, measuring
+   * the ranges `finish` validates.
+   */
+  private scanNodes(buf: Uint8Array, p: number, len: number): number {
+    const nf = this.nodeFieldCount;
+    const traceField = this.nodeRoles[5] === NF_TRACE ? 5 : -1;
+    let type = this.nodeType, name = this.nodeName, id = this.nodeId, self = this.selfSize, edges = this.firstEdge;
+    let cap = this.nodeCap;
+    let o = this.nodeOrdinal;
+    let field = this.nodeField;
+    let v = this.acc;
+    let inNumber = this.inNumber;
+    let { maxType, maxName, edgeSum } = this.nodeMax;
+    let closed = false;
+    while (true) {
+      let c = 0;
+      if (!inNumber) {
+        while (p < len) {
+          c = buf[p]!;
+          if (c <= 57 && c >= 48) break;
+          p++;
+          if (c === BYTE_COMMA || c === 10 || c === 32 || c === 13 || c === 9) continue;
+          if (c === BYTE_RBRACKET) { closed = true; break; }
+          this.nodeOrdinal = o;
+          throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "nodes"`);
+        }
+        if (closed || p === len) break;
+        v = 0;
+      }
+      while (p < len && (c = buf[p]!) <= 57 && c >= 48) { v = v * 10 + (c - 48); p++; }
+      if (p === len) { inNumber = true; break; }
+      inNumber = false;
+      switch (field) {
+        case 0:
+          if (v > 255) throw parseError(this.base + p, `node type ${v} out of range`);
+          if (o === cap) {
+            this.nodeOrdinal = o;
+            this.allocNodes(Math.max(16, cap * 2));
+            type = this.nodeType; name = this.nodeName; id = this.nodeId; self = this.selfSize; edges = this.firstEdge;
+            cap = this.nodeCap;
+          }
+          type[o] = v;
+          if (v > maxType) maxType = v;
+          break;
+        case 1:
+          name[o] = v;
+          if (v > maxName) maxName = v;
+          break;
+        case 2:
+          id[o] = v;
+          break;
+        case 3:
+          if (v > 0xffffffff && self instanceof Uint32Array) {
+            self = Float64Array.from(self);
+            this.selfSize = self;
+          }
+          self[o] = v;
+          break;
+        case 4:
+          edges[o] = v;
+          edgeSum += v;
+          break;
+        default:
+          if (field === traceField && v !== 0) {
+            if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(cap);
+            this.traceNodeId[o] = v;
+          }
+      }
+      if (++field === nf) {
+        field = 0;
+        o++;
+      }
+    }
+    this.nodeOrdinal = o;
+    this.nodeField = field;
+    this.nodeMax = { maxType, maxName, edgeSum };
+    if (closed) {
+      this.acc = 0;
+      this.inNumber = false;
+      this.nodeRanges = this.nodeMax;
+      this.endNumberSection();
+    } else {
+      this.acc = v;
+      this.inNumber = inNumber;
+    }
+    return p;
+  }
+
+  /** Largest edge type, target and named string index seen by {@link scanEdges}. */
+  private edgeMax: EdgeRanges = { maxType: -1, maxTo: -1, maxNamedString: -1 };
+  private elementEdgeType = -1;
+  private hiddenEdgeType = -1;
+
+  /**
+   * The edges array in V8's layout (`type,name_or_index,to_node`), the bulk of every snapshot:
+   * numbers go straight from the bytes into the three field arrays (no intermediate window), and
+   * the ranges that validate them are measured on the way, so `finish` needs no pass over the
+   * edges. A number cut by the end of the buffer is carried in `acc`/`inNumber`, the field in
+   * `edgeField`. Returns where parsing continues (after the ']' once the array is closed).
+   */
+  private scanEdges(buf: Uint8Array, p: number, len: number): number {
+    const nf = this.nodeFieldCount;
+    const elementType = this.elementEdgeType;
+    const hiddenType = this.hiddenEdgeType;
+    let type = this.edgeType, name = this.edgeName, to = this.edgeTo;
+    let cap = this.edgeCap;
+    let o = this.edgeOrdinal;
+    let field = this.edgeField;
+    let v = this.acc;
+    let inNumber = this.inNumber;
+    let { maxType, maxTo, maxNamedString } = this.edgeMax;
+    let closed = false;
+    while (true) {
+      let c = 0;
+      if (!inNumber) {
+        // Separators up to the next number, the closing bracket, or the end of the buffer.
+        while (p < len) {
+          c = buf[p]!;
+          if (c <= 57 && c >= 48) break;
+          p++;
+          if (c === BYTE_COMMA || c === 10 || c === 32 || c === 13 || c === 9) continue;
+          if (c === BYTE_RBRACKET) { closed = true; break; }
+          this.edgeOrdinal = o;
+          throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "edges"`);
+        }
+        if (closed || p === len) break;
+        v = 0;
+      }
+      while (p < len && (c = buf[p]!) <= 57 && c >= 48) { v = v * 10 + (c - 48); p++; }
+      if (p === len) { inNumber = true; break; }
+      inNumber = false;
+      if (field === 0) {
+        if (v > 255) throw parseError(this.base + p, `edge type ${v} out of range`);
+        if (o === cap) {
+          this.edgeOrdinal = o;
+          this.allocEdges(Math.max(16, cap * 2));
+          type = this.edgeType; name = this.edgeName; to = this.edgeTo; cap = this.edgeCap;
+        }
+        type[o] = v;
+        if (v > maxType) maxType = v;
+        field = 1;
+      } else if (field === 1) {
+        name[o] = v;
+        field = 2;
+      } else {
+        const target = (v / nf) >>> 0;
+        if (target * nf !== v) throw parseError(this.base + p, `edge ${o} points into the middle of a node (${v})`);
+        to[o] = target;
+        if (target > maxTo) maxTo = target;
+        const t = type[o]!;
+        if (t !== elementType && t !== hiddenType && name[o]! > maxNamedString) maxNamedString = name[o]!;
+        o++;
+        field = 0;
+      }
+    }
+    this.edgeOrdinal = o;
+    this.edgeField = field;
+    this.edgeMax = { maxType, maxTo, maxNamedString };
+    if (closed) {
+      this.acc = 0;
+      this.inNumber = false;
+      // Every edge came through here: finish() validates them by these ranges.
+      this.installedRanges = this.edgeMax;
+      this.endNumberSection();
+    } else {
+      this.acc = v;
+      this.inNumber = inNumber;
+    }
+    return p;
   }
 
   private scanNumberWindow(buf: Uint8Array, p: number, len: number): number {
@@ -971,12 +1167,21 @@ export class SnapshotParser {
    */
   private scanStrings(buf: Buffer, p: number, len: number): number {
     const strings = this.strings;
+    // The bytes from here to where this call stops are appended to the table as they are; each
+    // string is recorded as a span into them and decoded only when asked for (string-table.ts).
+    const regionStart = p;
+    const base = strings.byteLength - regionStart;
+    let result = -(len + 1);
     while (p < len) {
       const c = buf[p]!;
       if (c === BYTE_QUOTE) {
         const end = this.scanString(buf, p + 1, len);
-        if (end < 0) return p;
-        strings.push(this.decodeString(buf, p + 1, end, this.lastHadEscape, p));
+        if (end < 0) {
+          result = p;
+          break;
+        }
+        if (this.lastHadEscape) strings.addDecoded(this.decodeString(buf, p + 1, end, true, p));
+        else strings.addSpan(base + p + 1, base + end);
         p = end + 1;
         continue;
       }
@@ -984,11 +1189,13 @@ export class SnapshotParser {
       if (c === BYTE_COMMA || isSpace(c)) continue;
       if (c === BYTE_RBRACKET) {
         this.state = S_AFTER_VALUE;
-        return -(p + 1);
+        result = -(p + 1);
+        break;
       }
       throw parseError(this.base + p - 1, `unexpected ${describeByte(c)} in "strings"`);
     }
-    return -(p + 1);
+    strings.appendBytes(buf, regionStart, result >= 0 ? result : -result - 1);
+    return result;
   }
 
   /** Captures (or skips) one JSON value by bracket depth; strings may contain brackets. */

@@ -1,0 +1,35 @@
+/** The lazily decoded string table: spans into UTF-8 bytes, escapes decoded up front. */
+import { describe, expect, it } from 'vitest';
+import { parseSnapshot, SnapshotBuilder } from './index.js';
+import { StringTable, StringTableBuilder } from './string-table.js';
+
+describe('StringTable', () => {
+  it('decodes spans on demand and finds strings by value without decoding them', () => {
+    const b = new StringTableBuilder();
+    const bytes = Buffer.from('"a","(map descriptors)","é€","","(map descriptors)"');
+    b.appendBytes(bytes, 0, bytes.length);
+    for (const m of bytes.toString('latin1').matchAll(/"([^"]*)"/g)) b.addSpan(m.index! + 1, m.index! + 1 + m[1]!.length);
+    b.addDecoded('tab\there "q"');
+    const t = b.finish();
+    expect(t.length).toBe(6);
+    expect([0, 1, 2, 3, 4, 5].map((i) => t.get(i))).toEqual(['a', '(map descriptors)', 'é€', '', '(map descriptors)', 'tab\there "q"']);
+    expect(t.get(6)).toBeUndefined();
+    expect(t.get(-1)).toBeUndefined();
+    expect([...t.indexesOf('(map descriptors)')]).toEqual([1, 4]);
+    expect([...t.indexesOf('é€')]).toEqual([2]);
+    expect([...t.indexesOf('')]).toEqual([3]);
+    expect([...t.indexesOf('tab\there "q"')]).toEqual([5]);
+    expect([...t.indexesOf('absent')]).toEqual([]);
+    const copy = StringTable.fromParts(t.parts());
+    expect([0, 1, 2, 3, 4, 5].map((i) => copy.get(i))).toEqual([0, 1, 2, 3, 4, 5].map((i) => t.get(i)));
+    expect([...StringTable.of(['x', 'y', 'x']).indexesOf('x')]).toEqual([0, 2]);
+  });
+
+  it('keeps the parser strict: an invalid escape is a parse error with its offset', () => {
+    const b = new SnapshotBuilder();
+    const root = b.root();
+    b.edge(root, b.node('string', 'ok', 8), 'element', 0);
+    const json = b.toJson().replace('"ok"', '"bad \\x escape"');
+    expect(() => parseSnapshot(json)).toThrow(/at byte \d+: invalid escape/);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * A snapshot's string table, decoded on demand. A server's heap holds hundreds of thousands of
+ * strings (API keys, URLs, header values) and analysis reads few of them: class names, property
+ * names on retainer paths, a handful of special names. So the parser keeps the `strings` section
+ * as UTF-8 bytes with the byte span of each string and a JS string is made only when one is
+ * asked for (then cached). That saves the decoding and the garbage-collector work of creating
+ * every string at load time, and the bytes take less memory than the strings would.
+ *
+ * Strings written with JSON escapes (rare: control characters, quotes, backslashes) are decoded
+ * while parsing, so an invalid escape is still a parse error with its byte offset.
+ */
+
+/** The strings of one snapshot, by index. */
+export class StringTable {
+  /** Number of strings. */
+  readonly length: number;
+  private readonly bytes: Buffer;
+  private readonly starts: Uint32Array;
+  private readonly ends: Uint32Array;
+  private readonly cache: Array<string | undefined>;
+  /** Indexes of strings decoded while parsing (their byte span is empty). */
+  private readonly escaped: readonly number[];
+
+  /**
+   * @param bytes UTF-8 bytes holding every string's body
+   * @param starts byte offset where string i begins, `length` entries at least
+   * @param ends byte offset where string i ends (exclusive)
+   * @param decoded strings decoded while parsing (JSON escapes), by index
+   */
+  constructor(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, length: number, decoded: ReadonlyMap<number, string> = new Map()) {
+    this.length = length;
+    this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.starts = starts;
+    this.ends = ends;
+    this.cache = new Array<string | undefined>(length);
+    for (const [i, s] of decoded) this.cache[i] = s;
+    this.escaped = [...decoded.keys()];
+  }
+
+  /** A table of ready-made strings (tests, and snapshots built in memory). */
+  static of(strings: readonly string[]): StringTable {
+    const b = new StringTableBuilder();
+    for (const s of strings) b.addDecoded(s);
+    return b.finish();
+  }
+
+  /** String `i`, or undefined past the end. */
+  get(i: number): string | undefined {
+    const known = this.cache[i];
+    if (known !== undefined) return known;
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const s = this.bytes.toString('utf8', this.starts[i]!, this.ends[i]!);
+    this.cache[i] = s;
+    return s;
+  }
+
+  /** Indexes of every string equal to `value` (compares bytes; decodes nothing). */
+  indexesOf(value: string): Set<number> {
+    const out = new Set<number>();
+    const target = Buffer.from(value, 'utf8');
+    const n = target.length;
+    const first = target[0];
+    const { bytes, starts, ends } = this;
+    for (let i = 0; i < this.length; i++) {
+      const s = starts[i]!;
+      const len = ends[i]! - s;
+      // Strings decoded while parsing have an empty span: compare those (and "") as strings.
+      if (len === 0) {
+        if (this.get(i) === value) out.add(i);
+        continue;
+      }
+      if (len !== n) continue;
+      if (n > 0 && bytes[s] !== first) continue;
+      if (bytes.compare(target, 0, n, s, s + n) === 0) out.add(i);
+    }
+    return out;
+  }
+
+  /** The table's parts, for moving it to another thread (the buffers can be transferred). */
+  parts(): StringTableParts {
+    const decoded: Array<[number, string]> = [];
+    for (const i of this.escaped) decoded.push([i, this.cache[i]!]);
+    return { bytes: this.bytes, starts: this.starts, ends: this.ends, length: this.length, decoded };
+  }
+
+  /** The table {@link parts} describes. */
+  static fromParts(p: StringTableParts): StringTable {
+    return new StringTable(p.bytes, p.starts, p.ends, p.length, new Map(p.decoded));
+  }
+}
+
+/** A {@link StringTable} as plain data. */
+export interface StringTableParts {
+  bytes: Uint8Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  length: number;
+  decoded: Array<[number, string]>;
+}
+
+/** Collects string bodies as the parser meets them: byte regions appended, spans recorded. */
+export class StringTableBuilder {
+  private bytes = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private starts = new Uint32Array(1 << 14);
+  private ends = new Uint32Array(1 << 14);
+  private count = 0;
+  private readonly decoded = new Map<number, string>();
+
+  /** Number of strings added so far. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Where the next appended region will start in the table's bytes. */
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /** Appends raw bytes (a region of the section holding string bodies); spans refer into them. */
+  appendBytes(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    if (this.used + n > this.bytes.length) {
+      let size = this.bytes.length * 2;
+      while (size < this.used + n) size *= 2;
+      const bigger = Buffer.allocUnsafe(size);
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    this.bytes.set(src.subarray(from, to), this.used);
+    this.used += n;
+  }
+
+  /** Records string `length` as the bytes [start, end) of the table (offsets from {@link byteLength}). */
+  addSpan(start: number, end: number): void {
+    if (this.count === this.starts.length) this.grow();
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  /** Records a string already decoded (escapes resolved); its span is empty. */
+  addDecoded(s: string): void {
+    this.decoded.set(this.count, s);
+    this.addSpan(this.used, this.used);
+  }
+
+  /** The finished table (the builder must not be used afterwards). */
+  finish(): StringTable {
+    const n = this.count;
+    return new StringTable(this.bytes.subarray(0, this.used), this.starts.subarray(0, n), this.ends.subarray(0, n), n, this.decoded);
+  }
+
+  private grow(): void {
+    const s = new Uint32Array(this.starts.length * 2);
+    s.set(this.starts);
+    const e = new Uint32Array(this.ends.length * 2);
+    e.set(this.ends);
+    this.starts = s;
+    this.ends = e;
+  }
+}
