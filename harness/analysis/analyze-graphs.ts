@@ -456,10 +456,13 @@ function patternEvidence(
   let topLevelEntries = 0;
   let closureEntries = 0;
   const chainStarts: Array<{ ordinal: number; via: string }> = [];
-  const visit = (target: number, via = ''): void => {
+  // `viaEdge`: the entry's edge, named only for the few entries kept as chain starts.
+  const visit = (target: number, viaEdge = -1): void => {
     if (attr.isOld[target] === 1) return;
     topLevelEntries++;
-    if (chainStarts.length < 64 && g.nodeType(target) === 'object') chainStarts.push({ ordinal: target, via });
+    if (chainStarts.length < 64 && g.nodeType(target) === 'object') {
+      chainStarts.push({ ordinal: target, via: viaEdge < 0 ? '' : g.edgeName(viaEdge) });
+    }
     if (g.nodeType(target) === 'closure' || holdsClosure(g, target)) closureEntries++;
   };
   if (kind === 'timer-list') {
@@ -476,9 +479,9 @@ function patternEvidence(
       const isEntry =
         type === 'element' ||
         type === 'context' ||
-        (type === 'property' && g.edgeName(e) !== '__proto__') ||
-        (table >= 0 && type === 'internal' && g.edgeName(e) !== 'map');
-      if (isEntry) visit(g.edgeTarget(e), g.edgeName(e));
+        (type === 'property' && !g.edgeNameIs(e, '__proto__')) ||
+        (table >= 0 && type === 'internal' && !g.edgeNameIs(e, 'map'));
+      if (isEntry) visit(g.edgeTarget(e), e);
     }
   }
   // A linked chain: from each new entry, follow a property that leads to a new object of the
@@ -519,13 +522,13 @@ function longestChainFrom(g: HeapGraph, attr: Attribution, start: number): { len
   for (let e = g.firstEdge(start), end = g.edgesEnd(start); e < end; e++) {
     if (g.edgeType(e) !== 'property') continue;
     const next = g.edgeTarget(e);
-    if (attr.isOld[next] === 1 || g.nodeType(next) !== 'object' || g.nodeName(next) !== className) continue;
+    if (attr.isOld[next] === 1 || g.nodeType(next) !== 'object' || !g.nodeNameIs(next, className)) continue;
     const link = g.edgeName(e);
     let length = 2;
     // The guard bounds a cyclic chain (a ring of records); a ring is still a chain of its length.
     for (let at = next, guard = 0; guard < 10_000_000; guard++) {
       const following = edgeTargetByName(g, at, link);
-      if (following < 0 || following === start || attr.isOld[following] === 1 || g.nodeName(following) !== className) break;
+      if (following < 0 || following === start || attr.isOld[following] === 1 || !g.nodeNameIs(following, className)) break;
       at = following;
       length++;
     }
@@ -554,7 +557,7 @@ function heldFromStack(g: HeapGraph, ordinal: number): boolean {
 function holdsClosure(g: HeapGraph, ordinal: number): boolean {
   if (g.nodeType(ordinal) !== 'object') return false;
   for (let e = g.firstEdge(ordinal), end = g.edgesEnd(ordinal); e < end; e++) {
-    if (g.edgeType(e) === 'property' && g.edgeName(e) !== '__proto__' && g.nodeType(g.edgeTarget(e)) === 'closure') {
+    if (g.edgeType(e) === 'property' && !g.edgeNameIs(e, '__proto__') && g.nodeType(g.edgeTarget(e)) === 'closure') {
       return true;
     }
   }

@@ -54,7 +54,7 @@ export function backingStoreOwner(g: HeapGraph, store: number): number {
 /** The target of the first outgoing edge of `ordinal` named `name` (any type), or -1. */
 export function edgeTargetByName(g: HeapGraph, ordinal: number, name: string): number {
   for (let e = g.firstEdge(ordinal), end = g.edgesEnd(ordinal); e < end; e++) {
-    if (g.edgeName(e) === name) return g.edgeTarget(e);
+    if (g.edgeNameIs(e, name)) return g.edgeTarget(e);
   }
   return -1;
 }
@@ -64,7 +64,7 @@ function isHeldByEventsObject(g: HeapGraph, ordinal: number): boolean {
   for (let r = g.firstRetainer(ordinal), end = g.retainersEnd(ordinal); r < end; r++) {
     const holder = g.retainerNode(r);
     for (let q = g.firstRetainer(holder), qEnd = g.retainersEnd(holder); q < qEnd; q++) {
-      if (g.edgeName(g.retainerEdge(q)) === '_events') return true;
+      if (g.edgeNameIs(g.retainerEdge(q), '_events')) return true;
     }
   }
   return false;
@@ -96,12 +96,12 @@ export function containerKind(g: HeapGraph, ordinal: number): ContainerKind {
  */
 function isDictionary(g: HeapGraph, ordinal: number): boolean {
   const properties = namedEntryCount(g, ordinal);
-  if (properties >= 16 && g.nodeName(ordinal) === 'Object') return true;
+  if (properties >= 16 && g.nodeNameIs(ordinal, 'Object')) return true;
   const store = edgeTargetByName(g, ordinal, 'properties');
   if (store < 0 || properties < 8) return false;
   let stored = 0;
   for (let e = g.firstEdge(store), end = g.edgesEnd(store); e < end; e++) {
-    if (g.edgeName(e) !== 'map') stored++;
+    if (!g.edgeNameIs(e, 'map')) stored++;
   }
   return stored >= 1.5 * properties;
 }
@@ -111,7 +111,7 @@ function namedEntryCount(g: HeapGraph, ordinal: number): number {
   let count = 0;
   for (let e = g.firstEdge(ordinal), end = g.edgesEnd(ordinal); e < end; e++) {
     const t = g.edgeType(e);
-    if (t === 'element' || (t === 'property' && g.edgeName(e) !== '__proto__')) count++;
+    if (t === 'element' || (t === 'property' && !g.edgeNameIs(e, '__proto__'))) count++;
   }
   return count;
 }
@@ -143,7 +143,7 @@ export function entryCount(g: HeapGraph, ordinal: number, kind: ContainerKind = 
       if (table < 0) return 0;
       let count = 0;
       for (let e = g.firstEdge(table), end = g.edgesEnd(table); e < end; e++) {
-        if (g.edgeName(e) !== 'map' && g.nodeName(g.edgeTarget(e)) !== 'system / Oddball') count++;
+        if (!g.edgeNameIs(e, 'map') && !g.nodeNameIs(g.edgeTarget(e), 'system / Oddball')) count++;
       }
       return count;
     }

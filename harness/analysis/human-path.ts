@@ -45,7 +45,7 @@ export function scriptOfClosure(g: HeapGraph, closure: number): string {
 export function scriptOfContext(g: HeapGraph, context: number, depth = 0): string {
   for (let r = g.firstRetainer(context), end = g.retainersEnd(context); r < end; r++) {
     const owner = g.retainerNode(r);
-    if (g.nodeType(owner) === 'closure' && g.edgeName(g.retainerEdge(r)) === 'context') {
+    if (g.nodeType(owner) === 'closure' && g.edgeNameIs(g.retainerEdge(r), 'context')) {
       const url = scriptOfClosure(g, owner);
       if (url !== '') return url;
     }
@@ -54,7 +54,7 @@ export function scriptOfContext(g: HeapGraph, context: number, depth = 0): strin
   if (depth < 2) {
     for (let r = g.firstRetainer(context), end = g.retainersEnd(context); r < end; r++) {
       const owner = g.retainerNode(r);
-      if (g.nodeName(owner) === 'system / Context' && g.edgeName(g.retainerEdge(r)) === 'previous') {
+      if (g.nodeNameIs(owner, 'system / Context') && g.edgeNameIs(g.retainerEdge(r), 'previous')) {
         const url = scriptOfContext(g, owner, depth + 1);
         if (url !== '') return url;
       }
@@ -172,7 +172,7 @@ export function holderName(g: HeapGraph, ordinal: number): HolderName {
     }
     // A value inside a Map's hash table: name it by its key (`.get("north")`) and step over the
     // table to the Map that owns it.
-    if (type === 'internal' && i >= 2 && g.nodeType(from) === 'array' && g.edgeName(steps[i - 1]!.edgeOrdinal) === 'table') {
+    if (type === 'internal' && i >= 2 && g.nodeType(from) === 'array' && g.edgeNameIs(steps[i - 1]!.edgeOrdinal, 'table')) {
       parts.unshift(`.get(${mapKeyLabel(g, from, step.edgeOrdinal)})`);
       i--;
       continue;

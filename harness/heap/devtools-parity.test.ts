@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadWithDevTools } from './devtools-model.js';
-import { NO_DISTANCE } from './devtools-rules.js';
+import {
+  EphemeronNames, NO_DISTANCE, computeDistances, computeDistancesAndPageOwned, markPageOwned,
+} from './devtools-rules.js';
 import { SnapshotBuilder, parseSnapshot } from './index.js';
 
 /** Deterministic PRNG (mulberry32) so a failure is reproducible from its seed. */
@@ -21,7 +23,12 @@ function rng(seed: number): () => number {
   };
 }
 
-function randomSnapshot(seed: number, nodeCount: number): string {
+/**
+ * `filtered`: also the nodes and edge names DevTools' distance filter and essential-edge rule
+ * treat specially (native contexts and their `sloppy_function_map`, map descriptor arrays,
+ * WeakMap ephemeron edge pairs).
+ */
+function randomSnapshot(seed: number, nodeCount: number, filtered = false): string {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const b = new SnapshotBuilder();
@@ -29,7 +36,8 @@ function randomSnapshot(seed: number, nodeCount: number): string {
   const gc = b.node('synthetic', '(GC roots)', 0);
   b.edge(root, gc, 'element', 1);
   const nodeTypes = ['object', 'object', 'object', 'array', 'hidden', 'string', 'closure', 'code', 'native', 'synthetic'] as const;
-  const names = ['Map', 'Object', 'Array', '(object elements)', 'system / Context', 'Foo', 'system / ExternalStringData', 'Bar'];
+  const names = ['Map', 'Object', 'Array', '(object elements)', 'system / Context', 'Foo', 'system / ExternalStringData', 'Bar',
+    ...(filtered ? ['system / NativeContext', '(map descriptors)'] : [])];
   const ids: number[] = [];
   for (let i = 0; i < nodeCount; i++) {
     ids.push(b.node(pick(nodeTypes), pick(names), Math.floor(r() * 200)));
@@ -45,6 +53,21 @@ function randomSnapshot(seed: number, nodeCount: number): string {
     const to = r() < 0.02 ? from : pick(ids);
     const type = pick(edgeTypes);
     b.edge(from, to, type, type === 'element' || type === 'hidden' ? i : `e${i % 7}`);
+  }
+  if (filtered) {
+    for (let i = 0; i < nodeCount / 4; i++) {
+      const from = pick(ids);
+      const to = pick(ids);
+      const kind = r();
+      if (kind < 0.3) b.edge(from, to, 'internal', 'sloppy_function_map');
+      else if (kind < 0.6) b.edge(from, to, r() < 0.5 ? 'element' : 'property', r() < 0.5 ? i % 9 : `${i % 9}`);
+      else {
+        // An ephemeron pair: the table and the key both hold the value, under the same name part.
+        const table = pick(ids);
+        const part = ` / part of key (Foo @${b.idOf(from)}) -> value (Bar @${b.idOf(to)}) pair in WeakMap (table @${b.idOf(table)})`;
+        b.edge(table, to, 'internal', `${2 * i}${part}`).edge(from, to, 'internal', `${2 * i + 1}${part}`);
+      }
+    }
   }
   return b.toJson();
 }
@@ -69,6 +92,18 @@ describe('parity with DevTools on built graphs', () => {
   it('random graphs with every edge type, cycles, weak-only islands and unreachable cliques', async () => {
     for (let seed = 1; seed <= 80; seed++) {
       await expectIdentical(randomSnapshot(seed, 10 + (seed % 7) * 15));
+    }
+  });
+
+  it('random graphs with the edges DevTools filters: native contexts, map descriptors, WeakMap pairs', async () => {
+    for (let seed = 101; seed <= 160; seed++) {
+      const text = randomSnapshot(seed, 10 + (seed % 7) * 15, true);
+      await expectIdentical(text);
+      // The page-owned set taken from the distances' traversal is DevTools' own.
+      const g = parseSnapshot(text, { derived: false }).arrays;
+      const fused = computeDistancesAndPageOwned(g, new EphemeronNames(g.strings));
+      expect([...fused.pageOwned]).toEqual([...markPageOwned(g)]);
+      expect([...fused.distances]).toEqual([...computeDistances(g, new EphemeronNames(g.strings))]);
     }
   });
 

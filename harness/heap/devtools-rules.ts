@@ -32,6 +32,9 @@ export const NO_DISTANCE = -5;
 const EPHEMERON_NAME =
   /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
+/** What follows the leading digits of every name {@link EPHEMERON_NAME} matches. */
+const PART_OF_KEY = Buffer.from(' / part of key (');
+
 interface EphemeronMatch {
   duplicatedPart: string;
   tableId: number;
@@ -69,7 +72,9 @@ export class EphemeronNames {
     const s = this.state[stringIndex];
     if (s === 1) return undefined;
     if (s === 2) return this.matches.get(stringIndex);
-    const m = EPHEMERON_NAME.exec(this.strings.get(stringIndex) ?? '');
+    // Most internal edge names are not ephemeron names: rule those out on the bytes, so the
+    // string is never decoded (a big Map has one distinct internal edge name per entry).
+    const m = this.strings.digitsThen(stringIndex, PART_OF_KEY) ? EPHEMERON_NAME.exec(this.strings.get(stringIndex) ?? '') : null;
     if (m === null || m.groups === undefined) {
       this.state[stringIndex] = 1;
       return undefined;
@@ -82,8 +87,13 @@ export class EphemeronNames {
 }
 
 function indexesOf(strings: StringTable, value: string): Set<number> {
+  // One pass over the table finds every name the rules below look for.
+  strings.findAll(SPECIAL_NAMES);
   return strings.indexesOf(value);
 }
+
+/** The node and edge names DevTools' rules single out. */
+const SPECIAL_NAMES = ['system / ExternalStringData', 'system / NativeContext', '(map descriptors)', 'sloppy_function_map'];
 
 /** The root's children DevTools treats as user roots, in edge order. */
 export function userRoots(g: FlatGraphArrays): number[] {
@@ -97,12 +107,10 @@ export function userRoots(g: FlatGraphArrays): number[] {
   return out;
 }
 
-/** DevTools' `markPageOwnedNodes`: everything reachable (non-weak) from the root's shortcut targets and DOM tree roots. */
-export function markPageOwned(g: FlatGraphArrays, pool = new ScratchPool(g.nodeCount + 1)): Uint8Array {
+/** Where DevTools' `markPageOwnedNodes` starts: the root's shortcut targets and DOM tree roots. */
+function pageOwnedSeeds(g: FlatGraphArrays): number[] {
   const t = typeIndexes(g);
-  const flags = new Uint8Array(g.nodeCount);
-  const stack = pool.take();
-  let sp = 0;
+  const out: number[] = [];
   const root = g.rootOrdinal;
   for (let e = g.firstEdge[root]!, end = g.firstEdge[root + 1]!; e < end; e++) {
     const type = g.edgeType[e]!;
@@ -112,51 +120,127 @@ export function markPageOwned(g: FlatGraphArrays, pool = new ScratchPool(g.nodeC
     } else if (type !== t.edgeShortcut) {
       continue;
     }
-    stack[sp++] = to;
-    flags[to] = 1;
+    out.push(to);
+  }
+  return out;
+}
+
+/** DevTools' `markPageOwnedNodes`: everything reachable (non-weak) from the root's shortcut targets and DOM tree roots. */
+export function markPageOwned(g: FlatGraphArrays, pool = new ScratchPool(g.nodeCount + 1)): Uint8Array {
+  const flags = new Uint8Array(g.nodeCount);
+  closeOverNonWeakEdges(g, flags, pageOwnedSeeds(g), pool);
+  return flags;
+}
+
+/** Sets `flags` on every node reachable from `seeds` by non-weak edges (depth first). */
+function closeOverNonWeakEdges(g: FlatGraphArrays, flags: Uint8Array, seeds: number[], pool: ScratchPool): void {
+  const weak = typeIndexes(g).edgeWeak;
+  const { firstEdge, edgeTo, edgeType } = g;
+  const stack = pool.take();
+  let sp = 0;
+  for (const s of seeds) {
+    if (flags[s] !== 0) continue;
+    flags[s] = 1;
+    stack[sp++] = s;
   }
   while (sp > 0) {
     const o = stack[--sp]!;
-    for (let e = g.firstEdge[o]!, end = g.firstEdge[o + 1]!; e < end; e++) {
-      const to = g.edgeTo[e]!;
-      if (flags[to] !== 0 || g.edgeType[e] === t.edgeWeak) continue;
+    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
+      const to = edgeTo[e]!;
+      if (flags[to] !== 0 || edgeType[e] === weak) continue;
       flags[to] = 1;
       stack[sp++] = to;
     }
   }
   pool.give(stack);
-  return flags;
 }
 
-/** DevTools' `initEssentialEdges` / `computeIsEssentialEdge`, as a bit set over edge ordinals. */
-export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array, ephemerons: EphemeronNames): EssentialEdges {
+/**
+ * DevTools' distances and page-owned set together. When the page-owned set starts where the
+ * distances' first BFS does (the user roots: in Node.js snapshots, the global object), it is
+ * everything that BFS reached plus what is reachable without weak edges from the targets of the
+ * edges the BFS filter refused — any non-weak path from a user root leaves the BFS's set only
+ * through such an edge. That saves a whole traversal of the heap. Otherwise both are computed
+ * separately. Results are identical either way.
+ */
+export function computeDistancesAndPageOwned(
+  g: FlatGraphArrays, ephemerons: EphemeronNames, pool = new ScratchPool(g.nodeCount + 1),
+): { distances: Int32Array; pageOwned: Uint8Array } {
+  const seeds = pageOwnedSeeds(g);
+  const roots = userRoots(g);
+  const seedSet = new Set(seeds);
+  const rootSet = new Set(roots);
+  const sameStart = seedSet.size === rootSet.size && roots.every((r) => seedSet.has(r));
+  if (!sameStart) return { distances: computeDistances(g, ephemerons, pool), pageOwned: markPageOwned(g, pool) };
+  const pageOwned = new Uint8Array(g.nodeCount);
+  const refused: number[] = [];
+  const distances = computeDistances(g, ephemerons, pool, { pageOwned, refused });
+  closeOverNonWeakEdges(g, pageOwned, refused, pool);
+  return { distances, pageOwned };
+}
+
+/**
+ * What DevTools' essential-edge rule (`initEssentialEdges` / `computeIsEssentialEdge`) reads,
+ * resolved once, and the bit set it fills: {@link markEssentialEdgesOf} sets the bits of one
+ * node's edges, so the dominator pass can compute them as its depth-first search meets each node
+ * instead of in a separate pass over every edge.
+ */
+export interface EssentialRule {
+  readonly bits: EssentialEdges;
+  readonly firstEdge: Uint32Array;
+  readonly edgeType: Uint8Array;
+  readonly edgeTo: Uint32Array;
+  readonly edgeName: Uint32Array;
+  readonly nodeId: Uint32Array;
+  readonly pageOwned: Uint8Array;
+  readonly ephemerons: EphemeronNames;
+  readonly rootOrdinal: number;
+  readonly weak: number;
+  readonly shortcut: number;
+  readonly internal: number;
+}
+
+/** The rule for graph `g`, with an empty bit set (one bit per edge ordinal). */
+export function essentialRule(g: FlatGraphArrays, pageOwned: Uint8Array, ephemerons: EphemeronNames): EssentialRule {
   const t = typeIndexes(g);
-  const bits = new Uint32Array(Math.ceil(g.edgeCount / 32) + 1);
-  const { nodeCount, firstEdge, edgeType, edgeTo, edgeName, nodeId, rootOrdinal } = g;
-  const weak = t.edgeWeak;
-  const shortcut = t.edgeShortcut;
-  const internal = t.edgeInternal;
-  const ephState = ephemerons.state;
-  for (let o = 0; o < nodeCount; o++) {
-    const isRoot = o === rootOrdinal;
-    const owned = pageOwned[o] !== 0;
-    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
-      const type = edgeType[e]!;
-      if (type === weak) continue;
-      if (type === internal && ephState[edgeName[e]!] !== 1) {
-        const m = ephemerons.match(edgeName[e]!);
-        if (m !== undefined && nodeId[o] === m.tableId) continue;
-      }
-      const to = edgeTo[e]!;
-      if (to === o) continue;
-      if (!isRoot) {
-        if (type === shortcut) continue;
-        if (pageOwned[to] !== 0 && !owned) continue;
-      }
-      bits[e >>> 5]! |= 1 << (e & 31);
+  return {
+    bits: new Uint32Array(Math.ceil(g.edgeCount / 32) + 1),
+    firstEdge: g.firstEdge, edgeType: g.edgeType, edgeTo: g.edgeTo, edgeName: g.edgeName, nodeId: g.nodeId,
+    pageOwned, ephemerons, rootOrdinal: g.rootOrdinal, weak: t.edgeWeak, shortcut: t.edgeShortcut, internal: t.edgeInternal,
+  };
+}
+
+/**
+ * Sets the bits of node `o`'s essential edges: not weak, not a self edge, `shortcut` only from
+ * the root, not the WeakMap table → value edge, not from outside the page-owned set into it.
+ */
+export function markEssentialEdgesOf(rule: EssentialRule, o: number): void {
+  const { bits, firstEdge, edgeType, edgeTo, edgeName, pageOwned, weak, shortcut, internal } = rule;
+  const ephState = rule.ephemerons.state;
+  const isRoot = o === rule.rootOrdinal;
+  const owned = pageOwned[o] !== 0;
+  for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
+    const type = edgeType[e]!;
+    if (type === weak) continue;
+    if (type === internal && ephState[edgeName[e]!] !== 1) {
+      const m = rule.ephemerons.match(edgeName[e]!);
+      if (m !== undefined && rule.nodeId[o] === m.tableId) continue;
     }
+    const to = edgeTo[e]!;
+    if (to === o) continue;
+    if (!isRoot) {
+      if (type === shortcut) continue;
+      if (pageOwned[to] !== 0 && !owned) continue;
+    }
+    bits[e >>> 5]! |= 1 << (e & 31);
   }
-  return bits;
+}
+
+/** DevTools' essential edges of the whole graph, as a bit set over edge ordinals. */
+export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array, ephemerons: EphemeronNames): EssentialEdges {
+  const rule = essentialRule(g, pageOwned, ephemerons);
+  for (let o = 0; o < g.nodeCount; o++) markEssentialEdgesOf(rule, o);
+  return rule.bits;
 }
 
 /**
@@ -232,7 +316,10 @@ export function reassignShallowSizes(
  * distance 1, then from the root for the rest (base {@link SYSTEM_DISTANCE_BASE}). Unreached
  * nodes keep {@link NO_DISTANCE}.
  */
-export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames, pool = new ScratchPool(g.nodeCount + 1)): Int32Array {
+export function computeDistances(
+  g: FlatGraphArrays, ephemerons: EphemeronNames, pool = new ScratchPool(g.nodeCount + 1),
+  userRegion?: { pageOwned: Uint8Array; refused: number[] },
+): Int32Array {
   const t = typeIndexes(g);
   const { nodeCount, firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName, strings } = g;
   const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
@@ -278,7 +365,8 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames,
   };
 
   const ephState = ephemerons.state;
-  const bfs = (length: number): void => {
+  // `refused` (first BFS only): targets of the edges the filter refused, for the page-owned set.
+  const bfs = (length: number, refused: number[] | undefined): number => {
     let head = 0;
     while (head < length) {
       const o = queue[head++]!;
@@ -289,11 +377,15 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames,
         if (type === weak) continue;
         const to = edgeTo[e]!;
         if (distances[to] !== NO_DISTANCE) continue;
-        if ((special || (type === internal && ephState[edgeName[e]!] !== 1)) && !passes(o, e)) continue;
+        if ((special || (type === internal && ephState[edgeName[e]!] !== 1)) && !passes(o, e)) {
+          refused?.push(to);
+          continue;
+        }
         distances[to] = d;
         queue[length++] = to;
       }
     }
+    return length;
   };
 
   const roots = userRoots(g);
@@ -303,10 +395,15 @@ export function computeDistances(g: FlatGraphArrays, ephemerons: EphemeronNames,
     distances[u] = 1;
     queue[length++] = u;
   }
-  bfs(length);
+  const reached = bfs(length, userRegion?.refused);
+  if (userRegion !== undefined) {
+    // Everything the first BFS reached is page-owned: the queue holds exactly those nodes.
+    const flags = userRegion.pageOwned;
+    for (let i = 0; i < reached; i++) flags[queue[i]!] = 1;
+  }
   distances[g.rootOrdinal] = roots.length > 0 ? SYSTEM_DISTANCE_BASE : 0;
   queue[0] = g.rootOrdinal;
-  bfs(1);
+  bfs(1, undefined);
   pool.give(queue);
   return distances;
 }

@@ -18,7 +18,7 @@
  * (iterative data-flow variants can take many passes on large graphs); Lengauer–Tarjan is
  * O(m·log n) here and runs in one pass.
  */
-import type { EssentialEdges } from './devtools-rules.js';
+import { markEssentialEdgesOf, type EssentialEdges, type EssentialRule } from './devtools-rules.js';
 import { ScratchPool } from './scratch-pool.js';
 
 /** Inputs: the graph's forward and reverse adjacency as flat arrays. */
@@ -31,6 +31,11 @@ export interface DominatorInputs {
   retainerEdge: Uint32Array;
   retainerNode: Uint32Array;
   essential: EssentialEdges;
+  /**
+   * When given, `essential` is this rule's bit set, still empty: the depth-first search computes
+   * each node's bits when it first meets the node (one pass over the edges instead of two).
+   */
+  essentialRule?: EssentialRule;
   selfSize: Float64Array | Uint32Array;
   /** Pool of nodeCount + 1 sized arrays to draw the work arrays from. */
   pool?: ScratchPool;
@@ -81,7 +86,7 @@ interface DfsArrays {
  * Iterative DFS over essential edges from vertex `root`, numbering vertices from `n + 1` on
  * (semi[v] = DFS number, vertex[number] = v, parent = DFS tree parent). Returns the last number.
  */
-function dfs(arrays: DfsArrays, root: number, n: number): number {
+function dfs(arrays: DfsArrays, root: number, n: number, rule?: EssentialRule): number {
   const { firstEdge, edgeTo, bits, parent, vertex, semi, label, cursor } = arrays;
   cursor[root] = firstEdge[root - 1]!;
   let v = root;
@@ -90,6 +95,7 @@ function dfs(arrays: DfsArrays, root: number, n: number): number {
       semi[v] = ++n;
       vertex[n] = v;
       label[v] = v;
+      if (rule !== undefined) markEssentialEdgesOf(rule, v - 1);
     }
     let next = parent[v]!;
     const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
@@ -138,8 +144,14 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
   const scratch = pool.take();
   const dfsArrays: DfsArrays = { firstEdge, edgeTo, bits, parent, vertex, semi, label, cursor: scratch };
   const r = rootOrdinal + 1;
-  let n = dfs(dfsArrays, r, 0);
+  const rule = inputs.essentialRule;
+  let n = dfs(dfsArrays, r, 0, rule);
   let unreachableCount = 0;
+  if (n < nodeCount && rule !== undefined) {
+    // The search did not meet these nodes: their edges' bits are needed below (orphans) and
+    // for their targets' semidominators.
+    for (let v = 1; v <= nodeCount; v++) if (semi[v] === 0) markEssentialEdgesOf(rule, v - 1);
+  }
   if (n < nodeCount) {
     unreachableCount = nodeCount - n;
     // Orphans: every retaining edge is non-essential (e.g. only weak retainers).

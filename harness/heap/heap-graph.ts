@@ -4,7 +4,8 @@
  * Accessors read arrays by ordinal and allocate nothing except the strings they return.
  */
 import {
-  EphemeronNames, NO_DISTANCE, computeDistances, computeEssentialEdges, markPageOwned, reassignShallowSizes,
+  EphemeronNames, NO_DISTANCE, computeDistancesAndPageOwned, essentialRule, markEssentialEdgesOf, reassignShallowSizes,
+  type EssentialRule,
 } from './devtools-rules.js';
 import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-retainers.js';
 import { computeDominators } from './dominators.js';
@@ -54,7 +55,8 @@ export async function buildHeapGraphOverlapped(
   const arrays = flatArrays(raw, { firstRetainer: empty, retainerEdge: empty, retainerNode: empty });
   if (timings) timings['index'] = now() - t0;
   const graph = new FlatHeapGraph(raw, arrays, options.shallowSizes ?? 'devtools');
-  if (options.derived !== false) graph.computeForward(timings);
+  // The retainers are still being built on the other thread: compute the essential edges now.
+  if (options.derived !== false) graph.computeForward(timings, true);
   const t1 = now();
   const r = (await pending) ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo);
   arrays.firstRetainer = r.firstRetainer;
@@ -159,13 +161,15 @@ export class FlatHeapGraph implements HeapGraph {
   }
 
   /** The forward passes' results the dominator pass still needs. */
-  private forward: { pool: ScratchPool; essential: Uint32Array; essentialMs: number } | undefined;
+  private forward: { pool: ScratchPool; rule: EssentialRule; essentialDone: boolean; essentialMs: number } | undefined;
 
   /**
-   * The passes that read only outgoing edges (no retainers): shallow sizes, distances and the
-   * essential-edge set for the dominators (idempotent; {@link computeDerived} runs it too).
+   * The passes that read only outgoing edges (no retainers): shallow sizes, distances and, with
+   * `eagerEssential` (when another thread is building the retainers meanwhile), the essential-edge
+   * set for the dominators — otherwise the dominator pass computes it as it goes. Idempotent;
+   * {@link computeDerived} runs it too.
    */
-  computeForward(timings?: Record<string, number>): void {
+  computeForward(timings?: Record<string, number>, eagerEssential = false): void {
     if (this.forward !== undefined || this.retainedSizes !== undefined) return;
     const g = this.arrays;
     // One pool of n-sized temporaries for every pass (peak = the largest pass).
@@ -178,26 +182,28 @@ export class FlatHeapGraph implements HeapGraph {
     }
     const ephemerons = new EphemeronNames(g.strings);
     t = now();
-    this.distances = computeDistances(g, ephemerons, pool);
+    // The page-owned set (for the essential edges) comes out of the distances' traversal.
+    const { distances, pageOwned } = computeDistancesAndPageOwned(g, ephemerons, pool);
+    this.distances = distances;
     if (timings) timings['distances'] = now() - t;
     t = now();
-    const pageOwned = markPageOwned(g, pool);
-    const essential = computeEssentialEdges(g, pageOwned, ephemerons);
-    this.forward = { pool, essential, essentialMs: now() - t };
+    const rule = essentialRule(g, pageOwned, ephemerons);
+    if (eagerEssential) for (let o = 0; o < g.nodeCount; o++) markEssentialEdgesOf(rule, o);
+    this.forward = { pool, rule, essentialDone: eagerEssential, essentialMs: now() - t };
   }
 
   /** Computes shallow sizes, distances, dominators and retained sizes (idempotent). */
   computeDerived(timings?: Record<string, number>): void {
     if (this.retainedSizes !== undefined) return;
     this.computeForward(timings);
-    const { pool, essential, essentialMs } = this.forward!;
+    const { pool, rule, essentialDone, essentialMs } = this.forward!;
     this.forward = undefined;
     const g = this.arrays;
     const t = now();
     const result = computeDominators({
       nodeCount: g.nodeCount, rootOrdinal: g.rootOrdinal, firstEdge: g.firstEdge, edgeTo: g.edgeTo,
       firstRetainer: g.firstRetainer, retainerEdge: g.retainerEdge, retainerNode: g.retainerNode,
-      essential, selfSize: this.selfSizes, pool,
+      essential: rule.bits, ...(essentialDone ? {} : { essentialRule: rule }), selfSize: this.selfSizes, pool,
     }, timings);
     this.dominators = result.dominator;
     this.retainedSizes = result.retainedSize;
@@ -248,7 +254,10 @@ export class FlatHeapGraph implements HeapGraph {
     const raw: RawSnapshot = {
       ...m.raw, strings, selfSize: m.selfSizes, firstEdge: m.arrays.firstEdge, locations: [],
     };
-    const graph = new FlatHeapGraph(raw, { ...m.arrays, meta: m.raw.meta, strings }, m.shallowSizes);
+    // The arrays object is built exactly as for a graph read on this thread (same property
+    // order, so the same hidden class): accessors stay monomorphic across all graphs.
+    const { firstRetainer, retainerEdge, retainerNode } = m.arrays;
+    const graph = new FlatHeapGraph(raw, flatArrays(raw, { firstRetainer, retainerEdge, retainerNode }), m.shallowSizes);
     graph.shallowDone = true;
     graph.distances = m.distances;
     graph.dominators = m.dominators;
@@ -277,6 +286,9 @@ export class FlatHeapGraph implements HeapGraph {
   }
   nodeName(nodeOrdinal: number): string {
     return this.arrays.strings.get(this.arrays.nodeName[nodeOrdinal]!) ?? '';
+  }
+  nodeNameIs(nodeOrdinal: number, name: string): boolean {
+    return this.arrays.strings.equals(this.arrays.nodeName[nodeOrdinal]!, name);
   }
   nodeId(nodeOrdinal: number): number {
     return this.arrays.nodeId[nodeOrdinal]!;
@@ -360,6 +372,12 @@ export class FlatHeapGraph implements HeapGraph {
     const n = this.arrays.edgeName[edgeOrdinal]!;
     if (t === this.edgeElement || t === this.edgeHidden) return String(n);
     return this.arrays.strings.get(n) ?? String(n);
+  }
+  edgeNameIs(edgeOrdinal: number, name: string): boolean {
+    const t = this.arrays.edgeType[edgeOrdinal]!;
+    const n = this.arrays.edgeName[edgeOrdinal]!;
+    if (t === this.edgeElement || t === this.edgeHidden) return String(n) === name;
+    return n < this.arrays.strings.length ? this.arrays.strings.equals(n, name) : String(n) === name;
   }
   edgeTarget(edgeOrdinal: number): number {
     return this.arrays.edgeTo[edgeOrdinal]!;

@@ -49,10 +49,12 @@ function expectSameGraph(a: FlatHeapGraph, b: FlatHeapGraph): void {
 
 describe('readSnapshots', () => {
   it('splits the sequence so the larger of the two shares is smallest', () => {
+    // Main thread: the first k files; worker: the rest, plus its start-up.
     expect(planSplit([6, 23, 41], 4)).toBe(2);
     expect(planSplit([40, 1, 1], 4)).toBe(1);
     expect(planSplit([10, 10], 4)).toBe(1);
-    expect(planSplit([1, 1, 1, 50], 0)).toBe(3);
+    expect(planSplit([30, 30, 30, 30], 0)).toBe(2);
+    expect(planSplit([50, 1, 1, 1], 0)).toBe(1);
   });
 
   it('gives the same graphs on two threads as one file at a time', async () => {
@@ -60,9 +62,9 @@ describe('readSnapshots', () => {
     const readBy: Array<'main' | 'worker'> = [];
     const progress = new Set<number>();
     const graphs = await readSnapshots(files, { parallel: true, readBy, onProgress: (i) => progress.add(i) });
-    // The worker thread (compiled in dist/ by `npm test`'s build) read the first file(s).
-    expect(readBy[0]).toBe('worker');
-    expect(readBy[2]).toBe('main');
+    // The worker thread (compiled in dist/ by `npm test`'s build) read the last file(s).
+    expect(readBy[0]).toBe('main');
+    expect(readBy[2]).toBe('worker');
     expect([...progress].sort()).toEqual([0, 1, 2]);
     for (const [i, file] of files.entries()) expectSameGraph(await readSnapshot(file), graphs[i]!);
     const sequential = await readSnapshots(files, { parallel: false, readBy });
@@ -77,12 +79,12 @@ describe('readSnapshots', () => {
     writeFileSync(truncated, text.slice(0, text.length - 20));
     const garbage = join(dir, 'garbage.heapsnapshot');
     writeFileSync(garbage, 'not a snapshot');
-    // First bad file read by the worker, a later bad one by the main thread.
+    // First bad file read by the main thread, a later bad one by the worker.
     await expect(readSnapshots([truncated, good, garbage], { parallel: true })).rejects.toMatchObject({
       code: 'E_SNAPSHOT_PARSE',
       message: expect.stringMatching(new RegExp(`^${truncated.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*at byte \\d+`)),
     });
-    // Only the main thread's file is bad.
+    // Only the worker's file is bad.
     await expect(readSnapshots([good, good, garbage], { parallel: true })).rejects.toMatchObject({
       code: 'E_SNAPSHOT_PARSE',
       message: expect.stringContaining(garbage),

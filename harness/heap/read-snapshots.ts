@@ -1,9 +1,12 @@
 /**
- * Reads several snapshot files (a sequence of one process) on two threads: a worker thread reads
- * the first files while the main thread reads the last ones, and the worker's graphs come back
+ * Reads several snapshot files (a sequence of one process) on two threads: the main thread reads
+ * the first files while a worker thread reads the last ones, and the worker's graphs come back
  * with their derived data, their arrays transferred rather than copied. Parsing is CPU-bound, so
  * on a machine with two or more CPUs this takes about as long as the larger share instead of the
- * sum. With one CPU, one file, or no compiled worker script, the files are read one by one.
+ * sum. (Measured, 3 files of 6 / 23 / 41 MB: the main thread reading the first two while the
+ * worker reads the last was faster than the other way round — the worker starts later, and each
+ * thread pays V8's warm-up once; see docs/heap-engine.md.) With one CPU, one file, or no compiled
+ * worker script, the files are read one by one.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -29,14 +32,15 @@ export interface ReadManyOptions {
 }
 
 /**
- * What starting a worker and its first cold passes cost, in file bytes the main thread parses
- * in that time (~40 ms); the split balances the two threads' shares with it.
+ * What starting the worker costs, in file bytes the main thread parses meanwhile (~40–80 ms
+ * measured); the split balances the two threads' shares with it.
  */
 const WORKER_START_BYTES = 4 * 1024 * 1024;
 
 /**
- * How many files, from the first, the worker reads: the split that makes the larger of the two
- * shares smallest (the files are read in order on each thread). At least one file each.
+ * How many files, from the first, the main thread reads (the worker reads the rest): the split
+ * that makes the larger of the two shares smallest, the worker's share weighed with its start-up.
+ * At least one file each.
  */
 export function planSplit(sizes: number[], workerStartBytes = WORKER_START_BYTES): number {
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -45,7 +49,7 @@ export function planSplit(sizes: number[], workerStartBytes = WORKER_START_BYTES
   let prefix = 0;
   for (let k = 1; k < sizes.length; k++) {
     prefix += sizes[k - 1]!;
-    const cost = Math.max(workerStartBytes + prefix, total - prefix);
+    const cost = Math.max(prefix, workerStartBytes + total - prefix);
     if (cost < bestCost) {
       bestCost = cost;
       best = k;
@@ -96,20 +100,15 @@ export async function readSnapshots(paths: string[], options: ReadManyOptions = 
   let worker: WorkerShare | undefined;
   if (split > 0 && script !== undefined) {
     worker = startGraphWorker(script, {
-      files: paths.slice(0, split).map((path, index) => ({ index, path })),
+      files: paths.map((path, index) => ({ index, path })).slice(split),
       shallowSizes,
     }, graphs, errors, timingsOf, options);
   }
   try {
-    const firstHere = worker === undefined ? 0 : split;
-    for (let i = firstHere; i < paths.length; i++) {
-      try {
-        await readHere(i);
-      } catch (err) {
-        errors[i] = err;
-        break;
-      }
-    }
+    const endHere = worker === undefined ? paths.length : split;
+    // A failure here throws at once (the worker is stopped below): the worker's files come
+    // later in the list, so this is the first bad file in list order.
+    for (let i = 0; i < endHere; i++) await readHere(i);
     if (worker !== undefined) await worker.done;
   } finally {
     worker?.stop();

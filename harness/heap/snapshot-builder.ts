@@ -117,6 +117,13 @@ export class SnapshotBuilder {
     return this;
   }
 
+  /** The V8 node id of handle `node` (what edge names such as WeakMap pairs refer to). */
+  idOf(node: number): number {
+    const n = this.nodes[node];
+    if (n === undefined) throw new RangeError(`no node ${node}`);
+    return n.id;
+  }
+
   /** Number of nodes so far (root included). */
   get nodeCount(): number {
     return this.nodes.length;

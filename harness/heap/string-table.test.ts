@@ -23,6 +23,13 @@ describe('StringTable', () => {
     const copy = StringTable.fromParts(t.parts());
     expect([0, 1, 2, 3, 4, 5].map((i) => copy.get(i))).toEqual([0, 1, 2, 3, 4, 5].map((i) => t.get(i)));
     expect([...StringTable.of(['x', 'y', 'x']).indexesOf('x')]).toEqual([0, 2]);
+    const names = new StringTableBuilder();
+    const raw = Buffer.from('"12 / part of key (a @1)","12","map"," / part of key (","7 / part of"');
+    names.appendBytes(raw, 0, raw.length);
+    for (const m of raw.toString('latin1').matchAll(/"([^"]*)"/g)) names.addSpan(m.index! + 1, m.index! + 1 + m[1]!.length);
+    names.addDecoded('3 / part of key (\n)');
+    const part = Buffer.from(' / part of key (');
+    expect([0, 1, 2, 3, 4, 5].map((i) => names.finish().digitsThen(i, part))).toEqual([true, false, false, false, false, true]);
   });
 
   it('keeps the parser strict: an invalid escape is a parse error with its offset', () => {

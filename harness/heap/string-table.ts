@@ -54,27 +54,90 @@ export class StringTable {
     return s;
   }
 
-  /** Indexes of every string equal to `value` (compares bytes; decodes nothing). */
+  /** `get(i) === value`, comparing bytes when string `i` was not decoded yet. */
+  equals(i: number, value: string): boolean {
+    const known = this.cache[i];
+    if (known !== undefined) return known === value;
+    if (!(i >= 0 && i < this.length)) return false;
+    const s = this.starts[i]!;
+    const n = this.ends[i]! - s;
+    // A UTF-8 string of n bytes has between n/3 and n UTF-16 code units: most strings are ruled
+    // out on length alone.
+    if (value.length > n || 3 * value.length < n) return false;
+    let encoded = this.encoded.get(value);
+    if (encoded === undefined) {
+      encoded = Buffer.from(value, 'utf8');
+      if (this.encoded.size < 64) this.encoded.set(value, encoded);
+    }
+    return encoded.length === n && this.bytes.compare(encoded, 0, n, s, s + n) === 0;
+  }
+
+  /** UTF-8 forms of the values {@link equals} compares against (a handful of constant names). */
+  private readonly encoded = new Map<string, Buffer>();
+
+  /**
+   * Whether string `i` is one or more ASCII digits followed by `next` (UTF-8 bytes), checked on
+   * the bytes without decoding or allocating: V8 names the edges of WeakMap entries this way
+   * (`12 / part of key (…)`), and a pass over every internal edge name asks this.
+   */
+  digitsThen(i: number, next: Uint8Array): boolean {
+    if (!(i >= 0 && i < this.length)) return false;
+    let p = this.starts[i]!;
+    const e = this.ends[i]!;
+    if (p === e) {
+      const m = /^\d+(.*)$/s.exec(this.cache[i] ?? '');
+      return m !== null && m[1]!.startsWith(Buffer.from(next).toString('utf8'));
+    }
+    const bytes = this.bytes;
+    const first = p;
+    while (p < e && bytes[p]! >= 48 && bytes[p]! <= 57) p++;
+    if (p === first || e - p < next.length) return false;
+    for (let k = 0; k < next.length; k++) if (bytes[p + k] !== next[k]) return false;
+    return true;
+  }
+
+  /**
+   * Indexes of every string equal to `value` (compares bytes; decodes nothing). Results are
+   * kept: the graph passes ask for the same few names.
+   */
   indexesOf(value: string): Set<number> {
-    const out = new Set<number>();
-    const target = Buffer.from(value, 'utf8');
-    const n = target.length;
-    const first = target[0];
+    let found = this.found.get(value);
+    if (found === undefined) {
+      this.findAll([value]);
+      found = this.found.get(value)!;
+    }
+    return found;
+  }
+
+  /**
+   * Finds every occurrence of several values in one pass over the table (a string is compared
+   * only when its byte length is one of theirs) and keeps the results for {@link indexesOf}.
+   */
+  findAll(values: readonly string[]): void {
+    const wanted = values.filter((v) => !this.found.has(v)).map((v) => ({ value: v, bytes: Buffer.from(v, 'utf8'), out: new Set<number>() }));
+    if (wanted.length === 0) return;
+    const maxLength = Math.max(...wanted.map((w) => w.bytes.length));
+    const byLength = new Uint8Array(maxLength + 1);
+    for (const w of wanted) byLength[w.bytes.length] = 1;
     const { bytes, starts, ends } = this;
     for (let i = 0; i < this.length; i++) {
       const s = starts[i]!;
-      const len = ends[i]! - s;
+      const n = ends[i]! - s;
       // Strings decoded while parsing have an empty span: compare those (and "") as strings.
-      if (len === 0) {
-        if (this.get(i) === value) out.add(i);
+      if (n === 0) {
+        const decoded = this.get(i);
+        for (const w of wanted) if (decoded === w.value) w.out.add(i);
         continue;
       }
-      if (len !== n) continue;
-      if (n > 0 && bytes[s] !== first) continue;
-      if (bytes.compare(target, 0, n, s, s + n) === 0) out.add(i);
+      if (n > maxLength || byLength[n] === 0) continue;
+      for (const w of wanted) {
+        if (w.bytes.length === n && bytes[s] === w.bytes[0] && bytes.compare(w.bytes, 0, n, s, s + n) === 0) w.out.add(i);
+      }
     }
-    return out;
+    for (const w of wanted) this.found.set(w.value, w.out);
   }
+
+  private readonly found = new Map<string, Set<number>>();
 
   /** The table's parts, for moving it to another thread (the buffers can be transferred). */
   parts(): StringTableParts {

@@ -67,6 +67,11 @@ export interface HeapGraph {
   // Nodes
   nodeType(nodeOrdinal: number): string;
   nodeName(nodeOrdinal: number): string;
+  /**
+   * `nodeName(o) === name`, without building the name: a string node's name is its value (an API
+   * key, a URL…), so comparing this way decodes nothing in a pass over many nodes.
+   */
+  nodeNameIs(nodeOrdinal: number, name: string): boolean;
   nodeId(nodeOrdinal: number): number;
   selfSize(nodeOrdinal: number): number;
   /** `trace_node_id` when the snapshot has allocation traces, else 0. */
@@ -82,6 +87,8 @@ export interface HeapGraph {
   edgeType(edgeOrdinal: number): string;
   /** Property/context/internal name, or the element/hidden index as a decimal string. */
   edgeName(edgeOrdinal: number): string;
+  /** `edgeName(e) === name`, without building the name (see {@link nodeNameIs}). */
+  edgeNameIs(edgeOrdinal: number, name: string): boolean;
   edgeTarget(edgeOrdinal: number): number;
 
   // Retainers (incoming edges), built with counting passes
