@@ -20,6 +20,7 @@ import { LeakbenchError } from '../errors.js';
 import type { HeapGraph } from '../heap/types.js';
 import type { Finding, LeakPattern } from '../types.js';
 import { attributeNewObjects, baselineIds, type Attribution } from './attribute-new-objects.js';
+import type { IdSet } from './id-set.js';
 import { bulkArrays } from './bulk-arrays.js';
 import { classifyPattern, explain, type PatternEvidence } from './classify-pattern.js';
 import {
@@ -97,8 +98,17 @@ interface Candidate {
   largestEntryBytes: number;
 }
 
+/**
+ * Work on the first snapshots done while the last ones were still being read (see
+ * analyze-snapshots.ts): the baseline's ids and the attribution of snapshots 1…n-2.
+ */
+export interface EarlyWork {
+  ids?: IdSet;
+  attributions?: Array<Attribution | undefined>;
+}
+
 /** Finds accumulation points in snapshots already parsed (`graphs[0]` is the baseline). */
-export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {}): AnalysisResult {
+export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {}, early: EarlyWork = {}): AnalysisResult {
   const thresholds: AnalysisThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const timings = options.timings ?? {};
   if (graphs.length < 2) throw new LeakbenchError('E_USAGE', 'analysis needs at least two snapshots of one process');
@@ -127,11 +137,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {})
 
   // 1. Baseline ids and attribution in every later snapshot.
   let t = performance.now();
-  const ids = baselineIds(graphs[0]!);
+  const ids = early.ids ?? baselineIds(graphs[0]!);
   phase('baseline-ids', t);
   t = performance.now();
   const attributions: Array<Attribution | undefined> = [undefined];
-  for (let i = 1; i < graphs.length; i++) attributions.push(attributeNewObjects(graphs[i]!, ids));
+  for (let i = 1; i < graphs.length; i++) attributions.push(early.attributions?.[i] ?? attributeNewObjects(graphs[i]!, ids));
   phase('attribute', t);
 
   const final = graphs[stepCount]!;

@@ -6,7 +6,8 @@
 import { readSnapshots } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import { LeakbenchError } from '../errors.js';
-import { analyzeGraphs } from './analyze-graphs.js';
+import { analyzeGraphs, type EarlyWork } from './analyze-graphs.js';
+import { attributeNewObjects, baselineIds } from './attribute-new-objects.js';
 import { attachAllocationSites } from './allocation-sites.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
 
@@ -26,18 +27,38 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
   }
   const timings: Record<string, number> = options.timings ?? {};
   const start = performance.now();
-  // The files are read on two threads when there are two CPUs (see readSnapshots).
+  // The files are read on two threads when there are two CPUs (see readSnapshots): the main
+  // thread reads the first ones and, while the worker is still reading the last, diffs what it
+  // has — the baseline's ids and the attribution of the middle snapshots.
   const fileTimings: Array<Record<string, number>> = [];
+  const arrived: HeapGraph[] = [];
+  const early: EarlyWork = { attributions: [] };
+  let earlyMs = 0;
+  const onGraph = (index: number, graph: HeapGraph): void => {
+    const t = performance.now();
+    arrived[index] = graph;
+    if (index === 0) early.ids = baselineIds(graph);
+    if (early.ids !== undefined) {
+      for (let i = 1; i < paths.length - 1; i++) {
+        if (arrived[i] !== undefined && early.attributions![i] === undefined) early.attributions![i] = attributeNewObjects(arrived[i]!, early.ids);
+      }
+    }
+    earlyMs += performance.now() - t;
+  };
   const graphs: HeapGraph[] = await readSnapshots(paths, {
     fileTimings,
+    idIndex: true,
+    onGraph,
     onProgress: (index, bytesRead, totalBytes) =>
       options.onProgress?.({ kind: 'read', file: paths[index]!, index, total: paths.length, bytesRead, totalBytes }),
   });
   for (const readTimings of fileTimings) {
     for (const [k, v] of Object.entries(readTimings ?? {})) timings[`read:${k}`] = (timings[`read:${k}`] ?? 0) + v;
   }
-  timings['read'] = performance.now() - start;
-  const result = analyzeGraphs(graphs, { ...options, timings });
+  timings['read'] = performance.now() - start - earlyMs;
+  // Diffing done while reading (included in 'attribute' / 'baseline-ids' only when done here).
+  timings['diff-while-reading'] = earlyMs;
+  const result = analyzeGraphs(graphs, { ...options, timings }, early);
   if (options.allocationSites !== false && result.findings.length > 0) {
     const t = performance.now();
     attachAllocationSites(graphs, result.findings, options.allocationSites ?? {});

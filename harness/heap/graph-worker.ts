@@ -13,6 +13,8 @@ import { readSnapshot } from './read-snapshot.js';
 export interface GraphJob {
   files: Array<{ index: number; path: string }>;
   shallowSizes: 'devtools' | 'raw';
+  /** Build each graph's id → ordinal index before sending it. */
+  idIndex: boolean;
 }
 
 /** What the worker posts, in file order. */
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
         shallowSizes: job.shallowSizes,
         onProgress: (bytesRead, totalBytes) => post({ type: 'progress', index, bytesRead, totalBytes }),
       });
+      if (job.idIndex) graph.buildIdIndex();
       const { message, transfer } = graph.toTransfer();
       post({ type: 'graph', index, graph: message, timings }, transfer);
     } catch (err) {

@@ -94,6 +94,8 @@ export interface GraphTransfer {
   distances: Int32Array;
   dominators: Uint32Array;
   retainedSizes: Float64Array;
+  /** The id → ordinal index, when it was built before the move. */
+  idTable?: { table: Uint32Array; mask: number };
 }
 
 /** {@link HeapGraph} over flat typed arrays. Create it with `readSnapshot` or `parseSnapshot`. */
@@ -237,6 +239,7 @@ export class FlatHeapGraph implements HeapGraph {
       distances: this.distances!,
       dominators: this.dominators!,
       retainedSizes: this.retainedSizes!,
+      ...(this.idTable === undefined ? {} : { idTable: { table: this.idTable, mask: this.idTableMask } }),
     };
     const buffers = new Set<ArrayBuffer>();
     const add = (x: ArrayBufferView | undefined): void => {
@@ -244,7 +247,7 @@ export class FlatHeapGraph implements HeapGraph {
       if (x !== undefined && x.buffer instanceof ArrayBuffer) buffers.add(x.buffer);
     };
     for (const v of Object.values(typed)) if (ArrayBuffer.isView(v)) add(v);
-    for (const v of [strings.bytes, strings.starts, strings.ends, this.sizes, this.distances, this.dominators, this.retainedSizes, this.traceNodeIds]) add(v);
+    for (const v of [this.idTable, strings.bytes, strings.starts, strings.ends, this.sizes, this.distances, this.dominators, this.retainedSizes, this.traceNodeIds]) add(v);
     return { message, transfer: [...buffers] };
   }
 
@@ -262,6 +265,10 @@ export class FlatHeapGraph implements HeapGraph {
     graph.distances = m.distances;
     graph.dominators = m.dominators;
     graph.retainedSizes = m.retainedSizes;
+    if (m.idTable !== undefined) {
+      graph.idTable = m.idTable.table;
+      graph.idTableMask = m.idTable.mask;
+    }
     return graph;
   }
 
@@ -299,6 +306,11 @@ export class FlatHeapGraph implements HeapGraph {
   }
   traceNodeId(nodeOrdinal: number): number {
     return this.traceNodeIds?.[nodeOrdinal] ?? 0;
+  }
+
+  /** Builds the id → ordinal index {@link ordinalOfId} uses now rather than on the first lookup. */
+  buildIdIndex(): void {
+    if (this.idTable === undefined) this.buildIdTable();
   }
 
   ordinalOfId(nodeId: number): number {

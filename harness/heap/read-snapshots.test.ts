@@ -61,7 +61,13 @@ describe('readSnapshots', () => {
     const files = [snapshotFile('a.heapsnapshot', 40), snapshotFile('b.heapsnapshot', 120), snapshotFile('c.heapsnapshot', 200)];
     const readBy: Array<'main' | 'worker'> = [];
     const progress = new Set<number>();
-    const graphs = await readSnapshots(files, { parallel: true, readBy, onProgress: (i) => progress.add(i) });
+    const arrived: number[] = [];
+    const graphs = await readSnapshots(files, {
+      parallel: true, readBy, idIndex: true, onProgress: (i) => progress.add(i), onGraph: (i, g) => arrived.push(i, g.nodeCount),
+    });
+    // Each graph announced once, as soon as it was ready (with its id index, transferred or built here).
+    expect([...arrived].filter((_, k) => k % 2 === 0).sort()).toEqual([0, 1, 2]);
+    expect(arrived.filter((_, k) => k % 2 === 1)).toEqual(arrived.filter((_, k) => k % 2 === 0).map((i) => graphs[i]!.nodeCount));
     // The worker thread (compiled in dist/ by `npm test`'s build) read the last file(s).
     expect(readBy[0]).toBe('main');
     expect(readBy[2]).toBe('worker');

@@ -27,6 +27,10 @@ export interface ReadManyOptions {
   fileTimings?: Array<Record<string, number>>;
   /** Read on two threads (default: when there are two files or more and more than one CPU). */
   parallel?: boolean;
+  /** Build each graph's id → ordinal index while reading (the worker builds its graphs'). */
+  idIndex?: boolean;
+  /** Called with each graph as soon as it is ready (files the main thread reads come first). */
+  onGraph?: (index: number, graph: FlatHeapGraph) => void;
   /** Filled in with the thread that read each file (tests, `--verbose`). */
   readBy?: Array<'main' | 'worker'>;
 }
@@ -80,12 +84,15 @@ export async function readSnapshots(paths: string[], options: ReadManyOptions = 
   };
   const readHere = async (index: number): Promise<void> => {
     if (options.readBy) options.readBy[index] = 'main';
-    graphs[index] = await readSnapshot(paths[index]!, {
+    const graph = await readSnapshot(paths[index]!, {
       shallowSizes,
       timings: timingsOf(index),
       ...(worker === undefined ? {} : { parallel: false }),
       onProgress: (bytesRead, totalBytes) => options.onProgress?.(index, bytesRead, totalBytes),
     });
+    if (options.idIndex === true) graph.buildIdIndex();
+    graphs[index] = graph;
+    options.onGraph?.(index, graph);
   };
 
   let split = 0;
@@ -102,6 +109,7 @@ export async function readSnapshots(paths: string[], options: ReadManyOptions = 
     worker = startGraphWorker(script, {
       files: paths.map((path, index) => ({ index, path })).slice(split),
       shallowSizes,
+      idIndex: options.idIndex === true,
     }, graphs, errors, timingsOf, options);
   }
   try {
@@ -140,7 +148,7 @@ function startGraphWorker(
   graphs: Array<FlatHeapGraph | undefined>,
   errors: unknown[],
   timingsOf: (index: number) => Record<string, number>,
-  options: Pick<ReadManyOptions, 'onProgress' | 'readBy'>,
+  options: Pick<ReadManyOptions, 'onProgress' | 'readBy' | 'onGraph'>,
 ): WorkerShare | undefined {
   let worker: Worker;
   try {
@@ -165,8 +173,16 @@ function startGraphWorker(
       pending.delete(m.index);
       if (m.type === 'graph') {
         Object.assign(timingsOf(m.index), m.timings);
-        graphs[m.index] = FlatHeapGraph.fromTransfer(m.graph);
+        const graph = FlatHeapGraph.fromTransfer(m.graph);
+        graphs[m.index] = graph;
         if (options.readBy) options.readBy[m.index] = 'worker';
+        try {
+          options.onGraph?.(m.index, graph);
+        } catch (err) {
+          // Reported like a failed read of this file (never an exception in an event handler).
+          graphs[m.index] = undefined;
+          errors[m.index] = err;
+        }
       } else {
         errors[m.index] = m.code === 'E_INTERNAL'
           ? new WorkerUnavailable(m.message)
