@@ -16,6 +16,9 @@ import type { ProgressEvent, VariantRun } from '../types.js';
 import { nearLimitSnapshotArgs } from './crash-evidence.js';
 import { runBlackBox } from './run-blackbox.js';
 import { runVariant, type VariantContext, type VariantTarget } from './run-variant.js';
+import { isLoopbackHost } from '../loopback-host.js';
+
+export { isLoopbackHost };
 
 /** Where and how to send the load to a user's server. */
 export interface CustomRequestShape {
@@ -125,11 +128,6 @@ export function attachTarget(options: AttachTargetOptions): VariantTarget {
   };
 }
 
-/** True for `127.x.y.z`, `::1` and `localhost`: the only hosts leakbench talks to. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 function requestShape(o: CustomRequestShape): CustomRequestShape {
   return { ...(o.requestPath ? { requestPath: o.requestPath } : {}), ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}) };

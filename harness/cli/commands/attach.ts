@@ -13,7 +13,7 @@ import { LeakbenchError } from '../../errors.js';
 import type { LoadPlan } from '../../orchestrator/run-variant.js';
 import { REPORTS_DIR } from '../../paths.js';
 import { evaluateGates, parseExpect, parseFailOn } from '../gates.js';
-import { isLoopbackHost } from '../loopback-host.js';
+import { isLoopbackHost } from '../../loopback-host.js';
 import type { CommandModule } from '../main.js';
 import { parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
 import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';

@@ -1,8 +1,7 @@
 /**
- * The loopback test `attach` applies to its flags while validating them, before anything loads.
- * The orchestrator has the same rule (harness/orchestrator/custom-targets.ts `isLoopbackHost`), but
- * importing it from there would load the whole run loop on every CLI start-up; a unit test keeps
- * the two in step.
+ * The loopback rule: servers, inspectors and load only ever talk to this machine. A leaf module
+ * (no imports) so that the CLI can check `attach`'s flags without loading the run loop, and the
+ * orchestrator applies the same rule.
  */
 
 /** True for `127.x.y.z`, `::1` and `localhost` (brackets and case ignored): the only hosts leakbench talks to. */
