@@ -15,6 +15,10 @@ export interface DevToolsNodeResults {
   dominators: Uint32Array;
   /** Shallow sizes after DevTools' reassignment of owned arrays. */
   selfSizes: Float64Array;
+  /** Node names as DevTools holds them (detached DOM objects renamed `Detached <name>`). */
+  names: string[];
+  /** DevTools' class name of each node. */
+  classNames: string[];
 }
 
 interface ToolkitSnapshot {
@@ -25,6 +29,7 @@ interface ToolkitSnapshot {
   nodeDistances: Int32Array;
   retainedSizes: Float64Array;
   dominatorsTree: Uint32Array;
+  createNode(nodeIndex: number): { rawName(): string; className(): string };
 }
 
 /** Loads a file (or in-memory text) with DevTools' loader and extracts its per-node results. */
@@ -36,12 +41,21 @@ export async function loadWithDevTools(source: { file: string } | { text: string
   const s = await parse(stream);
   const n = s.nodeCount;
   const selfSizes = new Float64Array(n);
-  for (let o = 0; o < n; o++) selfSizes[o] = s.nodes.getValue(o * s.nodeFieldCount + s.nodeSelfSizeOffset);
+  const names: string[] = [];
+  const classNames: string[] = [];
+  for (let o = 0; o < n; o++) {
+    selfSizes[o] = s.nodes.getValue(o * s.nodeFieldCount + s.nodeSelfSizeOffset);
+    const node = s.createNode(o * s.nodeFieldCount);
+    names.push(node.rawName());
+    classNames.push(node.className());
+  }
   return {
     nodeCount: n,
     distances: Int32Array.from(s.nodeDistances),
     retainedSizes: Float64Array.from(s.retainedSizes),
     dominators: Uint32Array.from(s.dominatorsTree),
     selfSizes,
+    names,
+    classNames,
   };
 }

@@ -40,7 +40,7 @@ function takeSnapshot(file: string): Promise<void> {
 }
 
 describe('parity with DevTools on a real snapshot', () => {
-  it('every node: distance, dominator, shallow and retained size identical', async () => {
+  it('every node: distance, dominator, shallow and retained size, name and class identical', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leakbench-parity-'));
     chmodSync(dir, 0o700);
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +62,16 @@ describe('parity with DevTools on a real snapshot', () => {
       }
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
+    // Names and classes as DevTools shows them (Node marks some embedder objects detached too);
+    // its class names differ from ours only for closures, regexps and plain objects (`{a, b, …}`).
+    const nameMismatches: string[] = [];
+    for (let o = 0; o < ours.nodeCount; o++) {
+      const type = ours.nodeType(o);
+      const sameClass = type === 'closure' || type === 'regexp' || ours.className(o) === theirs.classNames[o] ||
+        (ours.className(o) === 'Object' && theirs.classNames[o]!.startsWith('{'));
+      if (ours.nodeName(o) !== theirs.names[o] || !sameClass) nameMismatches.push(`${type} @${ours.nodeId(o)}: ${ours.nodeName(o)} vs ${theirs.names[o]}`);
+    }
+    expect(nameMismatches.slice(0, 10)).toEqual([]);
     // The data the child built is visible and sized: the key Map retains the key strings.
     const maps = ours.classAggregates().find((c) => c.className === 'Map');
     expect(maps?.retainedSizeBytes).toBeGreaterThan(3000 * 40);

@@ -244,6 +244,62 @@ export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array,
 }
 
 /**
+ * DevTools' `propagateDOMState`: the DOM state Chromium records for some embedder (`native`)
+ * objects spreads to the native objects they reach — first from attached ones (attached wins),
+ * then from detached ones — along edges that are not hidden or weak, never through JavaScript
+ * objects. Returns, per node, 1 for a native object DevTools names `Detached <name>`, or undefined
+ * when no node is detached.
+ */
+export function propagateDetachedness(g: FlatGraphArrays, detachedness: Uint8Array): Uint8Array | undefined {
+  const t = typeIndexes(g);
+  const { nodeCount, firstEdge, edgeTo, edgeType, nodeType } = g;
+  const state = new Uint8Array(nodeCount);
+  const visited = new Uint8Array(nodeCount);
+  const attached: number[] = [];
+  const detached: number[] = [];
+  const hidden = t.edgeHidden;
+  const weak = t.edgeWeak;
+  const visit = (o: number, newState: number): void => {
+    if (visited[o] !== 0) return;
+    visited[o] = 1;
+    // JavaScript objects stop the spread: every way into embedder code knows its own state.
+    if (nodeType[o] !== t.nodeNative) return;
+    state[o] = newState;
+    if (newState === 1) attached.push(o);
+    else if (newState === 2) detached.push(o);
+  };
+  const spread = (from: number, newState: number): void => {
+    for (let e = firstEdge[from]!, end = firstEdge[from + 1]!; e < end; e++) {
+      const type = edgeType[e]!;
+      if (type === hidden || type === weak) continue;
+      visit(edgeTo[e]!, newState);
+    }
+  };
+  let any = false;
+  for (let o = 0; o < nodeCount; o++) {
+    const s = detachedness[o]!;
+    if (s === 0) continue;
+    any = true;
+    visit(o, s);
+  }
+  if (!any) return undefined;
+  while (attached.length > 0) spread(attached.pop()!, 1);
+  let detachedCount = 0;
+  while (detached.length > 0) {
+    const o = detached.pop()!;
+    if (state[o] === 1) continue;
+    spread(o, 2);
+  }
+  for (let o = 0; o < nodeCount; o++) {
+    if (state[o] === 2) {
+      state[o] = 1;
+      detachedCount++;
+    } else state[o] = 0;
+  }
+  return detachedCount > 0 ? state : undefined;
+}
+
+/**
  * DevTools' `JSHeapSnapshot.calculateShallowSizes`: moves the self size of each `array`/`hidden`
  * node owned by exactly one object onto the owner. A no-op without user roots (snapshots taken
  * with internals exposed). Mutates `selfSize` and returns it, or a float64 copy if a sum

@@ -4,7 +4,8 @@
  * Accessors read arrays by ordinal and allocate nothing except the strings they return.
  */
 import {
-  EphemeronNames, NO_DISTANCE, computeDistancesAndPageOwned, essentialRule, markEssentialEdgesOf, reassignShallowSizes,
+  EphemeronNames, NO_DISTANCE, computeDistancesAndPageOwned, essentialRule, markEssentialEdgesOf, propagateDetachedness,
+  reassignShallowSizes,
   type EssentialRule,
 } from './devtools-rules.js';
 import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-retainers.js';
@@ -94,6 +95,8 @@ export interface GraphTransfer {
   distances: Int32Array;
   dominators: Uint32Array;
   retainedSizes: Float64Array;
+  /** See FlatHeapGraph's `detachedNames`. */
+  detachedNames?: Uint8Array;
   /** The id → ordinal index, when it was built before the move. */
   idTable?: { table: Uint32Array; mask: number };
 }
@@ -118,6 +121,11 @@ export class FlatHeapGraph implements HeapGraph {
   private readonly shallowSizes: 'devtools' | 'raw';
   private shallowDone = false;
   private readonly traceNodeIds: Uint32Array | undefined;
+  /**
+   * 1 for the native objects DevTools shows as `Detached <name>` (Chromium's DOM state, spread as
+   * DevTools' `propagateDOMState` does); undefined when none is detached.
+   */
+  private detachedNames: Uint8Array | undefined;
   private distances: Int32Array | undefined;
   private dominators: Uint32Array | undefined;
   private retainedSizes: Float64Array | undefined;
@@ -149,6 +157,7 @@ export class FlatHeapGraph implements HeapGraph {
     this.header = raw.header;
     this.sizes = raw.selfSize;
     this.traceNodeIds = raw.traceNodeId;
+    this.detachedNames = raw.detachedness === undefined ? undefined : propagateDetachedness(arrays, raw.detachedness);
     this.shallowSizes = shallowSizes;
     this.raw = { traceFunctionInfos: raw.traceFunctionInfos, traceTree: raw.traceTree };
     let total = 0;
@@ -231,6 +240,7 @@ export class FlatHeapGraph implements HeapGraph {
         nodeType: a.nodeType, nodeName: a.nodeName, nodeId: a.nodeId, traceNodeId: this.traceNodeIds,
         edgeType: a.edgeType, edgeName: a.edgeName, edgeTo: a.edgeTo,
         traceFunctionInfos: this.raw.traceFunctionInfos, traceTree: this.raw.traceTree, totalBytes: 0,
+        detachedness: undefined,
       },
       arrays: typed,
       strings,
@@ -240,6 +250,7 @@ export class FlatHeapGraph implements HeapGraph {
       dominators: this.dominators!,
       retainedSizes: this.retainedSizes!,
       ...(this.idTable === undefined ? {} : { idTable: { table: this.idTable, mask: this.idTableMask } }),
+      ...(this.detachedNames === undefined ? {} : { detachedNames: this.detachedNames }),
     };
     const buffers = new Set<ArrayBuffer>();
     const add = (x: ArrayBufferView | undefined): void => {
@@ -247,7 +258,7 @@ export class FlatHeapGraph implements HeapGraph {
       if (x !== undefined && x.buffer instanceof ArrayBuffer) buffers.add(x.buffer);
     };
     for (const v of Object.values(typed)) if (ArrayBuffer.isView(v)) add(v);
-    for (const v of [this.idTable, strings.bytes, strings.starts, strings.ends, this.sizes, this.distances, this.dominators, this.retainedSizes, this.traceNodeIds]) add(v);
+    for (const v of [this.idTable, this.detachedNames, strings.bytes, strings.starts, strings.ends, this.sizes, this.distances, this.dominators, this.retainedSizes, this.traceNodeIds]) add(v);
     return { message, transfer: [...buffers] };
   }
 
@@ -265,6 +276,7 @@ export class FlatHeapGraph implements HeapGraph {
     graph.distances = m.distances;
     graph.dominators = m.dominators;
     graph.retainedSizes = m.retainedSizes;
+    graph.detachedNames = m.detachedNames;
     if (m.idTable !== undefined) {
       graph.idTable = m.idTable.table;
       graph.idTableMask = m.idTable.mask;
@@ -292,10 +304,15 @@ export class FlatHeapGraph implements HeapGraph {
     return this.typeNames[this.arrays.nodeType[nodeOrdinal]!] ?? 'unknown';
   }
   nodeName(nodeOrdinal: number): string {
-    return this.arrays.strings.get(this.arrays.nodeName[nodeOrdinal]!) ?? '';
+    const name = this.arrays.strings.get(this.arrays.nodeName[nodeOrdinal]!) ?? '';
+    return this.detachedNames !== undefined && this.detachedNames[nodeOrdinal] === 1 ? `Detached ${name}` : name;
   }
   nodeNameIs(nodeOrdinal: number, name: string): boolean {
-    return this.arrays.strings.equals(this.arrays.nodeName[nodeOrdinal]!, name);
+    const index = this.arrays.nodeName[nodeOrdinal]!;
+    if (this.detachedNames !== undefined && this.detachedNames[nodeOrdinal] === 1) {
+      return name.startsWith('Detached ') && this.arrays.strings.equals(index, name.slice(9));
+    }
+    return this.arrays.strings.equals(index, name);
   }
   nodeId(nodeOrdinal: number): number {
     return this.arrays.nodeId[nodeOrdinal]!;
@@ -513,6 +530,9 @@ export class FlatHeapGraph implements HeapGraph {
           typeClass[t] = c;
         }
         classOf[o] = c;
+      } else if (this.detachedNames !== undefined && this.detachedNames[o] === 1) {
+        // `Detached <div>` is a class of its own (DevTools renames such nodes).
+        classOf[o] = classIndex(this.className(o));
       } else {
         const s = a.nodeName[o]!;
         let c = byNameIndex[s]!;

@@ -36,6 +36,11 @@ export interface RawSnapshot {
   firstEdge: Uint32Array;
   /** `trace_node_id` per node, or undefined when the snapshot has none (or all are 0). */
   traceNodeId: Uint32Array | undefined;
+  /**
+   * `detachedness` per node as written (0 unknown, 1 attached, 2 detached: the DOM state Chromium
+   * records for embedder objects), or undefined when the snapshot has none (or all are 0).
+   */
+  detachedness: Uint8Array | undefined;
   edgeType: Uint8Array;
   /** String index for named edges, the index for `element`/`hidden` edges. */
   edgeName: Uint32Array;
@@ -77,6 +82,7 @@ const NF_ID = 3;
 const NF_SELF = 4;
 const NF_EDGE_COUNT = 5;
 const NF_TRACE = 6;
+const NF_DETACHED = 7;
 
 // Roles of edge fields.
 const EF_SKIP = 0;
@@ -208,6 +214,7 @@ export class SnapshotParser {
   private selfSize: Uint32Array | Float64Array = new Uint32Array(0);
   private firstEdge = new Uint32Array(1);
   private traceNodeId: Uint32Array | undefined;
+  private detachedness: Uint8Array | undefined;
   private nodeCap = 0;
   private nodeOrdinal = 0;
   private nodeField = 0;
@@ -368,6 +375,8 @@ export class SnapshotParser {
     firstEdge[nodeCount] = 0;
     let traceNodeId = this.traceNodeId;
     if (traceNodeId !== undefined && traceNodeId.length !== nodeCount) traceNodeId = traceNodeId.slice(0, nodeCount);
+    let detachedness = this.detachedness;
+    if (detachedness !== undefined && detachedness.length !== nodeCount) detachedness = detachedness.slice(0, nodeCount);
     const edgeType = this.edgeType.length === edgeCount ? this.edgeType : this.edgeType.slice(0, edgeCount);
     const edgeName = this.edgeName.length === edgeCount ? this.edgeName : this.edgeName.slice(0, edgeCount);
     const edgeTo = this.edgeTo.length === edgeCount ? this.edgeTo : this.edgeTo.slice(0, edgeCount);
@@ -414,6 +423,7 @@ export class SnapshotParser {
       selfSize,
       firstEdge,
       traceNodeId,
+      detachedness,
       edgeType,
       edgeName,
       edgeTo,
@@ -622,13 +632,14 @@ export class SnapshotParser {
         case 'self_size': return NF_SELF;
         case 'edge_count': return NF_EDGE_COUNT;
         case 'trace_node_id': return NF_TRACE;
+        case 'detachedness': return NF_DETACHED;
         default: return NF_SKIP;
       }
     }));
     this.edgeRoles = new Uint8Array(edgeFields.map((f) => (f === 'type' ? EF_TYPE : f === 'name_or_index' ? EF_NAME : f === 'to_node' ? EF_TO : EF_SKIP)));
     const r = this.nodeRoles;
     this.standardNodeLayout = r[0] === NF_TYPE && r[1] === NF_NAME && r[2] === NF_ID && r[3] === NF_SELF && r[4] === NF_EDGE_COUNT &&
-      r.subarray(5).every((x, i) => x === NF_SKIP || (x === NF_TRACE && i === 0));
+      r.subarray(5).every((x, i) => x === NF_SKIP || x === NF_DETACHED || (x === NF_TRACE && i === 0));
     const er = this.edgeRoles;
     this.standardEdgeLayout = er.length === 3 && er[0] === EF_TYPE && er[1] === EF_NAME && er[2] === EF_TO;
     this.elementEdgeType = edgeTypes.indexOf('element');
@@ -654,6 +665,7 @@ export class SnapshotParser {
       : grow(this.selfSize, (n) => new Uint32Array(n), cap);
     this.firstEdge = grow(this.firstEdge, (n) => new Uint32Array(n), cap + 1);
     if (this.traceNodeId !== undefined) this.traceNodeId = grow(this.traceNodeId, (n) => new Uint32Array(n), cap);
+    if (this.detachedness !== undefined) this.detachedness = grow(this.detachedness, (n) => new Uint8Array(n), cap);
     this.nodeCap = cap;
   }
 
@@ -750,6 +762,7 @@ export class SnapshotParser {
   private scanNodes(buf: Uint8Array, p: number, len: number): number {
     const nf = this.nodeFieldCount;
     const traceField = this.nodeRoles[5] === NF_TRACE ? 5 : -1;
+    const detachedField = this.nodeRoles.indexOf(NF_DETACHED);
     let type = this.nodeType, name = this.nodeName, id = this.nodeId, self = this.selfSize, edges = this.firstEdge;
     let cap = this.nodeCap;
     let o = this.nodeOrdinal;
@@ -807,9 +820,14 @@ export class SnapshotParser {
           edgeSum += v;
           break;
         default:
-          if (field === traceField && v !== 0) {
+          if (v === 0) break;
+          if (field === traceField) {
             if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(cap);
             this.traceNodeId[o] = v;
+          } else if (field === detachedField) {
+            if (v > 255) throw parseError(this.base + p, `node detachedness ${v} out of range`);
+            if (this.detachedness === undefined) this.detachedness = new Uint8Array(cap);
+            this.detachedness[o] = v;
           }
       }
       if (++field === nf) {
@@ -927,60 +945,9 @@ export class SnapshotParser {
     return r;
   }
 
+  /** Nodes in a layout other than V8's usual one (standard layouts go through scanNodes). */
   private spreadNodes(k: number, offset: number): void {
-    if (this.standardNodeLayout && k >= this.nodeFieldCount) {
-      // A window usually starts inside a node (windows end wherever the chunk ends): finish that
-      // node with the generic path, then take the rest of the window on the fast path. Without
-      // this, one misaligned window would keep every later window on the slow path.
-      let start = 0;
-      if (this.nodeField !== 0) {
-        start = this.nodeFieldCount - this.nodeField;
-        this.spreadNodesGeneric(start, offset);
-      }
-      k = this.spreadNodesStandard(k, offset, start);
-    }
-    if (k > 0) this.spreadNodesGeneric(k, offset);
-  }
-
-  /**
-   * Fast path for V8's node layout (`type,name,id,self_size,edge_count[,trace_node_id,…]`) when
-   * the window starts at a node boundary: one loop over whole nodes (one loop to warm up instead
-   * of one per field, which matters on small files). Leftover values move to the window's front.
-   */
-  private spreadNodesStandard(k: number, offset: number, start: number): number {
-    const nf = this.nodeFieldCount;
-    const whole = k - ((k - start) % nf);
-    const count = (whole - start) / nf;
-    while (this.nodeOrdinal + count > this.nodeCap) this.allocNodes(this.nodeCap * 2);
-    const vals = this.vals;
-    const type = this.nodeType, name = this.nodeName, id = this.nodeId, edges = this.firstEdge;
-    let self = this.selfSize;
-    const trace = this.nodeRoles[5] === NF_TRACE ? 5 : -1;
-    let o = this.nodeOrdinal;
-    for (let i = start; i < whole; i += nf, o++) {
-      const t = vals[i]!;
-      if (t > 255) throw parseError(this.base + offset, `node type ${t} out of range`);
-      type[o] = t;
-      name[o] = vals[i + 1]!;
-      id[o] = vals[i + 2]!;
-      const size = vals[i + 3]!;
-      if (size > 0xffffffff && self instanceof Uint32Array) {
-        self = Float64Array.from(self);
-        this.selfSize = self;
-      }
-      self[o] = size;
-      edges[o] = vals[i + 4]!;
-      if (trace > 0) {
-        const tr = vals[i + trace]!;
-        if (tr !== 0) {
-          if (this.traceNodeId === undefined) this.traceNodeId = new Uint32Array(this.nodeCap);
-          this.traceNodeId[o] = tr;
-        }
-      }
-    }
-    this.nodeOrdinal = o;
-    if (whole < k) vals.copyWithin(0, whole, k);
-    return k - whole;
+    this.spreadNodesGeneric(k, offset);
   }
 
   private spreadNodesGeneric(k: number, offset: number): void {
@@ -1031,6 +998,16 @@ export class SnapshotParser {
             }
           }
           break;
+        case NF_DETACHED:
+          for (; i < k; i += nf, o++) {
+            const x = vals[i]!;
+            if (x !== 0) {
+              if (x > 255) throw parseError(this.base + offset, `node detachedness ${x} out of range`);
+              if (this.detachedness === undefined) this.detachedness = new Uint8Array(this.nodeCap);
+              this.detachedness[o] = x;
+            }
+          }
+          break;
         default:
           break;
       }
@@ -1039,41 +1016,9 @@ export class SnapshotParser {
     this.nodeField = totalField % nf;
   }
 
+  /** Edges in a layout other than V8's usual one (standard layouts go through scanEdges). */
   private spreadEdges(k: number, offset: number): void {
-    if (this.standardEdgeLayout && k >= 3) {
-      // As for nodes: finish the edge the window starts inside, then the fast path.
-      let start = 0;
-      if (this.edgeField !== 0) {
-        start = 3 - this.edgeField;
-        this.spreadEdgesGeneric(start, offset);
-      }
-      k = this.spreadEdgesStandard(k, offset, start);
-    }
-    if (k > 0) this.spreadEdgesGeneric(k, offset);
-  }
-
-  /** Fast path for V8's edge layout (`type,name_or_index,to_node`), as for nodes. */
-  private spreadEdgesStandard(k: number, offset: number, start: number): number {
-    const whole = k - ((k - start) % 3);
-    const count = (whole - start) / 3;
-    while (this.edgeOrdinal + count > this.edgeCap) this.allocEdges(this.edgeCap * 2);
-    const vals = this.vals;
-    const nf = this.nodeFieldCount;
-    const type = this.edgeType, name = this.edgeName, to = this.edgeTo;
-    let o = this.edgeOrdinal;
-    for (let i = start; i < whole; i += 3, o++) {
-      const t = vals[i]!;
-      if (t > 255) throw parseError(this.base + offset, `edge type ${t} out of range`);
-      type[o] = t;
-      name[o] = vals[i + 1]!;
-      const x = vals[i + 2]!;
-      const target = (x / nf) >>> 0;
-      if (target * nf !== x) throw parseError(this.base + offset, `edge ${o} points into the middle of a node (${x})`);
-      to[o] = target;
-    }
-    this.edgeOrdinal = o;
-    if (whole < k) vals.copyWithin(0, whole, k);
-    return k - whole;
+    this.spreadEdgesGeneric(k, offset);
   }
 
   private spreadEdgesGeneric(k: number, offset: number): void {
