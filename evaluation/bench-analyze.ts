@@ -10,7 +10,7 @@
  * never compared with our verdict as truth.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,11 +178,23 @@ async function main(argv: string[]): Promise<number> {
       throw new LeakbenchError('E_USAGE', `no evaluation server ${options.server} (one of: ${EVAL_SERVERS.map((e) => e.name).join(', ')})`);
     }
     process.stderr.write(`taking 3 snapshots of ${options.server} (${WARMUP_REQUESTS} warm-up requests, ${options.stepRequests} requests per step)…\n`);
-    const seq = await snapshotSequence({
-      serverJs: serverJsPath(options.server),
-      warmupRequests: WARMUP_REQUESTS,
-      stepRequests: [options.stepRequests, options.stepRequests],
-    });
+    // The sequence's dir (snapshots hold API keys) and server are ended by onSignal too.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-eval-'));
+    liveDirs.add(dir);
+    let seq;
+    try {
+      seq = await snapshotSequence({
+        serverJs: serverJsPath(options.server),
+        warmupRequests: WARMUP_REQUESTS,
+        stepRequests: [options.stepRequests, options.stepRequests],
+        dir,
+        liveChildren,
+      });
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    if (options.keep) liveDirs.delete(dir);
     files = seq.files;
     requests = seq.requestsAtSnapshot;
     if (!options.keep) {

@@ -27,6 +27,11 @@ export interface SnapshotSequenceOptions {
   /** Directory for the snapshot files (created 0700 under the OS temp dir when omitted). */
   dir?: string;
   onMessage?: (text: string) => void;
+  /**
+   * Receives the server process while it runs (removed when it is stopped), so that a caller's
+   * signal handler can kill it: `finally` blocks do not run when a signal ends the process.
+   */
+  liveChildren?: Set<ChildProcess>;
 }
 
 /** Snapshot files and the request count at each. */
@@ -187,6 +192,7 @@ export async function snapshotSequence(options: SnapshotSequenceOptions): Promis
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  options.liveChildren?.add(child);
   let session: CdpSession | undefined;
   try {
     const url = await inspectorUrl(child, 10_000);
@@ -223,5 +229,6 @@ export async function snapshotSequence(options: SnapshotSequenceOptions): Promis
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
     }
+    options.liveChildren?.delete(child);
   }
 }
