@@ -93,6 +93,8 @@ interface Candidate {
   newBytes: number[];
   newCount: number[];
   classes: Map<string, ClassTally>;
+  /** The same tallies by the engine's group key, while counting. */
+  classKeys: Map<number, ClassTally>;
   /** The largest new direct entry (first new node of a dominator chain), for descending. */
   largestEntry: number;
   largestEntryBytes: number;
@@ -201,6 +203,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       newBytes,
       newCount,
       classes: new Map(),
+      classKeys: new Map(),
       largestEntry: -1,
       largestEntryBytes: 0,
     });
@@ -221,13 +224,12 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       const slot = slotOf[h]!;
       if (slot < 0) continue;
       const c = list[slot]!;
-      // Tally by the engine's interned strings (type name, or node name for objects) so the hot
-      // loop never builds a string; class names are derived once per distinct key below.
-      const type = final.nodeType(o);
-      const name = type === 'object' || type === 'native' ? final.nodeName(o) : type;
+      // Tally by the engine's group key (a number for the type name, or the node name of objects)
+      // so the hot loop never builds or decodes a string; names are looked up once per key below.
+      const key = final.groupKey(o);
       const bytes = final.selfSize(o);
-      const tally = c.classes.get(name);
-      if (tally === undefined) c.classes.set(name, { count: 1, bytes });
+      const tally = c.classKeys.get(key);
+      if (tally === undefined) c.classKeys.set(key, { count: 1, bytes });
       else {
         tally.count++;
         tally.bytes += bytes;
@@ -237,6 +239,17 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
         if (retained > c.largestEntryBytes) {
           c.largestEntryBytes = retained;
           c.largestEntry = o;
+        }
+      }
+    }
+    for (const c of list) {
+      for (const [key, tally] of c.classKeys) {
+        const name = final.groupKeyName(key);
+        const known = c.classes.get(name);
+        if (known === undefined) c.classes.set(name, tally);
+        else {
+          known.count += tally.count;
+          known.bytes += tally.bytes;
         }
       }
     }

@@ -147,6 +147,8 @@ export class FlatHeapGraph implements HeapGraph {
   private readonly edgeElement: number;
   private readonly edgeHidden: number;
   private readonly edgeWeak: number;
+  private readonly objectType: number;
+  private readonly nativeType: number;
 
   constructor(raw: RawSnapshot, arrays: FlatGraphArrays, shallowSizes: 'devtools' | 'raw') {
     this.arrays = arrays;
@@ -168,6 +170,8 @@ export class FlatHeapGraph implements HeapGraph {
     this.edgeElement = this.edgeTypeNames.indexOf('element');
     this.edgeHidden = this.edgeTypeNames.indexOf('hidden');
     this.edgeWeak = this.edgeTypeNames.indexOf('weak');
+    this.objectType = this.typeNames.indexOf('object');
+    this.nativeType = this.typeNames.indexOf('native');
     if (shallowSizes === 'raw') this.shallowDone = true;
   }
 
@@ -362,6 +366,19 @@ export class FlatHeapGraph implements HeapGraph {
     }
     this.idTable = table;
     this.idTableMask = mask;
+  }
+
+  groupKey(nodeOrdinal: number): number {
+    const t = this.arrays.nodeType[nodeOrdinal]!;
+    if (t !== this.objectType && t !== this.nativeType) return t;
+    // Above the type range: the name's string index, doubled, plus 1 for `Detached ` names.
+    const detached = this.detachedNames !== undefined && this.detachedNames[nodeOrdinal] === 1 ? 1 : 0;
+    return 256 + 2 * this.arrays.nodeName[nodeOrdinal]! + detached;
+  }
+  groupKeyName(key: number): string {
+    if (key < 256) return this.typeNames[key] ?? 'unknown';
+    const name = this.arrays.strings.get((key - 256) >>> 1) ?? '';
+    return (key & 1) === 1 ? `Detached ${name}` : name;
   }
 
   className(nodeOrdinal: number): string {

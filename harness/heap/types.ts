@@ -78,6 +78,14 @@ export interface HeapGraph {
   traceNodeId(nodeOrdinal: number): number;
   /** Ordinal of the node with V8 id `nodeId`, or -1. */
   ordinalOfId(nodeId: number): number;
+  /**
+   * A number standing for the node's name if it is an object or native node, else for its type:
+   * equal for two nodes of one graph exactly when those strings are. Tallying by it decodes no
+   * string per node; {@link groupKeyName} turns a key back into its string.
+   */
+  groupKey(nodeOrdinal: number): number;
+  /** The node name or type name a {@link groupKey} stands for. */
+  groupKeyName(key: number): string;
   /** DevTools' class name for grouping: `(closure)`, `(string)`, `system / Context`, or the node name. */
   className(nodeOrdinal: number): string;
 
