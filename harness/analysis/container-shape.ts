@@ -143,7 +143,10 @@ export function entryCount(g: HeapGraph, ordinal: number, kind: ContainerKind = 
       if (table < 0) return 0;
       let count = 0;
       for (let e = g.firstEdge(table), end = g.edgesEnd(table); e < end; e++) {
-        if (!g.edgeNameIs(e, 'map') && !g.nodeNameIs(g.edgeTarget(e), 'system / Oddball')) count++;
+        if (g.edgeNameIs(e, 'map')) continue;
+        // Empty slots hold the `hole` / `undefined` oddballs (hidden nodes).
+        const target = g.edgeTarget(e);
+        if (g.nodeType(target) !== 'hidden' || !g.nodeNameIs(target, 'system / Oddball')) count++;
       }
       return count;
     }

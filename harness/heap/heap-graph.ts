@@ -422,7 +422,11 @@ export class FlatHeapGraph implements HeapGraph {
   edgeNameIs(edgeOrdinal: number, name: string): boolean {
     const t = this.arrays.edgeType[edgeOrdinal]!;
     const n = this.arrays.edgeName[edgeOrdinal]!;
-    if (t === this.edgeElement || t === this.edgeHidden) return String(n) === name;
+    if (t === this.edgeElement || t === this.edgeHidden) {
+      // An index: only a decimal string can match (checked before building one).
+      const c = name.charCodeAt(0);
+      return c >= 48 && c <= 57 && String(n) === name;
+    }
     return n < this.arrays.strings.length ? this.arrays.strings.equals(n, name) : String(n) === name;
   }
   edgeTarget(edgeOrdinal: number): number {
