@@ -2,7 +2,7 @@
  * What `leakbench analyze` prints: the `--json` document and the readable summary. Apart from the
  * command module so that registering `analyze` (on every start-up) does not load the analysis.
  */
-import { formatBytes, type AnalysisResult } from '../analysis/index.js';
+import { formatBytes, type AnalysisProgress, type AnalysisResult } from '../analysis/index.js';
 import { SCHEMA_VERSION, type Finding } from '../types.js';
 
 /** The `--json` document. */
@@ -85,3 +85,28 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
   }
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * Progress lines for a long `analyze` (the sum of the files' sizes known up front): one line per
+ * tenth of the bytes read, over all files at once (they are read on two threads), then one when
+ * the diff starts. Plain lines, as `inspect` prints them, on the stream given.
+ */
+export function analysisProgress(fileBytes: number[], write: (line: string) => void): (event: AnalysisProgress) => void {
+  const total = fileBytes.reduce((a, b) => a + b, 0);
+  const readByFile = fileBytes.map(() => 0);
+  let nextReport = 0.1;
+  let diffing = false;
+  return (event) => {
+    if (event.kind === 'read') {
+      readByFile[event.index] = event.bytesRead;
+      const read = readByFile.reduce((a, b) => a + b, 0);
+      if (total === 0 || read / total < nextReport) return;
+      while (nextReport <= read / total) nextReport += 0.1;
+      write(`analyze: read ${Math.min(100, Math.round((100 * read) / total))}% of ${formatBytes(total)} in ${fileBytes.length} snapshots\n`);
+    } else if (!diffing) {
+      diffing = true;
+      write('analyze: snapshots read; diffing…\n');
+    }
+  };
+}
+

@@ -4,9 +4,13 @@
  * accumulates, who holds it, the path from the GC root, growth per step and per request, the
  * pattern, an explanation and the fix — and a verdict.
  */
+import { stat } from 'node:fs/promises';
 import type { AnalyzeOptions } from '../../analysis/index.js';
 import { LeakbenchError } from '../../errors.js';
 import type { CliIo, CommandModule } from '../main.js';
+
+/** Below this much to read in total, no progress lines (the command takes about a second). */
+const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
 
 interface AnalyzeFlags {
   json?: boolean;
@@ -35,10 +39,17 @@ async function runAnalyze(paths: string[], flags: AnalyzeFlags, io: CliIo): Prom
   const options: AnalyzeOptions = {};
   if (flags.requests !== undefined) options.requestsAtSnapshot = parseRequestCounts(flags.requests, paths.length);
   // The analysis and the renderers load here, not at start-up: `leakbench <any> --help` stays fast.
-  const [{ analyzeSnapshots }, { analysisJson, renderAnalysis }] = await Promise.all([
+  const [{ analyzeSnapshots }, { analysisJson, analysisProgress, renderAnalysis }] = await Promise.all([
     import('../../analysis/index.js'),
     import('../render-analysis.js'),
   ]);
+  // Progress on stderr when there is a lot to read (as `inspect` does); sizes of files that
+  // cannot be read are left to the analysis to report.
+  const sizes = await Promise.all(paths.map((p) => stat(p).then((s) => s.size, () => 0)));
+  if (sizes.reduce((a, b) => a + b, 0) >= PROGRESS_MIN_BYTES) {
+    const report = analysisProgress(sizes, (line) => io.stderr.write(line));
+    options.onProgress = report;
+  }
   const result = await analyzeSnapshots(paths, options);
   if (flags.json) io.stdout.write(`${JSON.stringify(analysisJson(paths, result), null, 2)}\n`);
   else io.stdout.write(renderAnalysis(paths, result, flags.verbose === true));
