@@ -59,3 +59,43 @@ export async function loadWithDevTools(source: { file: string } | { text: string
     classNames,
   };
 }
+
+/** What {@link parityMismatches} compares: our graph's per-node accessors. */
+interface OurGraph {
+  nodeCount: number;
+  distanceArray(): Int32Array;
+  dominator(o: number): number;
+  selfSize(o: number): number;
+  retainedSize(o: number): number;
+  nodeType(o: number): string;
+  nodeName(o: number): string;
+  nodeId(o: number): number;
+  className(o: number): string;
+}
+
+/**
+ * Every node where our graph and DevTools' model disagree, as readable lines: `sizes` (distance,
+ * dominator, shallow and retained size) and `names` (name and class). DevTools' class names differ
+ * from ours by design for closures (`Function`), regexps (`RegExp`) and plain objects
+ * (`{a, b, …}` for our `Object`); those are not counted.
+ */
+export function parityMismatches(ours: OurGraph, theirs: DevToolsNodeResults): { sizes: string[]; names: string[] } {
+  const sizes: string[] = [];
+  const names: string[] = [];
+  const distances = ours.distanceArray();
+  for (let o = 0; o < ours.nodeCount; o++) {
+    const type = ours.nodeType(o);
+    const mine = [distances[o], ours.dominator(o), ours.selfSize(o), ours.retainedSize(o)];
+    const dev = [theirs.distances[o], theirs.dominators[o], theirs.selfSizes[o], theirs.retainedSizes[o]];
+    if (mine.some((v, i) => v !== dev[i])) {
+      sizes.push(`${type} ${ours.nodeName(o).slice(0, 40)} @${ours.nodeId(o)}: ours ${mine.join('/')} devtools ${dev.join('/')}`);
+    }
+    const cls = ours.className(o);
+    const devCls = theirs.classNames[o] ?? '';
+    const sameClass = type === 'closure' || type === 'regexp' || cls === devCls || (cls === 'Object' && devCls.startsWith('{'));
+    if (ours.nodeName(o) !== theirs.names[o] || !sameClass) {
+      names.push(`${type} @${ours.nodeId(o)}: ours ${ours.nodeName(o)} / ${cls}, devtools ${theirs.names[o]} / ${devCls}`);
+    }
+  }
+  return { sizes, names };
+}

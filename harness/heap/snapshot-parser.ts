@@ -937,8 +937,8 @@ export class SnapshotParser {
     const r = this.tokenizeNumbers(buf, p, len);
     const k = this.valCount;
     if (k > 0) {
-      if (this.section === SEC_NODES) this.spreadNodes(k, p);
-      else if (this.section === SEC_EDGES) this.spreadEdges(k, p);
+      if (this.section === SEC_NODES) this.spreadNodesGeneric(k, p);
+      else if (this.section === SEC_EDGES) this.spreadEdgesGeneric(k, p);
       else for (let i = 0; i < k; i++) this.otherNumbers.push(this.vals[i]!);
     }
     if (r < 0) this.endNumberSection();
@@ -946,10 +946,6 @@ export class SnapshotParser {
   }
 
   /** Nodes in a layout other than V8's usual one (standard layouts go through scanNodes). */
-  private spreadNodes(k: number, offset: number): void {
-    this.spreadNodesGeneric(k, offset);
-  }
-
   private spreadNodesGeneric(k: number, offset: number): void {
     const nf = this.nodeFieldCount;
     const field0 = this.nodeField;
@@ -1017,10 +1013,6 @@ export class SnapshotParser {
   }
 
   /** Edges in a layout other than V8's usual one (standard layouts go through scanEdges). */
-  private spreadEdges(k: number, offset: number): void {
-    this.spreadEdgesGeneric(k, offset);
-  }
-
   private spreadEdgesGeneric(k: number, offset: number): void {
     const ef = this.edgeFieldCount;
     const nf = this.nodeFieldCount;
