@@ -2,7 +2,9 @@
  * Parsers for flag values. Each throws `E_USAGE` with a one-line message naming the flag, so
  * `--duration -1` or `--connections abc` never reaches the run.
  */
+import type { ScenarioLoad } from '../catalog.js';
 import { LeakbenchError } from '../errors.js';
+import type { LoadPlan } from '../orchestrator/run-variant.js';
 
 /** A positive finite number (seconds, ratios above 0). */
 export function parsePositiveNumber(flag: string, raw: string): number {
@@ -36,3 +38,51 @@ export function parseChoice<T extends string>(flag: string, raw: string, choices
   if ((choices as readonly string[]).includes(raw)) return raw as T;
   throw new LeakbenchError('E_USAGE', `${flag} must be one of ${choices.join(', ')}, got '${raw}'`);
 }
+
+/** A finite number ≥ 0 (warm-up seconds may be 0). */
+export function parseNonNegative(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new LeakbenchError('E_USAGE', `${flag} must be a number ≥ 0, got '${raw}'`);
+  }
+  return value;
+}
+
+/** `--rate`: whole requests per second ≥ 1, or `max`. */
+export function parseRate(raw: string): number | 'max' {
+  if (raw === 'max') return 'max';
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new LeakbenchError('E_USAGE', `--rate must be a whole number of requests per second ≥ 1 or 'max', got '${raw}'`);
+  }
+  return value;
+}
+
+/** The load flags `run` and `attach` share, as commander hands them over (all strings). */
+export interface LoadFlags {
+  warmup?: string;
+  duration?: string;
+  connections?: string;
+  rate?: string;
+  keys?: string;
+  invalidRatio?: string;
+  postRatio?: string;
+}
+
+/**
+ * The load plan from the flags, each missing one taken from `defaults`. `parseKeyMode` comes from
+ * harness/load (loaded by the command when it runs, not at start-up).
+ */
+export function loadPlanFromFlags(flags: LoadFlags, defaults: ScenarioLoad, parseKeyMode: (raw: string) => LoadPlan['keys']): LoadPlan {
+  const d = defaults;
+  return {
+    warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
+    durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
+    connections: flags.connections !== undefined ? parseInteger('--connections', flags.connections, 1) : d.connections,
+    rate: flags.rate !== undefined ? parseRate(flags.rate) : d.rate,
+    keys: parseKeyMode(flags.keys ?? d.keys),
+    invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
+    postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
+  };
+}
+

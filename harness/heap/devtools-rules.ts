@@ -236,11 +236,9 @@ export function markEssentialEdgesOf(rule: EssentialRule, o: number): void {
   }
 }
 
-/** DevTools' essential edges of the whole graph, as a bit set over edge ordinals. */
-export function computeEssentialEdges(g: FlatGraphArrays, pageOwned: Uint8Array, ephemerons: EphemeronNames): EssentialEdges {
-  const rule = essentialRule(g, pageOwned, ephemerons);
-  for (let o = 0; o < g.nodeCount; o++) markEssentialEdgesOf(rule, o);
-  return rule.bits;
+/** Sets the bits of every node's essential edges (when the dominator pass cannot do it as it goes). */
+export function markAllEssentialEdges(rule: EssentialRule, nodeCount: number): void {
+  for (let o = 0; o < nodeCount; o++) markEssentialEdgesOf(rule, o);
 }
 
 /**

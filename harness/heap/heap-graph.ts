@@ -4,7 +4,7 @@
  * Accessors read arrays by ordinal and allocate nothing except the strings they return.
  */
 import {
-  EphemeronNames, NO_DISTANCE, computeDistancesAndPageOwned, essentialRule, markEssentialEdgesOf, propagateDetachedness,
+  EphemeronNames, NO_DISTANCE, computeDistancesAndPageOwned, essentialRule, markAllEssentialEdges, propagateDetachedness,
   reassignShallowSizes,
   type EssentialRule,
 } from './devtools-rules.js';
@@ -203,7 +203,7 @@ export class FlatHeapGraph implements HeapGraph {
     if (timings) timings['distances'] = now() - t;
     t = now();
     const rule = essentialRule(g, pageOwned, ephemerons);
-    if (eagerEssential) for (let o = 0; o < g.nodeCount; o++) markEssentialEdgesOf(rule, o);
+    if (eagerEssential) markAllEssentialEdges(rule, g.nodeCount);
     this.forward = { pool, rule, essentialDone: eagerEssential, essentialMs: now() - t };
   }
 

@@ -37,13 +37,6 @@ export class StringTable {
     this.escaped = [...decoded.keys()];
   }
 
-  /** A table of ready-made strings (tests, and snapshots built in memory). */
-  static of(strings: readonly string[]): StringTable {
-    const b = new StringTableBuilder();
-    for (const s of strings) b.addDecoded(s);
-    return b.finish();
-  }
-
   /** String `i`, or undefined past the end. */
   get(i: number): string | undefined {
     const known = this.cache[i];

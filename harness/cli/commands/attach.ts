@@ -10,26 +10,18 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LOAD } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
-import type { LoadPlan } from '../../orchestrator/run-variant.js';
 import { REPORTS_DIR } from '../../paths.js';
 import { evaluateGates, parseExpect, parseFailOn } from '../gates.js';
 import { isLoopbackHost } from '../../loopback-host.js';
 import type { CommandModule } from '../main.js';
-import { parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+import { loadPlanFromFlags, type LoadFlags } from '../options.js';
 import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
 
-interface AttachFlags {
+interface AttachFlags extends LoadFlags {
   inspect?: string;
   url?: string;
   header?: string;
   name: string;
-  duration?: string;
-  warmup?: string;
-  connections?: string;
-  rate?: string;
-  keys?: string;
-  invalidRatio?: string;
-  postRatio?: string;
   out?: string;
   json?: boolean;
   failOn?: string;
@@ -110,15 +102,7 @@ export const attachCommand: CommandModule = {
             import('../../report/terminal.js'),
             import('../../report/write-report.js'),
           ]);
-        const load: LoadPlan = {
-          warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
-          durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
-          connections: flags.connections !== undefined ? parseInteger('--connections', flags.connections, 1) : d.connections,
-          rate: flags.rate === undefined ? d.rate : flags.rate === 'max' ? 'max' : parseInteger('--rate', flags.rate, 1),
-          keys: parseKeyMode(flags.keys ?? d.keys),
-          invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
-          postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
-        };
+        const load = loadPlanFromFlags(flags, d, parseKeyMode);
         const gates = { failOnLeak: parseFailOn(flags.failOn), expect: parseExpect(flags.expect) };
 
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
@@ -153,9 +137,3 @@ export const attachCommand: CommandModule = {
       });
   },
 };
-
-function parseNonNegative(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new LeakbenchError('E_USAGE', `${flag} must be a number ≥ 0, got '${raw}'`);
-  return value;
-}

@@ -12,46 +12,22 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LOAD, getScenario } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
-import type { LoadPlan, VariantTarget } from '../../orchestrator/run-variant.js';
+import type { VariantTarget } from '../../orchestrator/run-variant.js';
 import { REPORTS_DIR } from '../../paths.js';
 import type { CommandModule } from '../main.js';
-import { parseChoice, parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+import { loadPlanFromFlags, parseChoice, parsePositiveNumber, type LoadFlags } from '../options.js';
 import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
 import { addAllocationOptions, resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
 
 /** Raw flag values as commander hands them over (all strings). */
-interface RunFlags {
+interface RunFlags extends LoadFlags {
   variant: string;
-  duration?: string;
-  warmup?: string;
-  connections?: string;
-  rate?: string;
-  keys?: string;
-  invalidRatio?: string;
-  postRatio?: string;
   gcInterval?: string;
   out?: string;
   json?: boolean;
 }
 
 const VARIANT_CHOICES = ['leaky', 'fixed', 'both'] as const;
-
-function parseNonNegative(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new LeakbenchError('E_USAGE', `${flag} must be a number ≥ 0, got '${raw}'`);
-  }
-  return value;
-}
-
-function parseRate(raw: string): number | 'max' {
-  if (raw === 'max') return 'max';
-  const value = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw new LeakbenchError('E_USAGE', `--rate must be a whole number of requests per second ≥ 1 or 'max', got '${raw}'`);
-  }
-  return value;
-}
 
 export const runCommand: CommandModule = {
   register(program: Command, io, result) {
@@ -105,15 +81,7 @@ export const runCommand: CommandModule = {
             import('../../report/write-report.js'),
             import('../../target/child-registry.js'),
           ]);
-        const load: LoadPlan = {
-          warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
-          durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
-          connections: flags.connections !== undefined ? parseInteger('--connections', flags.connections, 1) : d.connections,
-          rate: flags.rate !== undefined ? parseRate(flags.rate) : d.rate,
-          keys: parseKeyMode(flags.keys ?? d.keys),
-          invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
-          postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
-        };
+        const load = loadPlanFromFlags(flags, d, parseKeyMode);
         const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;
         const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
         const targets: VariantTarget[] = extras.custom
