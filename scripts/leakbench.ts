@@ -3,7 +3,17 @@
  * Entry point of the `leakbench` command (package.json `bin`, and every `npm run bench:*` that
  * drives a run). Thin on purpose: wires signals and streams, runs the CLI, sets the exit code.
  */
+import { setFlagsFromString } from 'node:v8';
 import { runCli } from '../harness/cli/main.js';
+
+// Snapshot reading runs on worker threads beside the main thread (`analyze`, `inspect` of big
+// files, the analysis after `run`). On a 2-core machine V8's background compiler then competes
+// with both for the CPUs, and hot loops wait in the interpreter for their optimized code: a
+// worker that compiles on its own thread instead read the 41 MB file of a 70 MB sequence about
+// 0.1 s sooner and used less CPU (docs/analysis.md, Speed). The flag is read when an isolate is
+// created, so it applies to the workers started from here on and leaves the main thread as it is.
+// Set from the command's entry only: the heap engine, as a library, never changes its host's flags.
+setFlagsFromString('--no-concurrent-recompilation');
 
 const controller = new AbortController();
 let signals = 0;

@@ -26,6 +26,7 @@
 import { readFileSync } from 'node:fs';
 import type { AllocationFrame, HeapGraph } from '../heap/types.js';
 import type { AllocationMethod, AllocationSite, Finding } from '../types.js';
+import { compareText } from './analyze-graphs.js';
 import { attributeNewObjects, baselineIds } from './attribute-new-objects.js';
 import { bulkArrays } from './bulk-arrays.js';
 import { isBackingStoreNode } from './container-shape.js';
@@ -251,7 +252,7 @@ export function aggregateSites(
     site.bytes += s.bytes;
     site.count += s.count;
   }
-  const out = [...sites.values()].sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file) || a.line - b.line);
+  const out = [...sites.values()].sort((a, b) => b.bytes - a.bytes || compareText(a.file, b.file) || a.line - b.line);
   for (const site of out) site.share = totalBytes > 0 ? Math.round((site.bytes / totalBytes) * 1000) / 1000 : 0;
   return out.slice(0, maxSites);
 }
