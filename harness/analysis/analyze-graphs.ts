@@ -179,10 +179,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
 
   // 2. Candidates: holders of enough new bytes in the last snapshot.
   t = performance.now();
-  const candidateOrdinals: number[] = [];
-  for (let h = 0; h < final.nodeCount; h++) {
-    if (finalAttr.newBytesByHolder[h]! >= thresholds.candidateMinBytes) candidateOrdinals.push(h);
-  }
+  const candidateOrdinals = holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes);
   candidateOrdinals.sort(
     (a, b) => finalAttr.newBytesByHolder[b]! - finalAttr.newBytesByHolder[a]! || final.nodeId(a) - final.nodeId(b),
   );
@@ -193,7 +190,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     const newBytes = [0];
     const newCount = [0];
     for (let i = 1; i < graphs.length; i++) {
-      const o = graphs[i]!.ordinalOfId(holderId);
+      const o = i === stepCount ? h : graphs[i]!.ordinalOfId(holderId);
       newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]!);
       newCount.push(o < 0 ? 0 : attributions[i]!.newCountByHolder[o]!);
     }
@@ -208,52 +205,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       largestEntryBytes: 0,
     });
   }
-  // One pass over the last snapshot: what each candidate accumulates, by class, and its largest
-  // direct new entry (every object counted; nothing sampled).
-  if (candidates.size > 0) {
-    const slotOf = new Int32Array(final.nodeCount).fill(-1);
-    const list = [...candidates.values()];
-    list.forEach((c, i) => {
-      slotOf[c.holderOrdinal] = i;
-    });
-    const { dominators } = bulkArrays(final);
-    const holderOf = finalAttr.holderOf;
-    for (let o = 0; o < final.nodeCount; o++) {
-      const h = holderOf[o]!;
-      if (h < 0) continue;
-      const slot = slotOf[h]!;
-      if (slot < 0) continue;
-      const c = list[slot]!;
-      // Tally by the engine's group key (a number for the type name, or the node name of objects)
-      // so the hot loop never builds or decodes a string; names are looked up once per key below.
-      const key = final.groupKey(o);
-      const bytes = final.selfSize(o);
-      const tally = c.classKeys.get(key);
-      if (tally === undefined) c.classKeys.set(key, { count: 1, bytes });
-      else {
-        tally.count++;
-        tally.bytes += bytes;
-      }
-      if (finalAttr.isOld[dominators[o]!] === 1 && !isBackingStoreNode(final, o)) {
-        const retained = final.retainedSize(o);
-        if (retained > c.largestEntryBytes) {
-          c.largestEntryBytes = retained;
-          c.largestEntry = o;
-        }
-      }
-    }
-    for (const c of list) {
-      for (const [key, tally] of c.classKeys) {
-        const name = final.groupKeyName(key);
-        const known = c.classes.get(name);
-        if (known === undefined) c.classes.set(name, tally);
-        else {
-          known.count += tally.count;
-          known.bytes += tally.bytes;
-        }
-      }
-    }
-  }
+  if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()]);
   phase('candidates', t);
 
   // 3. Growth at every step, significance, pattern, finding.
@@ -268,7 +220,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     const counts: number[] = [];
     const retainedBytes: number[] = [];
     for (const g of graphs) {
-      const o = g.ordinalOfId(containerId);
+      const o = g === final ? container : g.ordinalOfId(containerId);
       counts.push(o < 0 ? 0 : entryCount(g, o, kind));
       retainedBytes.push(o < 0 ? 0 : g.retainedSize(o));
     }
@@ -420,6 +372,61 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   return result;
 }
 
+/** Ordinals of the holders charged at least `minBytes` new bytes, in ordinal order. */
+function holdersAbove(newBytesByHolder: Float64Array, minBytes: number): number[] {
+  const out: number[] = [];
+  for (let h = 0, n = newBytesByHolder.length; h < n; h++) if (newBytesByHolder[h]! >= minBytes) out.push(h);
+  return out;
+}
+
+/**
+ * One pass over the last snapshot: what each candidate accumulates, by class, and its largest
+ * direct new entry (every object counted; nothing sampled). A function of its own so V8 optimizes
+ * this loop alone (see attributeNewObjects).
+ */
+function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candidate[]): void {
+  const slotOf = new Int32Array(final.nodeCount).fill(-1);
+  for (let i = 0; i < list.length; i++) slotOf[list[i]!.holderOrdinal] = i;
+  const { dominators } = bulkArrays(final);
+  const holderOf = finalAttr.holderOf;
+  const isOld = finalAttr.isOld;
+  for (let o = 0, n = final.nodeCount; o < n; o++) {
+    const h = holderOf[o]!;
+    if (h < 0) continue;
+    const slot = slotOf[h]!;
+    if (slot < 0) continue;
+    const c = list[slot]!;
+    // Tally by the engine's group key (a number for the type name, or the node name of objects)
+    // so the hot loop never builds or decodes a string; names are looked up once per key below.
+    const key = final.groupKey(o);
+    const bytes = final.selfSize(o);
+    const tally = c.classKeys.get(key);
+    if (tally === undefined) c.classKeys.set(key, { count: 1, bytes });
+    else {
+      tally.count++;
+      tally.bytes += bytes;
+    }
+    if (isOld[dominators[o]!] === 1 && !isBackingStoreNode(final, o)) {
+      const retained = final.retainedSize(o);
+      if (retained > c.largestEntryBytes) {
+        c.largestEntryBytes = retained;
+        c.largestEntry = o;
+      }
+    }
+  }
+  for (const c of list) {
+    for (const [key, tally] of c.classKeys) {
+      const name = final.groupKeyName(key);
+      const known = c.classes.get(name);
+      if (known === undefined) c.classes.set(name, tally);
+      else {
+        known.count += tally.count;
+        known.bytes += tally.bytes;
+      }
+    }
+  }
+}
+
 /**
  * Share of the baseline's objects found in `final` under the same id with the same type and name.
  * Within one session most of a server's baseline heap (code, module state, builtins) survives, so
@@ -469,6 +476,24 @@ function effectiveContainer(g: HeapGraph, attr: Attribution, c: Candidate): numb
   return entryCount(g, entry, kind) >= 8 ? entry : c.holderOrdinal;
 }
 
+/** Entries of a container seen so far (new since the baseline). */
+interface EntryTally {
+  topLevel: number;
+  closures: number;
+  /** New objects among the first entries, with the name of the edge that holds each. */
+  chainStarts: Array<{ ordinal: number; via: string }>;
+}
+
+/** Counts one entry of a container; `viaEdge` (or -1) is named only for the few chain starts kept. */
+function visitEntry(g: HeapGraph, attr: Attribution, tally: EntryTally, target: number, viaEdge: number): void {
+  if (attr.isOld[target] === 1) return;
+  tally.topLevel++;
+  if (tally.chainStarts.length < 64 && g.nodeType(target) === 'object') {
+    tally.chainStarts.push({ ordinal: target, via: viaEdge < 0 ? '' : g.edgeName(viaEdge) });
+  }
+  if (g.nodeType(target) === 'closure' || holdsClosure(g, target)) tally.closures++;
+}
+
 /** Collects the pattern evidence of a container from its entries in the last snapshot. */
 function patternEvidence(
   g: HeapGraph,
@@ -477,22 +502,11 @@ function patternEvidence(
   container: number,
   kind: ContainerKind,
 ): PatternEvidence {
-  let topLevelEntries = 0;
-  let closureEntries = 0;
-  const chainStarts: Array<{ ordinal: number; via: string }> = [];
-  // `viaEdge`: the entry's edge, named only for the few entries kept as chain starts.
-  const visit = (target: number, viaEdge = -1): void => {
-    if (attr.isOld[target] === 1) return;
-    topLevelEntries++;
-    if (chainStarts.length < 64 && g.nodeType(target) === 'object') {
-      chainStarts.push({ ordinal: target, via: viaEdge < 0 ? '' : g.edgeName(viaEdge) });
-    }
-    if (g.nodeType(target) === 'closure' || holdsClosure(g, target)) closureEntries++;
-  };
+  const entries: EntryTally = { topLevel: 0, closures: 0, chainStarts: [] };
   if (kind === 'timer-list') {
     let at = edgeTargetByName(g, container, '_idleNext');
     for (let guard = 0; at >= 0 && at !== container && guard < 50_000_000; guard++) {
-      visit(at);
+      visitEntry(g, attr, entries, at, -1);
       at = edgeTargetByName(g, at, '_idleNext');
     }
   } else {
@@ -505,7 +519,7 @@ function patternEvidence(
         type === 'context' ||
         (type === 'property' && !g.edgeNameIs(e, '__proto__')) ||
         (table >= 0 && type === 'internal' && !g.edgeNameIs(e, 'map'));
-      if (isEntry) visit(g.edgeTarget(e), e);
+      if (isEntry) visitEntry(g, attr, entries, g.edgeTarget(e), e);
     }
   }
   // A linked chain: from each new entry, follow a property that leads to a new object of the
@@ -514,7 +528,7 @@ function patternEvidence(
   let chainLink: string | undefined;
   let chainClass: string | undefined;
   let chainHead: string | undefined;
-  for (const start of chainStarts) {
+  for (const start of entries.chainStarts) {
     const found = longestChainFrom(g, attr, start.ordinal);
     if (found.length > chainLength) {
       chainLength = found.length;
@@ -528,8 +542,8 @@ function patternEvidence(
     ...(chainLink !== undefined && chainClass !== undefined ? { chainLink, chainClass, chainHead: chainHead ?? '' } : {}),
     chainLength,
     kind,
-    topLevelEntries,
-    closureEntries,
+    topLevelEntries: entries.topLevel,
+    closureEntries: entries.closures,
     contexts: tally('system / Context').count,
     externalBytes: tally('system / JSArrayBufferData').bytes,
     strings: tally('string').count + tally('concatenated string').count + tally('sliced string').count,

@@ -39,42 +39,73 @@ export function baselineIds(baseline: HeapGraph): IdSet {
   return ids;
 }
 
-/** Charges every new reachable object of `g` to its holder. */
+/**
+ * Charges every new reachable object of `g` to its holder.
+ *
+ * Each pass over the nodes is a function of its own, with no closure created per call: V8 then
+ * optimizes each loop once, where one function with several loops is deoptimized at every loop
+ * its optimized code has not seen run yet (measured: the first attribution of a 500k-node
+ * snapshot took 78 ms that way, 20–30 ms this way).
+ */
 export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution {
   const n = g.nodeCount;
   const isOld = new Uint8Array(n);
+  const oldCount = markOld(g, baseline, isOld);
+  const holderOf = new Int32Array(n).fill(-1);
+  resolveHolders(g, isOld, holderOf);
+  const newBytesByHolder = new Float64Array(n);
+  const newCountByHolder = new Uint32Array(n);
+  const totals = chargeHolders(g, isOld, holderOf, newBytesByHolder, newCountByHolder);
+  return {
+    isOld,
+    holderOf,
+    newBytesByHolder,
+    newCountByHolder,
+    totalNewBytes: totals.bytes,
+    totalNewCount: totals.count,
+    oldShare: n === 0 ? 0 : oldCount / n,
+  };
+}
+
+/** Sets `isOld[o]` for every node whose id is in the baseline; returns how many. */
+function markOld(g: HeapGraph, baseline: IdSet, isOld: Uint8Array): number {
   let oldCount = 0;
-  for (let o = 0; o < n; o++) {
+  for (let o = 0, n = g.nodeCount; o < n; o++) {
     if (baseline.has(g.nodeId(o))) {
       isOld[o] = 1;
       oldCount++;
     }
   }
+  return oldCount;
+}
+
+/** An old node lifted out of backing stores to the container that owns them. */
+function lift(g: HeapGraph, isOld: Uint8Array, old: number): number {
+  const root = g.rootOrdinal;
+  let at = old;
+  for (let guard = 0; guard < 8 && at !== root && isBackingStoreNode(g, at); guard++) {
+    let owner = backingStoreOwner(g, at);
+    if (owner < 0) owner = g.dominator(at);
+    if (owner < 0 || owner === at || isOld[owner] === 0) break;
+    at = owner;
+  }
+  return at;
+}
+
+/**
+ * Fills `holderOf` for every new reachable node: the nearest old node up its dominator chain,
+ * lifted (see {@link lift}).
+ */
+function resolveHolders(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array): void {
+  const n = g.nodeCount;
   // memo[x]: the holder new objects below x are charged to (-2 = not computed yet). For an old
   // node that is the node itself lifted out of backing stores; for a new node, its own holder.
   const memo = new Int32Array(n).fill(-2);
-  const holderOf = new Int32Array(n).fill(-1);
-  const newBytesByHolder = new Float64Array(n);
-  const newCountByHolder = new Uint32Array(n);
   // The dominator chain being resolved, as a reusable typed stack (`array.length = 0` on a JS
   // array is a runtime call, measurable at a million nodes).
   const chain = new Int32Array(Math.max(1, n));
-  let totalNewBytes = 0;
-  let totalNewCount = 0;
   const root = g.rootOrdinal;
   const { dominators, reachable } = bulkArrays(g);
-
-  const lift = (old: number): number => {
-    let at = old;
-    for (let guard = 0; guard < 8 && at !== root && isBackingStoreNode(g, at); guard++) {
-      let owner = backingStoreOwner(g, at);
-      if (owner < 0) owner = g.dominator(at);
-      if (owner < 0 || owner === at || isOld[owner] === 0) break;
-      at = owner;
-    }
-    return at;
-  };
-
   for (let o = 0; o < n; o++) {
     if (isOld[o] === 1 || reachable[o] === 0) continue;
     // Walk up the dominator tree to the first old (or already resolved) node; every new node on
@@ -89,7 +120,7 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
         break;
       }
       if (isOld[at] === 1 || at === root) {
-        holder = lift(at);
+        holder = lift(g, isOld, at);
         memo[at] = holder;
         break;
       }
@@ -104,37 +135,44 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
     for (let k = 0; k < depth; k++) memo[chain[k]!] = holder;
     holderOf[o] = holder;
   }
-  // Objects kept alive by several containers at once are dominated only by a GC root. Charging
-  // them to "(root)" would hide them; instead they go to the container on their shortest retainer
-  // path (the path DevTools shows first): still exactly one holder per object, deterministic.
+}
+
+/**
+ * Adds each new node's bytes and count to its holder's totals. Objects kept alive by several
+ * containers at once are dominated only by a GC root. Charging them to "(root)" would hide them;
+ * instead they go to the container on their shortest retainer path (the path DevTools shows
+ * first): still exactly one holder per object, deterministic.
+ */
+function chargeHolders(
+  g: HeapGraph,
+  isOld: Uint8Array,
+  holderOf: Int32Array,
+  newBytesByHolder: Float64Array,
+  newCountByHolder: Uint32Array,
+): { bytes: number; count: number } {
+  const n = g.nodeCount;
   let shortestMemo: Int32Array | undefined;
   const shortestChain: number[] = [];
   // 1 = holder is a synthetic root, 2 = it is not, 0 = not looked at yet.
   const syntheticHolder = new Uint8Array(n);
+  let bytesTotal = 0;
+  let countTotal = 0;
   for (let o = 0; o < n; o++) {
     let holder = holderOf[o]!;
     if (holder < 0) continue;
     if (syntheticHolder[holder] === 0) syntheticHolder[holder] = g.nodeType(holder) === 'synthetic' ? 1 : 2;
     if (syntheticHolder[holder] === 1) {
       shortestMemo ??= new Int32Array(n).fill(-2);
-      holder = holderOnShortestPath(g, o, isOld, shortestMemo, lift, shortestChain);
+      holder = holderOnShortestPath(g, o, isOld, shortestMemo, shortestChain);
       holderOf[o] = holder;
     }
     const bytes = g.selfSize(o);
     newBytesByHolder[holder] = newBytesByHolder[holder]! + bytes;
     newCountByHolder[holder] = newCountByHolder[holder]! + 1;
-    totalNewBytes += bytes;
-    totalNewCount++;
+    bytesTotal += bytes;
+    countTotal++;
   }
-  return {
-    isOld,
-    holderOf,
-    newBytesByHolder,
-    newCountByHolder,
-    totalNewBytes,
-    totalNewCount,
-    oldShare: n === 0 ? 0 : oldCount / n,
-  };
+  return { bytes: bytesTotal, count: countTotal };
 }
 
 /** The BFS parent of a node: a non-weak retainer one step closer to the roots (-1 at a root). */
@@ -161,7 +199,6 @@ function holderOnShortestPath(
   ordinal: number,
   isOld: Uint8Array,
   memo: Int32Array,
-  lift: (old: number) => number,
   chain: number[],
 ): number {
   chain.length = 0;
@@ -174,7 +211,7 @@ function holderOnShortestPath(
       break;
     }
     if (isOld[at] === 1) {
-      holder = lift(at);
+      holder = lift(g, isOld, at);
       break;
     }
     chain.push(at);

@@ -9,6 +9,7 @@ import {
   type EssentialRule,
 } from './devtools-rules.js';
 import { buildRetainers, edgeCountsToOffsets, type Retainers } from './build-retainers.js';
+import { computeClassAggregates } from './class-aggregates.js';
 import { computeDominators } from './dominators.js';
 import type { FlatGraphArrays } from './flat-graph-arrays.js';
 import { ScratchPool } from './scratch-pool.js';
@@ -519,108 +520,23 @@ export class FlatHeapGraph implements HeapGraph {
   }
 
   private computeAggregates(pool: ScratchPool): ClassAggregate[] {
-    const dominators = this.dominators!;
-    const retained = this.retainedSizes!;
-    const n = this.nodeCount;
     const a = this.arrays;
-    const self = this.selfSizes;
-    // Class index per node: object/native nodes by name string, others by type.
-    const classOf = pool.take();
-    const names: string[] = [];
-    const byKey = new Map<string, number>();
-    const byNameIndex = new Int32Array(a.strings.length).fill(-1);
-    const objectType = this.typeNames.indexOf('object');
-    const nativeType = this.typeNames.indexOf('native');
-    const classIndex = (name: string): number => {
-      let c = byKey.get(name);
-      if (c === undefined) {
-        c = names.length;
-        names.push(name);
-        byKey.set(name, c);
-      }
-      return c;
-    };
-    // Non-object nodes group by type: one class per type, resolved once.
-    const typeClass = new Int32Array(this.typeNames.length).fill(-1);
-    for (let o = 0; o < n; o++) {
-      const t = a.nodeType[o]!;
-      if (t !== objectType && t !== nativeType) {
-        let c = typeClass[t]!;
-        if (c === -1) {
-          c = classIndex(this.className(o));
-          typeClass[t] = c;
-        }
-        classOf[o] = c;
-      } else if (this.detachedNames !== undefined && this.detachedNames[o] === 1) {
-        // `Detached <div>` is a class of its own (DevTools renames such nodes).
-        classOf[o] = classIndex(this.className(o));
-      } else {
-        const s = a.nodeName[o]!;
-        let c = byNameIndex[s]!;
-        if (c === -1) {
-          c = classIndex(this.className(o));
-          byNameIndex[s] = c;
-        }
-        classOf[o] = c;
-      }
-    }
-    const count = new Float64Array(names.length);
-    const selfSum = new Float64Array(names.length);
-    const retainedSum = new Float64Array(names.length);
-    for (let o = 0; o < n; o++) {
-      if (self[o] === 0) continue;
-      const c = classOf[o]!;
-      count[c]!++;
-      selfSum[c]! += self[o]!;
-    }
-    // Children lists of the dominator tree (counting passes).
-    const first = pool.take();
-    const root = this.rootOrdinal;
-    for (let o = 0; o < n; o++) if (o !== root) first[dominators[o]!]!++;
-    let s = 0;
-    for (let o = 0; o < n; o++) { s += first[o]!; first[o] = s; }
-    first[n] = s;
-    const children = pool.take();
-    for (let o = n - 1; o >= 0; o--) if (o !== root) children[--first[dominators[o]!]!] = o;
-    // DFS with enter/exit; `active[c]` counts ancestors of class c that were counted.
-    const active = new Uint32Array(names.length);
-    // Exit markers have the top bit set (ordinals stay below 2^31).
-    const EXIT = 0x80000000;
-    let stack = pool.take();
-    const firstStack = stack;
-    let sp = 0;
-    stack[sp++] = root;
-    while (sp > 0) {
-      const x = stack[--sp]!;
-      if (x >= EXIT) {
-        active[classOf[x - EXIT]!]!--;
-        continue;
-      }
-      const c = classOf[x]!;
-      const begin = first[x]!;
-      const end = first[x + 1]!;
-      if (sp + (end - begin) + 1 >= stack.length) {
-        const bigger = new Uint32Array(stack.length * 2 + (end - begin));
-        bigger.set(stack);
-        stack = bigger;
-      }
-      if (active[c] === 0 && self[x] !== 0) {
-        retainedSum[c]! += retained[x]!;
-        if (begin !== end) {
-          active[c]!++;
-          stack[sp++] = x + EXIT;
-        }
-      }
-      for (let i = begin; i < end; i++) stack[sp++] = children[i]!;
-    }
-    pool.give(classOf, first, children, firstStack);
-    const out: ClassAggregate[] = [];
-    for (let c = 0; c < names.length; c++) {
-      if (count[c] === 0) continue;
-      out.push({ className: names[c]!, count: count[c]!, selfSizeBytes: selfSum[c]!, retainedSizeBytes: retainedSum[c]! });
-    }
-    out.sort((x, y) => y.retainedSizeBytes - x.retainedSizeBytes || (x.className < y.className ? -1 : 1));
-    return out;
+    return computeClassAggregates(
+      {
+        nodeCount: this.nodeCount,
+        rootOrdinal: this.rootOrdinal,
+        nodeType: a.nodeType,
+        nodeName: a.nodeName,
+        stringCount: a.strings.length,
+        typeNames: this.typeNames,
+        detachedNames: this.detachedNames,
+        selfSizes: this.selfSizes,
+        dominators: this.dominators!,
+        retainedSizes: this.retainedSizes!,
+        className: (o) => this.className(o),
+      },
+      pool,
+    );
   }
 
   allocationStack(nodeOrdinal: number): AllocationFrame[] | undefined {
