@@ -218,11 +218,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     const containerId = final.nodeId(container);
     const kind = containerKind(final, container);
     const counts: number[] = [];
-    const retainedBytes: number[] = [];
+    const ordinals: number[] = [];
     for (const g of graphs) {
       const o = g === final ? container : g.ordinalOfId(containerId);
+      ordinals.push(o);
       counts.push(o < 0 ? 0 : entryCount(g, o, kind));
-      retainedBytes.push(o < 0 ? 0 : g.retainedSize(o));
     }
     const bytesGrow = growsAtSteps(c.newBytes, workPerStep, thresholds.stepGrowthShare);
     const countsGrow = growsAtSteps(counts, workPerStep, thresholds.stepGrowthShare);
@@ -249,6 +249,9 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     // not grow. So growth must also show in the container itself: its entry count grows at every
     // step, or its retained size grew by at least half of the new bytes charged to it (the count
     // of a closure scope or plain holder says nothing; its retained size does).
+    // Retained sizes only for the holders that get this far: the baseline may have been read
+    // without its dominator tree (analyze-snapshots.ts), which is then built on this first use.
+    const retainedBytes = graphs.map((g, i) => (ordinals[i]! < 0 ? 0 : g.retainedSize(ordinals[i]!)));
     const retainedGrowth = retainedBytes[stepCount]! - retainedBytes[0]!;
     const keeps = countsGrow.every(Boolean) || retainedGrowth >= KEPT_SHARE * totalBytes;
     if (grows.every(Boolean) && !keeps) {

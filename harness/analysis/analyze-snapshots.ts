@@ -48,6 +48,9 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
   const graphs: HeapGraph[] = await readSnapshots(paths, {
     fileTimings,
     idIndex: true,
+    // The baseline gives its ids (and node names and entries); its dominator tree is needed only
+    // for the retained size of a holder that grew (analyze-graphs.ts), so it is built then, if ever.
+    lazyDerived: [0],
     onGraph,
     onProgress: (index, bytesRead, totalBytes) =>
       options.onProgress?.({ kind: 'read', file: paths[index]!, index, total: paths.length, bytesRead, totalBytes }),

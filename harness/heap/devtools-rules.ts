@@ -410,71 +410,17 @@ export function computeDistances(
   userRegion?: { pageOwned: Uint8Array; refused: number[] },
 ): Int32Array {
   const t = typeIndexes(g);
-  const { nodeCount, firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName, strings } = g;
-  const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
+  const { strings } = g;
+  const distances = new Int32Array(g.nodeCount).fill(NO_DISTANCE);
   const queue = pool.take();
-  const nativeContextNames = indexesOf(strings, 'system / NativeContext');
-  const mapDescriptorNames = indexesOf(strings, '(map descriptors)');
-  const sloppyNames = indexesOf(strings, 'sloppy_function_map');
-  const pending = new Set<string>();
-  const weak = t.edgeWeak;
-  const internal = t.edgeInternal;
-  const hiddenNode = t.nodeHidden;
-  const arrayNode = t.nodeArray;
-  const elementEdge = t.edgeElement;
-  const hiddenEdge = t.edgeHidden;
-
-  // Whether BFS may take edge e out of node `from` (DevTools' JSHeapSnapshot filter). Only
-  // internal edges and edges out of native contexts / descriptor arrays can be filtered, so the
-  // hot loop calls this only for those.
-  const isSpecialNode = (from: number): boolean => {
-    const fromType = nodeType[from]!;
-    return (fromType === hiddenNode && nativeContextNames.has(nodeName[from]!)) ||
-      (fromType === arrayNode && mapDescriptorNames.has(nodeName[from]!));
-  };
-  const passes = (from: number, e: number): boolean => {
-    const fromType = nodeType[from]!;
-    const type = edgeType[e]!;
-    if (fromType === hiddenNode && sloppyNames.has(edgeName[e]!) && type !== elementEdge && type !== hiddenEdge &&
-      nativeContextNames.has(nodeName[from]!)) {
-      return false;
-    }
-    if (fromType === arrayNode && mapDescriptorNames.has(nodeName[from]!)) {
-      const index = type === elementEdge || type === hiddenEdge ? edgeName[e]! : parseInt(strings.get(edgeName[e]!) ?? '', 10);
-      return index < 2 || index % 3 !== 1;
-    }
-    if (type === internal) {
-      const m = ephemerons.match(edgeName[e]!);
-      if (m !== undefined && !pending.delete(m.duplicatedPart)) {
-        pending.add(m.duplicatedPart);
-        return false;
-      }
-    }
-    return true;
-  };
-
-  const ephState = ephemerons.state;
-  // `refused` (first BFS only): targets of the edges the filter refused, for the page-owned set.
-  const bfs = (length: number, refused: number[] | undefined): number => {
-    let head = 0;
-    while (head < length) {
-      const o = queue[head++]!;
-      const d = distances[o]! + 1;
-      const special = isSpecialNode(o);
-      for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
-        const type = edgeType[e]!;
-        if (type === weak) continue;
-        const to = edgeTo[e]!;
-        if (distances[to] !== NO_DISTANCE) continue;
-        if ((special || (type === internal && ephState[edgeName[e]!] !== 1)) && !passes(o, e)) {
-          refused?.push(to);
-          continue;
-        }
-        distances[to] = d;
-        queue[length++] = to;
-      }
-    }
-    return length;
+  const b: BfsContext = {
+    g, distances, queue, ephemerons,
+    nativeContextNames: indexesOf(strings, 'system / NativeContext'),
+    mapDescriptorNames: indexesOf(strings, '(map descriptors)'),
+    sloppyNames: indexesOf(strings, 'sloppy_function_map'),
+    pending: new Set<string>(),
+    weak: t.edgeWeak, internal: t.edgeInternal, hiddenNode: t.nodeHidden, arrayNode: t.nodeArray,
+    elementEdge: t.edgeElement, hiddenEdge: t.edgeHidden,
   };
 
   const roots = userRoots(g);
@@ -484,7 +430,7 @@ export function computeDistances(
     distances[u] = 1;
     queue[length++] = u;
   }
-  const reached = bfs(length, userRegion?.refused);
+  const reached = bfsFrom(b, length, userRegion?.refused);
   if (userRegion !== undefined) {
     // Everything the first BFS reached is page-owned: the queue holds exactly those nodes.
     const flags = userRegion.pageOwned;
@@ -492,7 +438,90 @@ export function computeDistances(
   }
   distances[g.rootOrdinal] = roots.length > 0 ? SYSTEM_DISTANCE_BASE : 0;
   queue[0] = g.rootOrdinal;
-  bfs(1, undefined);
+  bfsFrom(b, 1, undefined);
   pool.give(queue);
   return distances;
+}
+
+/** What the distances' breadth-first search reads (one per computeDistances call). */
+interface BfsContext {
+  g: FlatGraphArrays;
+  distances: Int32Array;
+  queue: Uint32Array;
+  ephemerons: EphemeronNames;
+  nativeContextNames: Set<number>;
+  mapDescriptorNames: Set<number>;
+  sloppyNames: Set<number>;
+  /** WeakMap entries whose first edge was refused (DevTools lets the second one through). */
+  pending: Set<string>;
+  weak: number;
+  internal: number;
+  hiddenNode: number;
+  arrayNode: number;
+  elementEdge: number;
+  hiddenEdge: number;
+}
+
+/**
+ * Breadth-first from the `length` nodes queued: each node reached gets its distance and joins the
+ * queue. Returns the queue's length. `refused` (first search only) collects the targets of the
+ * edges the filter refused, for the page-owned set. (Top-level functions, not closures made per
+ * call, so V8's optimized code serves every graph; see class-aggregates.ts.)
+ */
+function bfsFrom(b: BfsContext, length: number, refused: number[] | undefined): number {
+  const { firstEdge, edgeTo, edgeType, edgeName } = b.g;
+  const { distances, queue, weak, internal } = b;
+  const ephState = b.ephemerons.state;
+  let head = 0;
+  while (head < length) {
+    const o = queue[head++]!;
+    const d = distances[o]! + 1;
+    const special = isSpecialNode(b, o);
+    for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
+      const type = edgeType[e]!;
+      if (type === weak) continue;
+      const to = edgeTo[e]!;
+      if (distances[to] !== NO_DISTANCE) continue;
+      if ((special || (type === internal && ephState[edgeName[e]!] !== 1)) && !passes(b, o, e)) {
+        refused?.push(to);
+        continue;
+      }
+      distances[to] = d;
+      queue[length++] = to;
+    }
+  }
+  return length;
+}
+
+/**
+ * Whether the search may take edge e out of node `from` (DevTools' JSHeapSnapshot filter). Only
+ * internal edges and edges out of native contexts / descriptor arrays can be filtered, so the
+ * search asks only for those.
+ */
+function isSpecialNode(b: BfsContext, from: number): boolean {
+  const fromType = b.g.nodeType[from]!;
+  return (fromType === b.hiddenNode && b.nativeContextNames.has(b.g.nodeName[from]!)) ||
+    (fromType === b.arrayNode && b.mapDescriptorNames.has(b.g.nodeName[from]!));
+}
+
+function passes(b: BfsContext, from: number, e: number): boolean {
+  const { nodeType, nodeName, edgeType, edgeName, strings } = b.g;
+  const fromType = nodeType[from]!;
+  const type = edgeType[e]!;
+  if (fromType === b.hiddenNode && b.sloppyNames.has(edgeName[e]!) && type !== b.elementEdge && type !== b.hiddenEdge &&
+    b.nativeContextNames.has(nodeName[from]!)) {
+    return false;
+  }
+  if (fromType === b.arrayNode && b.mapDescriptorNames.has(nodeName[from]!)) {
+    const index = type === b.elementEdge || type === b.hiddenEdge ? edgeName[e]! : parseInt(strings.get(edgeName[e]!) ?? '', 10);
+    return index < 2 || index % 3 !== 1;
+  }
+  if (type === b.internal) {
+    const m = b.ephemerons.match(edgeName[e]!);
+    if (m !== undefined && !b.pending.delete(m.duplicatedPart)) {
+      b.pending.add(m.duplicatedPart);
+      return false;
+    }
+  }
+  return true;
 }

@@ -146,73 +146,80 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
   const r = rootOrdinal + 1;
   const rule = inputs.essentialRule;
   let n = dfs(dfsArrays, r, 0, rule);
-  let unreachableCount = 0;
-  if (n < nodeCount && rule !== undefined) {
-    // The search did not meet these nodes: their edges' bits are needed below (orphans) and
-    // for their targets' semidominators.
-    for (let v = 1; v <= nodeCount; v++) if (semi[v] === 0) markEssentialEdgesOf(rule, v - 1);
-  }
-  if (n < nodeCount) {
-    unreachableCount = nodeCount - n;
-    // Orphans: every retaining edge is non-essential (e.g. only weak retainers).
-    for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] !== 0) continue;
-      const o = v - 1;
-      let onlyWeak = true;
-      for (let i = firstRetainer[o]!, end = firstRetainer[o + 1]!; i < end; i++) {
-        const e = retainerEdge[i]!;
-        if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) { onlyWeak = false; break; }
-      }
-      if (onlyWeak) {
-        parent[v] = r;
-        n = dfs(dfsArrays, v, n);
-      }
-    }
-  }
-  if (n < nodeCount) {
-    // Cliques held only by each other: hang each under the root individually.
-    for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] === 0) {
-        parent[v] = r;
-        semi[v] = ++n;
-        vertex[n] = v;
-        label[v] = v;
-      }
-    }
-  }
-
-  // Path compression with an explicit stack (walks up the ancestor forest).
-  // Grown on demand: compression paths are short in practice, n in the worst case.
-  let stack = new Uint32Array(1024);
-  const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v;
-    let sp = 0;
-    let x = v;
-    while (ancestor[ancestor[x]!] !== 0) {
-      if (++sp === stack.length) {
-        const bigger = new Uint32Array(stack.length * 2);
-        bigger.set(stack);
-        stack = bigger;
-      }
-      stack[sp] = x;
-      x = ancestor[x]!;
-    }
-    while (sp > 0) {
-      const w = stack[sp--]!;
-      const a = ancestor[w]!;
-      if (semi[label[a]!]! < semi[label[w]!]!) label[w] = label[a]!;
-      ancestor[w] = ancestor[a]!;
-    }
-    return label[v]!;
-  };
+  const unreachableCount = nodeCount - n;
+  if (n < nodeCount) n = hangUnreached(dfsArrays, inputs, n, r);
 
   const bucketHead = scratch;
-  // (The DFS loop lives in its own function, which V8 optimizes on its own; hot loops inside one
-  // big function with closures writing outer variables compile worse and warm up later.)
   bucketHead.fill(0);
   // A vertex leaves its bucket exactly when its (provisional) dominator is set, so the bucket
   // links and the dominators share one array.
   const bucketNext = pool.take();
+  const dom = bucketNext;
+  const forest: Forest = { ancestor, label, semi, stack: new Uint32Array(1024) };
+  semidominators({ firstRetainer, retainerEdge, retainerNode, bits, vertex, parent, bucketHead, bucketNext }, forest, n, r);
+  finishDominators(bucketHead, bucketNext, vertex, semi, nodeCount, n, r);
+  const dominator = scratch.subarray(0, nodeCount);
+  toOrdinals(dom, dominator);
+  pool.give(parent, semi, bucketNext);
+  return { dominator, order: vertex, visited: n, unreachableCount, spare };
+}
+
+/** The ancestor forest of Lengauer–Tarjan's EVAL/LINK, with a reusable path-compression stack. */
+interface Forest {
+  ancestor: Uint32Array;
+  label: Uint32Array;
+  semi: Uint32Array;
+  /** Grown on demand: compression paths are short in practice, n in the worst case. */
+  stack: Uint32Array;
+}
+
+/** EVAL with path compression, iterative (walks up the ancestor forest with an explicit stack). */
+function evaluate(f: Forest, v: number): number {
+  const { ancestor, label, semi } = f;
+  if (ancestor[v] === 0) return v;
+  let stack = f.stack;
+  let sp = 0;
+  let x = v;
+  while (ancestor[ancestor[x]!] !== 0) {
+    if (++sp === stack.length) {
+      const bigger = new Uint32Array(stack.length * 2);
+      bigger.set(stack);
+      stack = bigger;
+      f.stack = bigger;
+    }
+    stack[sp] = x;
+    x = ancestor[x]!;
+  }
+  while (sp > 0) {
+    const w = stack[sp--]!;
+    const a = ancestor[w]!;
+    if (semi[label[a]!]! < semi[label[w]!]!) label[w] = label[a]!;
+    ancestor[w] = ancestor[a]!;
+  }
+  return label[v]!;
+}
+
+interface SemiArrays {
+  firstRetainer: Uint32Array;
+  retainerEdge: Uint32Array;
+  retainerNode: Uint32Array;
+  bits: EssentialEdges;
+  vertex: Uint32Array;
+  parent: Uint32Array;
+  bucketHead: Uint32Array;
+  /** Bucket links, and the (provisional) dominators once a vertex leaves its bucket. */
+  bucketNext: Uint32Array;
+}
+
+/**
+ * The main loop, in reverse DFS order: each vertex's semidominator from its essential retainers,
+ * its bucket, the link to its DFS parent, and the provisional dominators of the parent's bucket.
+ * (Each pass is a function of its own, with no closure created per call, so V8 optimizes it once
+ * for every graph; see class-aggregates.ts.)
+ */
+function semidominators(a: SemiArrays, forest: Forest, n: number, r: number): void {
+  const { firstRetainer, retainerEdge, retainerNode, bits, vertex, parent, bucketHead, bucketNext } = a;
+  const { ancestor, semi } = forest;
   const dom = bucketNext;
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
@@ -225,7 +232,7 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
       orphan = false;
       const v = retainerNode[k]! + 1;
       // evaluate(v) is v itself while v is still a forest root (not yet linked).
-      const u = ancestor[v] === 0 ? v : evaluate(v);
+      const u = ancestor[v] === 0 ? v : evaluate(forest, v);
       if (semi[u]! < sw) sw = semi[u]!;
     }
     // A node with no essential retainer has the root as its only predecessor.
@@ -238,17 +245,24 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
     ancestor[w] = pw; // link(parent[w], w)
     for (let v = bucketHead[pw]!; v !== 0;) {
       const next = bucketNext[v]!;
-      const u = evaluate(v);
+      const u = evaluate(forest, v);
       dom[v] = semi[u]! < semi[v]! ? u : pw;
       v = next;
     }
     bucketHead[pw] = 0;
   }
+}
+
+/** Empties the leftover buckets, roots the tree, and turns provisional dominators into immediate ones. */
+function finishDominators(
+  bucketHead: Uint32Array, dom: Uint32Array, vertex: Uint32Array, semi: Uint32Array, nodeCount: number, n: number, r: number,
+): void {
   // Vertices still waiting in a bucket were never given a dominator (possible only for nodes
   // hung under the root artificially); DevTools leaves theirs 0, which resolves to the root below.
+  // (`dom` doubles as the bucket links: a vertex's link is read before its dominator is set.)
   for (let x = 1; x <= nodeCount; x++) {
     for (let v = bucketHead[x]!; v !== 0;) {
-      const next = bucketNext[v]!;
+      const next = dom[v]!;
       dom[v] = 0;
       v = next;
     }
@@ -260,10 +274,48 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
     const w = vertex[i]!;
     if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
   }
+}
 
-  // Reuse the bucket-head array (free now) for the result: saves one n-sized array at the peak.
-  const dominator = scratch.subarray(0, nodeCount);
-  for (let o = 0; o < nodeCount; o++) dominator[o] = dom[o + 1]! - 1;
-  pool.give(parent, semi, bucketNext);
-  return { dominator, order: vertex, visited: n, unreachableCount, spare };
+/**
+ * The nodes the DFS from the root did not reach, as DevTools treats them: an orphan (every
+ * retaining edge non-essential, e.g. only weak retainers) is hung under the root and searched
+ * from; what is still unvisited (cliques held only by each other) is hung under the root one by
+ * one. Returns the last DFS number.
+ */
+function hangUnreached(arrays: DfsArrays, inputs: DominatorInputs, n: number, r: number): number {
+  const { nodeCount, firstRetainer, retainerEdge } = inputs;
+  const { bits, semi, parent, vertex, label } = arrays;
+  const rule = inputs.essentialRule;
+  if (rule !== undefined) {
+    // The search did not meet these nodes: their edges' bits are needed below (orphans) and
+    // for their targets' semidominators.
+    for (let v = 1; v <= nodeCount; v++) if (semi[v] === 0) markEssentialEdgesOf(rule, v - 1);
+  }
+  for (let v = 1; v <= nodeCount; v++) {
+    if (semi[v] !== 0) continue;
+    const o = v - 1;
+    let onlyWeak = true;
+    for (let i = firstRetainer[o]!, end = firstRetainer[o + 1]!; i < end; i++) {
+      const e = retainerEdge[i]!;
+      if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) { onlyWeak = false; break; }
+    }
+    if (onlyWeak) {
+      parent[v] = r;
+      n = dfs(arrays, v, n);
+    }
+  }
+  for (let v = 1; v <= nodeCount && n < nodeCount; v++) {
+    if (semi[v] === 0) {
+      parent[v] = r;
+      semi[v] = ++n;
+      vertex[n] = v;
+      label[v] = v;
+    }
+  }
+  return n;
+}
+
+/** Vertex numbers (ordinal + 1) → ordinals. */
+function toOrdinals(dom: Uint32Array, dominator: Uint32Array): void {
+  for (let o = 0, n = dominator.length; o < n; o++) dominator[o] = dom[o + 1]! - 1;
 }

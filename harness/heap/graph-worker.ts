@@ -23,10 +23,16 @@ export type GraphWorkerMessage =
   | { type: 'graph'; index: number; graph: GraphTransfer; timings: Record<string, number> }
   | { type: 'error'; index: number; code: string; message: string };
 
+/** A worker started ahead of its job (prestartWorker) gets it as its first message. */
+function nextJob(port: NonNullable<typeof parentPort>): Promise<GraphJob> {
+  if (workerData !== undefined && workerData !== null) return Promise.resolve(workerData as GraphJob);
+  return new Promise((resolve) => port.once('message', (m: { job: GraphJob }) => resolve(m.job)));
+}
+
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) return;
-  const job = workerData as GraphJob;
+  const job = await nextJob(port);
   const post = (m: GraphWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   for (const { index, path } of job.files) {
     try {

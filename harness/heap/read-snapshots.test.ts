@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SnapshotBuilder, readSnapshot, readSnapshots, type FlatHeapGraph } from './index.js';
 import { planSplit } from './read-snapshots.js';
+import { prestartGraphWorker, prestartWorker, takePrestartedWorker, workerScript } from './worker-script.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leakbench-read-many-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,6 +77,28 @@ describe('readSnapshots', () => {
     const sequential = await readSnapshots(files, { parallel: false, readBy });
     expect(readBy).toEqual(['main', 'main', 'main']);
     for (const [i, g] of sequential.entries()) expectSameGraph(g, graphs[i]!);
+  });
+
+  it('hands a worker started ahead of the call its files, and reads a lazy-derived file on first use', async () => {
+    const files = [snapshotFile('p.heapsnapshot', 30), snapshotFile('q.heapsnapshot', 90)];
+    prestartGraphWorker();
+    const readBy: Array<'main' | 'worker'> = [];
+    const graphs = await readSnapshots(files, { parallel: true, readBy, lazyDerived: [0] });
+    expect(readBy).toEqual(['main', 'worker']);
+    // The read took the prestarted worker (an untaken one would still be there to take).
+    const graphWorker = workerScript(new URL('./read-snapshots.ts', import.meta.url).href, 'graph-worker')!;
+    const left = takePrestartedWorker(graphWorker);
+    await left?.terminate();
+    expect(left).toBeUndefined();
+    for (const [i, file] of files.entries()) expectSameGraph(await readSnapshot(file), graphs[i]!);
+  });
+
+  it('never hands out a prestarted worker that already ended', async () => {
+    const script = join(dir, 'ends-at-once.mjs');
+    writeFileSync(script, 'process.exit(0);\n');
+    prestartWorker(script);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(takePrestartedWorker(script)).toBeUndefined();
   });
 
   it('reports the first bad file in list order, whichever thread read it', async () => {

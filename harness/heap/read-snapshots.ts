@@ -15,7 +15,7 @@ import { LeakbenchError, type ErrorCode } from '../errors.js';
 import type { GraphJob, GraphWorkerMessage } from './graph-worker.js';
 import { FlatHeapGraph } from './heap-graph.js';
 import { readSnapshot } from './read-snapshot.js';
-import { startWorker, workerScript } from './worker-script.js';
+import { startWorker, takePrestartedWorker, workerScript } from './worker-script.js';
 
 /** Options of {@link readSnapshots}. */
 export interface ReadManyOptions {
@@ -31,6 +31,12 @@ export interface ReadManyOptions {
   idIndex?: boolean;
   /** Called with each graph as soon as it is ready (files the main thread reads come first). */
   onGraph?: (index: number, graph: FlatHeapGraph) => void;
+  /**
+   * Indexes of files whose derived data (shallow sizes, distances, dominators, retained sizes) is
+   * computed on first use instead of while reading, when the main thread reads them (as
+   * `ReadOptions.derived: false`); the worker always sends graphs with their derived data.
+   */
+  lazyDerived?: readonly number[];
   /** Filled in with the thread that read each file (tests, `--verbose`). */
   readBy?: Array<'main' | 'worker'>;
 }
@@ -88,6 +94,7 @@ export async function readSnapshots(paths: string[], options: ReadManyOptions = 
       shallowSizes,
       timings: timingsOf(index),
       ...(worker === undefined ? {} : { parallel: false }),
+      ...(options.lazyDerived?.includes(index) === true ? { derived: false } : {}),
       onProgress: (bytesRead, totalBytes) => options.onProgress?.(index, bytesRead, totalBytes),
     });
     if (options.idIndex === true) graph.buildIdIndex();
@@ -151,10 +158,16 @@ function startGraphWorker(
   options: Pick<ReadManyOptions, 'onProgress' | 'readBy' | 'onGraph'>,
 ): WorkerShare | undefined {
   let worker: Worker;
-  try {
-    worker = startWorker(script, job);
-  } catch {
-    return undefined;
+  const early = takePrestartedWorker(script);
+  if (early !== undefined) {
+    worker = early;
+    worker.postMessage({ job });
+  } else {
+    try {
+      worker = startWorker(script, job);
+    } catch {
+      return undefined;
+    }
   }
   const pending = new Set(job.files.map((f) => f.index));
   const giveUp = (): void => {

@@ -3,6 +3,7 @@
  * itself runs as TypeScript (under vitest), its workers come from the build in `dist/`.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -28,4 +29,52 @@ export function workerScript(moduleUrl: string, name: string): string | undefine
 export function startWorker(script: string, workerData: unknown): Worker {
   const filtered = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   return new Worker(script, filtered.length === process.execArgv.length ? { workerData } : { workerData, execArgv: filtered });
+}
+
+/** A worker started before its job is known (see {@link prestartWorker}). */
+let prestarted: { script: string; worker: Worker; ended: boolean } | undefined;
+
+/**
+ * Starts a worker on `script` ahead of its job, so its start-up (a new isolate, loading the
+ * engine's modules: ~60 ms) overlaps whatever the caller loads meanwhile. The worker waits for
+ * `{ job }` as its first message; {@link takePrestartedWorker} hands it to the code that has the
+ * job. Unref'd: a worker nobody takes never keeps the process alive. Does nothing when the script
+ * is missing or the thread cannot start.
+ */
+export function prestartWorker(script: string | undefined): void {
+  if (script === undefined || prestarted !== undefined) return;
+  try {
+    const worker = startWorker(script, undefined);
+    worker.unref();
+    const entry = { script, worker, ended: false };
+    // A worker that failed or ended before it was taken is not handed out: its 'error' and
+    // 'exit' events are gone by then, and a caller waiting for them would wait forever.
+    const end = (): void => {
+      entry.ended = true;
+    };
+    worker.once('error', end);
+    worker.once('exit', end);
+    prestarted = entry;
+  } catch {
+    // The reader starts its own worker (or reads on the main thread).
+  }
+}
+
+/** The worker {@link prestartWorker} started on `script`, once (sent its job by the caller), or undefined. */
+export function takePrestartedWorker(script: string): Worker | undefined {
+  if (prestarted === undefined || prestarted.script !== script) return undefined;
+  const { worker, ended } = prestarted;
+  prestarted = undefined;
+  if (ended) return undefined;
+  worker.ref();
+  return worker;
+}
+
+/**
+ * Starts the worker {@link readSnapshots} reads its share of a sequence with, ahead of the call
+ * (a command that will read a sequence calls this first thing). Only with two or more CPUs, as
+ * readSnapshots itself decides.
+ */
+export function prestartGraphWorker(): void {
+  if (availableParallelism() > 1) prestartWorker(workerScript(import.meta.url, 'graph-worker'));
 }
