@@ -3,21 +3,9 @@
  * Entry point of the `leakbench` command (package.json `bin`, and every `npm run bench:*` that
  * drives a run). Thin on purpose: wires signals and streams, runs the CLI, sets the exit code.
  */
-import { setFlagsFromString } from 'node:v8';
-
-// Snapshot reading runs on worker threads beside the main thread (`analyze`, `inspect` of big
-// files, the analysis after `run`). On a 2-core machine V8's background compiler then competes
-// with both for the CPUs, and hot loops wait in the interpreter for their optimized code: a
-// worker that compiles on its own thread instead read the 41 MB file of a 70 MB sequence about
-// 0.1 s sooner and used less CPU (docs/analysis.md, Speed). The flag is read when an isolate is
-// created, so it applies to the workers started from here on and leaves the main thread as it is.
-// Set from the command's entry only: the heap engine, as a library, never changes its host's flags.
-setFlagsFromString('--no-concurrent-recompilation');
-
-// `analyze` reads its snapshots on two threads: the reading worker starts now, before the CLI and
-// the analysis load (~60 ms of start-up taken off the command's wall time), and is handed its
-// files when the analysis has them. Unused, it does not keep the process alive.
-if (process.argv[2] === 'analyze') (await import('../harness/heap/worker-script.js')).prestartGraphWorker();
+// Process set-up first (V8 flags for the reading workers, the `analyze` worker's early start),
+// then the CLI: see harness/cli/process-setup.ts.
+(await import('../harness/cli/process-setup.js')).setUpProcess(process.argv[2]);
 const { runCli } = await import('../harness/cli/main.js');
 
 const controller = new AbortController();

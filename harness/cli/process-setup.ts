@@ -1,0 +1,24 @@
+/**
+ * What the `leakbench` process sets up before anything else loads (scripts/leakbench.ts calls it
+ * first thing; `bench:analyze` calls it in the process it times, so both measure the same thing).
+ *
+ * - Snapshot reading runs on worker threads beside the main thread (`analyze`, `inspect` of big
+ *   files, the analysis after `run`). On a 2-core machine V8's background compiler then competes
+ *   with both threads for the CPUs, and hot loops wait in the interpreter for their optimized
+ *   code. A worker that compiles on its own thread instead read the 41 MB file of a 70 MB
+ *   sequence about 0.1 s sooner, with less CPU (docs/analysis.md, Speed). V8 reads the flag when
+ *   it creates an isolate, so it applies to the workers started from here on and leaves the main
+ *   thread as it was. Only the command sets it: the heap engine, as a library, never changes its
+ *   host's flags.
+ * - `analyze` reads its snapshots on two threads: the reading worker starts now, before the CLI
+ *   and the analysis load (about 60 ms of its start-up off the command's wall time), and is handed
+ *   its files when the analysis has them. Unused, it does not keep the process alive.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { prestartGraphWorker } from '../heap/worker-script.js';
+
+/** Prepares this process for `command` (the first CLI argument). */
+export function setUpProcess(command: string | undefined): void {
+  setFlagsFromString('--no-concurrent-recompilation');
+  if (command === 'analyze') prestartGraphWorker();
+}
