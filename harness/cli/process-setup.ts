@@ -10,6 +10,12 @@
  *   it creates an isolate, so it applies to the workers started from here on and leaves the main
  *   thread as it was. Only the command sets it: the heap engine, as a library, never changes its
  *   host's flags.
+ * - For the main thread of `analyze` and `inspect`, `--no-concurrent-osr`: V8 reads it each time a
+ *   long loop asks for optimized code (on-stack replacement), so it applies at once. The main
+ *   thread then compiles its hot loops itself instead of running them in the interpreter until
+ *   the busy background thread gets to them. Measured on the 70 MB sequence: `analyze` 1.09 →
+ *   1.01 s wall, 1.78 → 1.60 s CPU (medians of 9, alternated); `inspect` of 145 MiB 1.68 →
+ *   1.62 s. Not for `run`, whose main thread drives the load: a compile there would pause it.
  * - `analyze` reads its snapshots on two threads: the reading worker starts now, before the CLI
  *   and the analysis load (about 60 ms of its start-up off the command's wall time), and is handed
  *   its files when the analysis has them. Unused, it does not keep the process alive.
@@ -20,5 +26,6 @@ import { prestartGraphWorker } from '../heap/worker-script.js';
 /** Prepares this process for `command` (the first CLI argument). */
 export function setUpProcess(command: string | undefined): void {
   setFlagsFromString('--no-concurrent-recompilation');
+  if (command === 'analyze' || command === 'inspect') setFlagsFromString('--no-concurrent-osr');
   if (command === 'analyze') prestartGraphWorker();
 }
