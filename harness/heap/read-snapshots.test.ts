@@ -93,6 +93,19 @@ describe('readSnapshots', () => {
     for (const [i, file] of files.entries()) expectSameGraph(await readSnapshot(file), graphs[i]!);
   });
 
+  it('lets the main thread work while it would wait for the worker, once, before the worker\'s graphs', async () => {
+    // A tiny file here, a big one in the worker (which also has to start): the main thread is done first.
+    const files = [snapshotFile('tiny.heapsnapshot', 5), snapshotFile('big.heapsnapshot', 20_000)];
+    const events: string[] = [];
+    const readBy: Array<'main' | 'worker'> = [];
+    await readSnapshots(files, { parallel: true, readBy, onWait: () => events.push('wait'), onGraph: (i) => events.push(`graph ${i}`) });
+    expect(readBy).toEqual(['main', 'worker']);
+    expect(events).toEqual(['graph 0', 'wait', 'graph 1']);
+    events.length = 0;
+    await readSnapshots(files, { parallel: false, onWait: () => events.push('wait'), onGraph: (i) => events.push(`graph ${i}`) });
+    expect(events).toEqual(['graph 0', 'graph 1']);
+  });
+
   it('never hands out a prestarted worker that already ended', async () => {
     const script = join(dir, 'ends-at-once.mjs');
     writeFileSync(script, 'process.exit(0);\n');

@@ -37,6 +37,12 @@ export interface ReadManyOptions {
    * `ReadOptions.derived: false`); the worker always sends graphs with their derived data.
    */
   lazyDerived?: readonly number[];
+  /**
+   * Called once when the main thread has read its files and would otherwise wait idle for the
+   * worker's (not called when everything is read on one thread, or the worker is already done).
+   * Work done here delays the worker's graphs by at most its own length.
+   */
+  onWait?: () => void;
   /** Filled in with the thread that read each file (tests, `--verbose`). */
   readBy?: Array<'main' | 'worker'>;
 }
@@ -71,6 +77,8 @@ export function planSplit(sizes: number[], workerStartBytes = WORKER_START_BYTES
 interface WorkerShare {
   /** Settles when the worker has posted every graph or an error. */
   done: Promise<void>;
+  /** True once `done` has settled. */
+  settled: () => boolean;
   stop: () => void;
 }
 
@@ -124,7 +132,10 @@ export async function readSnapshots(paths: string[], options: ReadManyOptions = 
     // A failure here throws at once (the worker is stopped below): the worker's files come
     // later in the list, so this is the first bad file in list order.
     for (let i = 0; i < endHere; i++) await readHere(i);
-    if (worker !== undefined) await worker.done;
+    if (worker !== undefined) {
+      if (!worker.settled()) options.onWait?.();
+      await worker.done;
+    }
   } finally {
     worker?.stop();
   }
@@ -174,6 +185,7 @@ function startGraphWorker(
     for (const i of pending) errors[i] ??= new WorkerUnavailable('graph worker unavailable');
     pending.clear();
   };
+  let finished = false;
   const done = new Promise<void>((resolve) => {
     const settle = (): void => {
       if (pending.size === 0) resolve();
@@ -215,5 +227,8 @@ function startGraphWorker(
       resolve();
     });
   });
-  return { done, stop: () => void worker.terminate() };
+  void done.then(() => {
+    finished = true;
+  });
+  return { done, settled: () => finished, stop: () => void worker.terminate() };
 }
