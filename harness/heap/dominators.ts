@@ -173,9 +173,11 @@ interface Forest {
   stack: Uint32Array;
 }
 
-/** EVAL with path compression, iterative (walks up the ancestor forest with an explicit stack). */
-function evaluate(f: Forest, v: number): number {
-  const { ancestor, label, semi } = f;
+/**
+ * EVAL with path compression, iterative (walks up the ancestor forest with an explicit stack).
+ * The forest's arrays come as arguments (the hot caller has them at hand), the stack through `f`.
+ */
+function evaluate(f: Forest, ancestor: Uint32Array, label: Uint32Array, semi: Uint32Array, v: number): number {
   if (ancestor[v] === 0) return v;
   let stack = f.stack;
   let sp = 0;
@@ -219,7 +221,7 @@ interface SemiArrays {
  */
 function semidominators(a: SemiArrays, forest: Forest, n: number, r: number): void {
   const { firstRetainer, retainerEdge, retainerNode, bits, vertex, parent, bucketHead, bucketNext } = a;
-  const { ancestor, semi } = forest;
+  const { ancestor, label, semi } = forest;
   const dom = bucketNext;
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
@@ -232,7 +234,7 @@ function semidominators(a: SemiArrays, forest: Forest, n: number, r: number): vo
       orphan = false;
       const v = retainerNode[k]! + 1;
       // evaluate(v) is v itself while v is still a forest root (not yet linked).
-      const u = ancestor[v] === 0 ? v : evaluate(forest, v);
+      const u = ancestor[v] === 0 ? v : evaluate(forest, ancestor, label, semi, v);
       if (semi[u]! < sw) sw = semi[u]!;
     }
     // A node with no essential retainer has the root as its only predecessor.
@@ -245,7 +247,7 @@ function semidominators(a: SemiArrays, forest: Forest, n: number, r: number): vo
     ancestor[w] = pw; // link(parent[w], w)
     for (let v = bucketHead[pw]!; v !== 0;) {
       const next = bucketNext[v]!;
-      const u = evaluate(forest, v);
+      const u = evaluate(forest, ancestor, label, semi, v);
       dom[v] = semi[u]! < semi[v]! ? u : pw;
       v = next;
     }
