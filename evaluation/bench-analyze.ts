@@ -154,7 +154,7 @@ async function runNode(args: string[]): Promise<{ stdout: string; wallMs: number
   }
 }
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === '--child') {

@@ -43,7 +43,15 @@ const SIZES: Record<string, SizeSpec> = {
 };
 const PEERS: ToolName[] = ['devtools', 'memlab', 'vscode'];
 
-function parseArgs(argv: string[]): { sizes: string[]; peers: boolean; timeoutMs: number } {
+const HELP = `usage: npm run bench:engine -- [flags]
+  --sizes 10m,150m   which of the standard snapshots to run (default 10m,150m,700m; made once in .bench/)
+  --size 2g          a ~2 GB snapshot, our engine only (generated on first use: several minutes, ~2 GB disk)
+  --no-peers         our engine only (no DevTools model, memlab, vscode parser)
+  --timeout <s>      limit per tool run (default 900)
+  --help             this text
+`;
+
+function parseArgs(argv: string[]): { sizes: string[]; peers: boolean; timeoutMs: number } | undefined {
   let sizes = ['10m', '150m', '700m'];
   let peers = true;
   let timeoutMs = 900_000;
@@ -55,9 +63,11 @@ function parseArgs(argv: string[]): { sizes: string[]; peers: boolean; timeoutMs
     } else if (a === '--sizes') sizes = String(argv[++i]).toLowerCase().split(',');
     else if (a === '--no-peers') peers = false;
     else if (a === '--timeout') timeoutMs = Number(argv[++i]) * 1000;
-    else throw new Error(`unknown flag ${a}`);
+    else if (a === '--help' || a === '-h') return undefined;
+    else throw new Error(`unknown flag ${a} (see --help)`);
   }
   for (const s of sizes) if (SIZES[s] === undefined) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
+  if (!(timeoutMs > 0)) throw new Error('--timeout needs a positive number of seconds');
   return { sizes, peers, timeoutMs };
 }
 
@@ -110,7 +120,12 @@ function cell(r: Measured | undefined): string {
 }
 
 async function main(): Promise<void> {
-  const { sizes, peers, timeoutMs } = parseArgs(process.argv.slice(2));
+  const parsed = parseArgs(process.argv.slice(2));
+  if (parsed === undefined) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { sizes, peers, timeoutMs } = parsed;
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
