@@ -51,7 +51,8 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
     // The baseline gives its ids (and node names and entries); its dominator tree is needed only
     // for the retained size of a holder that grew (analyze-graphs.ts), so it is built then, if ever.
     lazyDerived: [0],
-    // …unless the main thread would wait idle for the worker anyway: then it builds it now.
+    // …unless the main thread would wait idle for the worker anyway: then it builds it now
+    // (asking the graph for a retained size builds its derived data).
     onWait: () => {
       const t = performance.now();
       arrived[0]?.retainedSize(0);
