@@ -3,6 +3,7 @@
  * worker thread, and by the main thread when that worker cannot run.
  */
 import { open } from 'node:fs/promises';
+import { fileChunks } from './file-chunks.js';
 import { SnapshotParser, type ParsedEdgeArrays } from './snapshot-parser.js';
 
 /** Where the array is and how its fields are laid out. */
@@ -25,13 +26,9 @@ export async function parseEdgesArray(job: EdgesArrayJob): Promise<ParsedEdges> 
   try {
     const parser = new SnapshotParser();
     parser.startEdgesOnly(job.header, job.offset, job.sharedTargets === true);
-    const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
-    let position = job.offset;
-    while (!parser.edgesDone) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      parser.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+    for await (const chunk of fileChunks(handle, job.offset, 4 * 1024 * 1024)) {
+      parser.write(chunk);
+      if (parser.edgesDone) break;
     }
     return parser.takeEdges();
   } finally {

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { LeakbenchError, type ErrorCode } from '../errors.js';
 import type { EdgeCountsMessage, EdgesJob, EdgesReply, RetainersMessage } from './edges-worker.js';
 import type { Retainers } from './build-retainers.js';
+import { fileChunks } from './file-chunks.js';
 import { FlatHeapGraph, buildHeapGraph, buildHeapGraphOverlapped } from './heap-graph.js';
 import { parseEdgesArray } from './parse-edges-array.js';
 import { SnapshotParser } from './snapshot-parser.js';
@@ -142,13 +143,10 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
       edgesAt = await findEdgesArray(handle, totalBytes);
       if (edgesAt >= 0) parser.skipEdgesArrayAt(edgesAt);
     }
-    const chunk = new Uint8Array(CHUNK_BYTES);
     let bytesRead = 0;
-    while (true) {
-      const { bytesRead: n } = await handle.read(chunk, 0, CHUNK_BYTES, bytesRead);
-      if (n === 0) break;
-      parser.write(n === CHUNK_BYTES ? chunk : chunk.subarray(0, n));
-      bytesRead += n;
+    for await (const chunk of fileChunks(handle, 0, CHUNK_BYTES)) {
+      parser.write(chunk);
+      bytesRead += chunk.length;
       // The header comes first: as soon as it is known, the worker can start on the edges.
       const header = parser.parsedHeader;
       if (worker === undefined && edgesAt >= 0 && header !== undefined && script !== undefined) {
