@@ -146,8 +146,13 @@ describe('run --cmd', () => {
   // Its own timeout: V8 raises the heap limit after writing the near-limit snapshot, so the server
   // can live on for most of the 120 s load before it dies (under the full suite on CI's 2 cores,
   // well past vitest's default 120 s); alone it takes ~15–25 s.
-  test.concurrent('a scenario\'s leaky variant under --max-old-space-size 16 ends crashed on the heap limit, near-limit snapshot analysed', { timeout: 240_000 }, async ({ onTestFinished }) => {
-    const out = path.join(tmp, 'scenario-oom');
+  // One retry: now and then V8 raises the limit much further and the server lives until ~127k
+  // requests (~110 s alone; past the 120 s load under the full suite), then dies in a later
+  // collection. Measured by hand on 2026-11-29: 1 run in 11 with the previous build, 2 in 13 with
+  // this one — a V8 behaviour, not leakbench's; each attempt must still end crashed.
+  test.concurrent('a scenario\'s leaky variant under --max-old-space-size 16 ends crashed on the heap limit, near-limit snapshot analysed', { timeout: 240_000, retry: 1 }, async ({ onTestFinished }) => {
+    // A folder per attempt: the report check below expects this attempt's report alone.
+    const out = mkdtempSync(path.join(tmp, 'scenario-oom-'));
     const result = await runCliToEnd(
       // --duration is only an upper bound: the leak reaches the limit long before (≈14k requests).
       ['run', 'unbounded-map', '--variant', 'leaky', '--max-old-space-size', '16', '--warmup', '2', '--duration', '120', '--rate', 'max', '--out', out],

