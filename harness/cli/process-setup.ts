@@ -19,8 +19,8 @@
  *   not keep the process alive.
  *
  * The other commands keep V8's defaults: `run` and its kin spend their time driving a server,
- * where these flags would gain nothing measurable. Only the command sets flags: the heap engine,
- * as a library, never changes its host's.
+ * not reading snapshots. Only the command sets flags: the heap engine, as a library, never
+ * changes its host's.
  */
 import { setFlagsFromString } from 'node:v8';
 import { prestartGraphWorker } from '../heap/worker-script.js';
