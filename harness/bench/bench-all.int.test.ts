@@ -8,23 +8,18 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
+import { captureIo } from '../cli/test-fixtures/capture-io.js';
 import type { MatrixSummary } from './matrix-types.js';
 
 const reportsDir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-bench-all-'));
 afterAll(() => rmSync(reportsDir, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, signal: new AbortController().signal });
-  return { code, out, err };
+  const c = captureIo();
+  const code = await runCli(args, c.io);
+  return { code, out: c.out(), err: c.err() };
 }
 
 describe('bench-all', () => {

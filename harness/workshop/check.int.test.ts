@@ -8,10 +8,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getScenario } from '../catalog.js';
 import { runCli } from '../cli/main.js';
+import { captureIo } from '../cli/test-fixtures/capture-io.js';
 import { DIST_DIR } from '../paths.js';
 import type { CheckResult } from './check-exercise.js';
 import { exercisePath, exerciseTemplate, kitImportPrefix, toExerciseSource, workshopLayout } from './exercise-files.js';
@@ -27,18 +27,9 @@ afterAll(() => {
 });
 
 async function check(...extra: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(['check', SCENARIO, '--workshop-dir', workshopDir, '--out', reportsDir, ...extra], {
-    stdout,
-    stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out, err };
+  const c = captureIo();
+  const code = await runCli(['check', SCENARIO, '--workshop-dir', workshopDir, '--out', reportsDir, ...extra], c.io);
+  return { code, out: c.out(), err: c.err() };
 }
 
 const layout = workshopLayout(workshopDir);
@@ -105,11 +96,8 @@ describe('leakbench check', () => {
 
   it('bad flags are one-line usage errors', async () => {
     expect((await check('--hint', '4')).code).toBe(2);
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (c: Buffer) => (err += c.toString()));
-    expect(await runCli(['check', 'no-such-exercise'], { stdout, stderr, signal: new AbortController().signal })).toBe(2);
-    expect(err).toMatch(/E_UNKNOWN_SCENARIO/);
+    const c = captureIo();
+    expect(await runCli(['check', 'no-such-exercise'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/E_UNKNOWN_SCENARIO/);
   });
 });
