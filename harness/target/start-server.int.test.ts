@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, onTestFinished, test } from 'vitest';
@@ -43,6 +45,24 @@ describe('startServer', () => {
     expect(isLeakbenchError(err, 'E_SERVER_CRASHED')).toBe(true);
     expect((err as Error).message).toMatch(/code 3/);
     expect((err as Error).message).toContain('refusing to start');
+    expect(liveChildGroups()).toEqual([]);
+  });
+
+  test('a port taken between choosing and binding it → started again on a new port, up to 3 times', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-port-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const counter = path.join(dir, 'starts');
+    const server = await startServer({ entry: TINY, env: { FAIL_MODE: 'port-taken', FAIL_COUNT: '2', FAIL_COUNTER: counter } });
+    onTestFinished(() => void server.kill());
+    expect(readFileSync(counter, 'utf8')).toBe('3');
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    await server.kill();
+
+    const always = path.join(dir, 'always');
+    const err = await startServer({ entry: TINY, env: { FAIL_MODE: 'port-taken', FAIL_COUNTER: always } }).catch((e: unknown) => e);
+    expect(isLeakbenchError(err, 'E_SERVER_CRASHED')).toBe(true);
+    expect((err as Error).message).toContain('EADDRINUSE');
+    expect(readFileSync(always, 'utf8')).toBe('3');
     expect(liveChildGroups()).toEqual([]);
   });
 

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { LeakbenchError } from '../errors.js';
+import { isLeakbenchError, LeakbenchError } from '../errors.js';
 import { killProcessGroup, registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { findFreePort } from './free-port.js';
 
@@ -90,10 +90,41 @@ class OutputTail {
  * `E_SERVER_CRASHED` when it exits first; in both cases the child is already dead.
  */
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
+  // The port is chosen here and bound by the child a moment later; another process (parallel
+  // tests, another run) can take it in between. A child that dies on EADDRINUSE for that port is
+  // started again on a new one; any other failure is reported as it is.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOn(await findFreePort(), options);
+    } catch (err) {
+      if (!(err instanceof PortTaken)) throw err;
+      if (attempt === MAX_PORT_ATTEMPTS) {
+        const output = err.crash.message.indexOf('; server output');
+        throw new LeakbenchError(
+          'E_SERVER_CRASHED',
+          `server ${options.entry} could not listen: its port was in use (EADDRINUSE) on ${MAX_PORT_ATTEMPTS} tries ` +
+            `with fresh ports${output < 0 ? '' : err.crash.message.slice(output)}`,
+          { cause: err.crash },
+        );
+      }
+    }
+  }
+}
+
+/** Starts with a new port this many times at most when the chosen one was taken meanwhile. */
+const MAX_PORT_ATTEMPTS = 3;
+
+/** The child died before it was ready because its port was in use (`crash` says so to the user). */
+class PortTaken extends Error {
+  constructor(readonly crash: LeakbenchError) {
+    super(crash.message);
+  }
+}
+
+async function startServerOn(port: number, options: StartServerOptions): Promise<ServerHandle> {
   const inspect = options.inspect ?? true;
   const readinessPath = options.readinessPath ?? '/healthz';
   const startTimeoutMs = options.startTimeoutMs ?? 15_000;
-  const port = await findFreePort();
   const args = [...(inspect ? ['--inspect=127.0.0.1:0'] : []), ...(options.nodeArgs ?? []), options.entry];
   const command = [process.execPath, ...args];
 
@@ -182,7 +213,9 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     return handle;
   } catch (err) {
     await kill();
-    throw err;
+    const portTaken = isLeakbenchError(err, 'E_SERVER_CRASHED') && exitInfo?.killedByHarness === false &&
+      /EADDRINUSE/.test(tail.all()) && tail.all().includes(`:${port}`);
+    throw portTaken ? new PortTaken(err) : err;
   }
 }
 

@@ -3,7 +3,9 @@
 //   PORT             port to listen on (127.0.0.1 only)
 //   LEAK_BYTES       when > 0, every /v1/data request retains an object holding that many bytes
 //   FAIL_MODE        'exit-at-once' exits with code 3 before listening; 'never-ready' answers
-//                    /healthz with 503 forever
+//                    /healthz with 503 forever; 'port-taken' finds PORT already bound (the first
+//                    FAIL_COUNT starts, default all: a file FAIL_COUNTER counts the starts)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 
 const port = Number(process.env.PORT);
@@ -48,5 +50,13 @@ const server = http.createServer((req, res) => {
     res.end(JSON.stringify({ ok: true, method: req.method }));
   });
 });
+
+if (failMode === 'port-taken') {
+  const counter = process.env.FAIL_COUNTER;
+  const starts = counter !== undefined && existsSync(counter) ? Number(readFileSync(counter, 'utf8')) + 1 : 1;
+  if (counter !== undefined) writeFileSync(counter, String(starts));
+  // Someone else took the port between the harness choosing it and this bind: a real EADDRINUSE.
+  if (starts <= Number(process.env.FAIL_COUNT ?? Infinity)) http.createServer().listen(port, '127.0.0.1');
+}
 
 server.listen(port, '127.0.0.1');
