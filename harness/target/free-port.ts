@@ -1,7 +1,8 @@
 /**
  * A free TCP port on 127.0.0.1, found by binding port 0 and closing again. The server under test
- * reads its port from `PORT`, so the harness must choose it; the tiny window between closing and the
- * child binding is the same one every test runner accepts (autocannon's own tests do this).
+ * reads its port from `PORT`, so the harness must choose it. Another process can take the port in
+ * the tiny window between closing and the child binding: `startServer` then starts the child again
+ * on a new port (a `--cmd` server, `start-command.ts`, reports the failure as it is).
  */
 import net from 'node:net';
 
