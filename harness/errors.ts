@@ -9,7 +9,7 @@ export const ERROR_CODES = {
   E_USAGE: 'A command-line argument or flag value is missing or invalid.',
   E_UNKNOWN_SCENARIO: 'The scenario name is not one of the scenarios under scenarios/.',
   E_SERVER_START_TIMEOUT: 'The server under test never answered its readiness check in time.',
-  E_SERVER_CRASHED: 'The server under test exited before the run finished.',
+  E_SERVER_CRASHED: 'The server under test exited before the run finished, or reached its V8 heap limit (leakbench then stops it).',
   E_INSPECTOR: 'The V8 inspector of the server under test could not be reached or failed.',
   E_LOAD: 'The load generator could not drive the server (connection refused, only errors).',
   E_SNAPSHOT_PARSE: 'A heap snapshot file is truncated, corrupt or not a heap snapshot.',

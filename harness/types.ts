@@ -193,8 +193,13 @@ export interface VariantRun {
     signal: string | null;
     heapLimit: boolean;
     stderrTail: string;
-    /** True when the heap limit was the cause: memory grew until V8 gave up, which confirms a leak. */
+    /** True when the heap limit was the cause: memory grew until it reached the V8 heap limit, which confirms a leak. */
     confirmsLeak?: boolean;
+    /**
+     * True when the server was still alive after writing its near-heap-limit snapshot (V8 had
+     * raised its limit to write it) and leakbench stopped it there; `signal` is then leakbench's.
+     */
+    stoppedAtHeapLimit?: boolean;
     /** Path of the snapshot V8 wrote near the heap limit (`--heapsnapshot-near-heap-limit`), if any. */
     nearLimitSnapshot?: string;
     /** What became of the near-limit snapshot: analysed with the earlier ones, or why not. */

@@ -3,7 +3,7 @@
  * the command exit 3 (see harness/cli/main.ts), after the report has been written and printed.
  *
  * A server that died on the V8 heap limit under the load counts as a leak for `--fail-on leak`:
- * its memory grew until V8 gave up, which is the strongest evidence a run can give.
+ * its memory grew until it reached the V8 heap limit, which is the strongest evidence a run can give.
  */
 import { LeakbenchError } from '../errors.js';
 import type { RunReport, Variant, Verdict, VariantRun } from '../types.js';

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { isLeakbenchError } from '../errors.js';
-import type { SnapshotRef } from '../types.js';
+import type { ServerExit } from '../target/start-server.js';
+import type { SnapshotRef, VariantRun } from '../types.js';
 
 /** Node flags that make a child leave its near-heap-limit snapshot in `dir`. */
 export function nearLimitSnapshotArgs(dir: string): string[] {
@@ -100,4 +101,39 @@ export async function collectNearLimitSnapshot(options: {
     const why = isLeakbenchError(err) ? `${err.message} [${err.code}]` : err instanceof Error ? err.message : String(err);
     return { snapshot, file, note: `near-heap-limit snapshot kept, not analysed: ${why}` };
   }
+}
+
+/**
+ * The report fields of a run whose server ended early: dead by itself (`exit` not killed by
+ * leakbench), or stopped by leakbench once it had written its near-heap-limit snapshot
+ * (`limitReached`). `reason` is the first clause of the run's reason.
+ */
+export function describeServerEnd(exit: ServerExit, limitReached: boolean, phase: string): {
+  reason: string;
+  crash: NonNullable<VariantRun['crash']>;
+  error: NonNullable<VariantRun['error']>;
+} {
+  const stopped = limitReached && exit.killedByHarness;
+  const heapLimit = exit.heapLimit || limitReached;
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
+  return {
+    reason: stopped
+      ? `during ${phase} the server reached the V8 heap limit, which confirms a leak; leakbench stopped it there, ` +
+        'as V8 had raised the limit to write the near-limit snapshot'
+      : `the server died during ${phase} (${how})` + (heapLimit ? ' after reaching the V8 heap limit, which confirms a leak' : ''),
+    crash: {
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      heapLimit,
+      stderrTail: exit.stderrTail,
+      ...(heapLimit ? { confirmsLeak: true } : {}),
+      ...(stopped ? { stoppedAtHeapLimit: true } : {}),
+    },
+    error: {
+      code: 'E_SERVER_CRASHED',
+      message: stopped
+        ? `server reached its V8 heap limit during ${phase} (stopped after its near-heap-limit snapshot)`
+        : `server exited with ${how} during ${phase}`,
+    },
+  };
 }

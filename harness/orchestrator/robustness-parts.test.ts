@@ -1,4 +1,4 @@
-/** Unit tests for the small robustness parts: loopback checks, key-header renaming, the answer check, discarding snapshots. */
+/** Unit tests for the small robustness parts: loopback checks, key-header renaming, the answer check, discarding snapshots, how a server's end reads. */
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { renameKeyHeader } from '../load/rename-key-header.js';
 import { listeningSockets, listeningSocketsOf } from '../target/listening-sockets.js';
 import type { LoadSummary, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
+import { describeServerEnd } from './crash-evidence.js';
 import { isLoopbackHost } from './custom-targets.js';
 import { discardSnapshots } from './discard-snapshots.js';
 
@@ -106,5 +107,28 @@ describe('discardSnapshots', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('describeServerEnd', () => {
+  const exit = { exitCode: null, signal: 'SIGABRT', heapLimit: true, stderrTail: 'FATAL ERROR: Reached heap limit', killedByHarness: false };
+
+  it('a death on the heap limit confirms a leak; another death does not', () => {
+    const died = describeServerEnd(exit, false, 'load');
+    expect(died.reason).toBe('the server died during load (signal SIGABRT) after reaching the V8 heap limit, which confirms a leak');
+    expect(died.crash).toEqual({ exitCode: null, signal: 'SIGABRT', heapLimit: true, stderrTail: exit.stderrTail, confirmsLeak: true });
+    expect(died.error).toEqual({ code: 'E_SERVER_CRASHED', message: 'server exited with signal SIGABRT during load' });
+    const other = describeServerEnd({ ...exit, signal: null, exitCode: 1, heapLimit: false }, false, 'warmup');
+    expect(other.reason).toBe('the server died during warmup (exit code 1)');
+    expect(other.crash).not.toHaveProperty('confirmsLeak');
+  });
+
+  it('stopped by leakbench after the near-limit snapshot: flagged, and still a heap-limit end', () => {
+    const stopped = describeServerEnd({ ...exit, signal: 'SIGKILL', heapLimit: false, stderrTail: 'Wrote snapshot to /x/Heap.1.heapsnapshot', killedByHarness: true }, true, 'load');
+    expect(stopped.crash).toMatchObject({ signal: 'SIGKILL', heapLimit: true, confirmsLeak: true, stoppedAtHeapLimit: true });
+    expect(stopped.reason).toMatch(/^during load the server reached the V8 heap limit, which confirms a leak; leakbench stopped it there/);
+    expect(stopped.error.message).toBe('server reached its V8 heap limit during load (stopped after its near-heap-limit snapshot)');
+    // It died by itself before leakbench's kill landed: a death, not a stop.
+    expect(describeServerEnd(exit, true, 'load').crash).not.toHaveProperty('stoppedAtHeapLimit');
   });
 });

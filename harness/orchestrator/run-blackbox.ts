@@ -17,6 +17,7 @@ import { processGroupRssBytes } from '../target/process-memory.js';
 import type { ServerHandle } from '../target/start-server.js';
 import type { MemorySample, RunPhase, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
+import { describeServerEnd } from './crash-evidence.js';
 import { createLoadDriver, type VariantContext } from './run-variant.js';
 
 /** Measures an already started, inspector-less server; kills it before returning. */
@@ -38,6 +39,15 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
   else ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
   void server.exited.then((exit) => {
     if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
+  });
+  // A Node server run black-box still writes its near-heap-limit snapshot: the run ends there, as
+  // in runVariant (V8 raised the limit to write it, and the server might otherwise run on).
+  let limitReached = false;
+  void server.nearLimitSnapshotWritten?.then(() => {
+    if (stop.signal.aborted) return;
+    limitReached = true;
+    stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server reached its V8 heap limit'));
+    void server.kill();
   });
 
   const samples: MemorySample[] = [];
@@ -131,17 +141,10 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
     if (ctx.signal?.aborted) {
       return finish({ ...base(), verdict: 'interrupted', pattern: 'unknown', bytesPerRequest: 0, reason: `interrupted during ${currentPhase}; the server was stopped` });
     }
-    if (exit && !exit.killedByHarness) {
-      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
-      return finish({
-        ...base(),
-        verdict: 'crashed',
-        pattern: 'unknown',
-        bytesPerRequest: 0,
-        reason: `the server died during ${currentPhase} (${how})`,
-        crash: { exitCode: exit.exitCode, signal: exit.signal, heapLimit: exit.heapLimit, stderrTail: exit.stderrTail, ...(exit.heapLimit ? { confirmsLeak: true } : {}) },
-        error: { code: 'E_SERVER_CRASHED', message: `server exited with ${how} during ${currentPhase}` },
-      });
+    const ended = limitReached ? await server.kill() : exit && !exit.killedByHarness ? exit : undefined;
+    if (ended) {
+      const end = describeServerEnd(ended, limitReached, currentPhase);
+      return finish({ ...base(), verdict: 'crashed', pattern: 'unknown', bytesPerRequest: 0, ...end });
     }
     if (isLeakbenchError(err)) {
       return finish({ ...base(), verdict: 'inconclusive', pattern: 'unknown', bytesPerRequest: 0, reason: `no verdict: ${err.message}`, error: { code: err.code, message: err.message } });

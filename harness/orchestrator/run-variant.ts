@@ -35,7 +35,7 @@ import {
 import { startServer, type ServerHandle } from '../target/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
 import { checkServerAnswers } from './check-server-answers.js';
-import { collectNearLimitSnapshot, nearLimitSnapshotArgs } from './crash-evidence.js';
+import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
   MemorySample,
   ProgressEvent,
@@ -145,6 +145,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   let loadStarted = 0;
   let allocationInfo: AllocationRecordingInfo | undefined;
   let samplingProfile: SamplingProfile | undefined;
+  /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
+  let limitReached: { tMs: number; requests: number } | undefined;
 
   // Aborted by the caller's signal or by the server dying: either way stop everything now.
   const stop = new AbortController();
@@ -189,6 +191,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const liveServer = server;
     void liveServer.exited.then((exit) => {
       if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
+    });
+    // The heap reached its limit: Node wrote its near-limit snapshot, and V8 raised the limit to
+    // let it. Whether the server then dies at once or runs on (for minutes, until the raised limit)
+    // depends on V8's collections of the moment; ending the run here gives the same outcome either
+    // way, at the limit the user set.
+    void liveServer.nearLimitSnapshotWritten?.then(() => {
+      if (stop.signal.aborted) return;
+      limitReached = { tMs: loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted), requests: loadDriver?.requests ?? 0 };
+      stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server reached its V8 heap limit'));
+      void liveServer.kill();
     });
     if (stop.signal.aborted) throw stop.signal.reason;
     session = await InspectorSession.connect(liveServer.inspectorUrl!);
@@ -307,17 +319,19 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         reason: `interrupted during ${currentPhase} (${reasonText(ctx.signal.reason)}); the server was stopped`,
       });
     }
-    if (exit && !exit.killedByHarness) {
-      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`;
-      // Out of heap under the load: memory grew until V8 gave up, which confirms a leak; the
+    // Stopped by leakbench at the heap limit, or dead by itself.
+    const ended = limitReached !== undefined && server ? await server.kill() : exit && !exit.killedByHarness ? exit : undefined;
+    if (ended) {
+      const end = describeServerEnd(ended, limitReached !== undefined, currentPhase);
+      // Out of heap under the load: memory grew to the V8 heap limit, which confirms a leak; the
       // snapshot Node wrote near the limit extends the run's sequence for the leak finder.
-      const nearLimit = exit.heapLimit
+      const nearLimit = end.crash.heapLimit
         ? await collectNearLimitSnapshot({
             variantDir: ctx.variantDir,
             earlier: snapshots,
             cwd: ctx.cwd ?? process.cwd(),
-            requests: loadDriver?.requests ?? 0,
-            tMs: loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted),
+            requests: limitReached?.requests ?? loadDriver?.requests ?? 0,
+            tMs: limitReached?.tMs ?? (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted)),
           })
         : undefined;
       if (nearLimit?.snapshot) snapshots.push(nearLimit.snapshot);
@@ -328,20 +342,13 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         pattern: found?.findings[0]?.pattern ?? 'unknown',
         bytesPerRequest: found?.bytesPerRequest ?? 0,
         ...(found ? { findings: found.findings } : {}),
-        reason:
-          `the server died during ${currentPhase} (${how})` +
-          (exit.heapLimit ? ' after reaching the V8 heap limit, which confirms a leak' : '') +
-          (nearLimit ? `; ${nearLimit.note}` : ''),
+        reason: end.reason + (nearLimit ? `; ${nearLimit.note}` : ''),
         crash: {
-          exitCode: exit.exitCode,
-          signal: exit.signal,
-          heapLimit: exit.heapLimit,
-          stderrTail: exit.stderrTail,
-          ...(exit.heapLimit ? { confirmsLeak: true } : {}),
+          ...end.crash,
           ...(nearLimit?.snapshot?.path ? { nearLimitSnapshot: nearLimit.snapshot.path } : {}),
           ...(nearLimit ? { nearLimitAnalysis: nearLimit.note } : {}),
         },
-        error: { code: 'E_SERVER_CRASHED', message: `server exited with ${how} during ${currentPhase}` },
+        error: end.error,
       });
     }
     if (isLeakbenchError(err)) {

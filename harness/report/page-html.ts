@@ -326,7 +326,11 @@ export function detailsHtml(runs: readonly LabelledRun[]): string {
 <dt>reading</dt><dd>${esc(st.reason)}</dd></dl>`
         : '<p class="muted small">No growth statistic recorded.</p>';
       const crash = run.crash
-        ? `<p><b>Crashed</b>: exit code ${esc(run.crash.exitCode)}, signal ${esc(run.crash.signal)}${run.crash.heapLimit ? ', ran out of heap' : ''}.${run.crash.confirmsLeak ? ' <b>Memory grew until V8 gave up: this confirms a leak.</b>' : ''}</p>${run.crash.nearLimitAnalysis ? `<p class="small">Near-limit snapshot: ${esc(run.crash.nearLimitAnalysis)}</p>` : ''}<pre class="tail">${esc(run.crash.stderrTail)}</pre>`
+        ? `<p>${
+            run.crash.stoppedAtHeapLimit
+              ? '<b>Reached the heap limit</b>: Node wrote its near-limit snapshot and V8 raised the limit to let it; leakbench stopped the server there.'
+              : `<b>Crashed</b>: exit code ${esc(run.crash.exitCode)}, signal ${esc(run.crash.signal)}${run.crash.heapLimit ? ', ran out of heap' : ''}.`
+          }${run.crash.confirmsLeak ? ' <b>Memory grew until it reached the V8 heap limit: this confirms a leak.</b>' : ''}</p>${run.crash.nearLimitAnalysis ? `<p class="small">Near-limit snapshot: ${esc(run.crash.nearLimitAnalysis)}</p>` : ''}<pre class="tail">${esc(run.crash.stderrTail)}</pre>`
         : '';
       const error = run.error ? `<p><b>Error</b> <code>${esc(run.error.code)}</code>: ${esc(run.error.message)}</p>` : '';
       const cmd = run.command ? `<p class="small muted">command: <code>${esc(run.command.join(' '))}</code> · artifacts: <code>${esc(run.dir)}</code></p>` : `<p class="small muted">artifacts: <code>${esc(run.dir)}</code></p>`;

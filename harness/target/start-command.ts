@@ -18,7 +18,7 @@ import net from 'node:net';
 import { LeakbenchError } from '../errors.js';
 import { killProcessGroup, registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { findFreePort } from './free-port.js';
-import type { ServerExit, ServerHandle } from './start-server.js';
+import { HEAP_LIMIT_PATTERN, watchNearLimitSnapshot, type ServerExit, type ServerHandle } from './start-server.js';
 
 /** Options for {@link startCommand}. */
 export interface StartCommandOptions {
@@ -38,7 +38,6 @@ export interface StartCommandOptions {
 }
 
 const TAIL_CHARS = 16 * 1024;
-const HEAP_LIMIT_PATTERN = /JavaScript heap out of memory|Reached heap limit|Allocation failed - /;
 const INSPECTOR_PATTERN = /Debugger listening on (ws:\/\/\S+)/g;
 
 /**
@@ -76,8 +75,10 @@ export async function startCommand(options: StartCommandOptions): Promise<Server
   child.stderr.setEncoding('utf8');
   child.stdout.setEncoding('utf8');
   let pendingLine = '';
+  const nearLimit = watchNearLimitSnapshot();
   child.stderr.on('data', (chunk: string) => {
     push(chunk);
+    nearLimit.push(chunk);
     pendingLine += chunk;
     for (const m of pendingLine.matchAll(INSPECTOR_PATTERN)) urls.push(m[1]!);
     pendingLine = pendingLine.slice(pendingLine.lastIndexOf('\n') + 1);
@@ -116,6 +117,7 @@ export async function startCommand(options: StartCommandOptions): Promise<Server
       return exitInfo;
     },
     outputTail: () => tailLines(),
+    nearLimitSnapshotWritten: nearLimit.written,
     kill,
   };
 

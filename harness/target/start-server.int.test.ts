@@ -75,4 +75,29 @@ describe('startServer', () => {
     expect(exit.signal).toBe('SIGTERM');
     expect(exit.heapLimit).toBe(false);
   });
+
+  test('a heap that reaches its limit: the near-limit snapshot line gives the file, complete, in the diagnostic dir', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-near-limit-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await startServer({
+      entry: TINY,
+      nodeArgs: ['--max-old-space-size=16', '--heapsnapshot-near-heap-limit=1', `--diagnostic-dir=${dir}`],
+      // 100 kB kept per request: the limit is reached after ~150 requests.
+      env: { LEAK_BYTES: '100000' },
+    });
+    onTestFinished(() => server.kill().then(() => undefined));
+    let written: string | undefined;
+    void server.nearLimitSnapshotWritten!.then((file) => {
+      written = file;
+    });
+    for (let i = 0; i < 2000 && written === undefined && server.exit === undefined; i++) {
+      await fetch(`${server.baseUrl}/v1/data`, { headers: { 'x-api-key': `k${i}` } }).then((r) => r.arrayBuffer()).catch(() => undefined);
+    }
+    // The line may come a moment after the last answered request.
+    const file = written ?? (await Promise.race([server.nearLimitSnapshotWritten!, new Promise<string>((r) => setTimeout(() => r(''), 10_000))]));
+    expect(path.dirname(file)).toBe(dir);
+    expect(path.basename(file)).toMatch(/^Heap\..*\.heapsnapshot$/);
+    // Node prints the line once the file is written: it is whole JSON.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('snapshot');
+  });
 });

@@ -60,13 +60,57 @@ export interface ServerHandle {
   readonly exit: ServerExit | undefined;
   /** The last lines the child wrote. */
   outputTail(): string;
+  /**
+   * Resolves with the file Node names once it has written its near-heap-limit snapshot
+   * (`--heapsnapshot-near-heap-limit`); never resolves otherwise. V8 raises the heap limit so the
+   * snapshot can be written and may keep it raised, so a leaking server can run on long past the
+   * limit it was given. Absent for a server leakbench did not start (`attach`).
+   */
+  nearLimitSnapshotWritten?: Promise<string>;
   /** Kills the whole process group and waits for the child to be reaped. Idempotent. */
   kill(): Promise<ServerExit>;
 }
 
 const TAIL_BYTES = 16 * 1024;
-const HEAP_LIMIT_PATTERN = /JavaScript heap out of memory|Reached heap limit|Allocation failed - /;
+/** What Node and V8 print when the heap ran out. */
+export const HEAP_LIMIT_PATTERN = /JavaScript heap out of memory|Reached heap limit|Allocation failed - /;
 const INSPECTOR_PATTERN = /Debugger listening on (ws:\/\/\S+)/;
+
+/** Node's line once its near-heap-limit snapshot is on disk. */
+const NEAR_LIMIT_WRITTEN_PATTERN = /^Wrote snapshot to (.+\.heapsnapshot)\s*$/m;
+
+/**
+ * Watches a child's stderr, chunk by chunk, for the line Node prints once it has written its
+ * near-heap-limit snapshot; `written` resolves with the file it names.
+ */
+export function watchNearLimitSnapshot(): { push(chunk: string): void; written: Promise<string> } {
+  let pending = '';
+  let found = false;
+  let resolveWritten: (file: string) => void = () => {};
+  const written = new Promise<string>((resolve) => {
+    resolveWritten = resolve;
+  });
+  return {
+    written,
+    push(chunk: string): void {
+      if (found) return;
+      pending += chunk;
+      const end = pending.lastIndexOf('\n');
+      if (end < 0) {
+        // No whole line yet; a line longer than any Node prints is not the one we want.
+        if (pending.length > 64 * 1024) pending = '';
+        return;
+      }
+      const match = NEAR_LIMIT_WRITTEN_PATTERN.exec(pending.slice(0, end));
+      pending = pending.slice(end + 1);
+      if (match) {
+        found = true;
+        pending = '';
+        resolveWritten(match[1]!);
+      }
+    },
+  };
+}
 
 /** Keeps the last {@link TAIL_BYTES} of a stream's text. */
 class OutputTail {
@@ -143,11 +187,13 @@ async function startServerOn(port: number, options: StartServerOptions): Promise
   registerChildGroup(pid);
 
   const tail = new OutputTail();
+  const nearLimit = watchNearLimitSnapshot();
   let inspectorUrl: string | undefined;
   child.stderr.setEncoding('utf8');
   child.stdout.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     tail.push(chunk);
+    nearLimit.push(chunk);
     if (inspectorUrl === undefined) {
       const match = INSPECTOR_PATTERN.exec(tail.all());
       if (match) inspectorUrl = match[1];
@@ -195,6 +241,7 @@ async function startServerOn(port: number, options: StartServerOptions): Promise
       return exitInfo;
     },
     outputTail: () => tail.lines(),
+    nearLimitSnapshotWritten: nearLimit.written,
     kill,
   };
 
