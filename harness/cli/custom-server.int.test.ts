@@ -143,6 +143,30 @@ describe('run --cmd', () => {
     expect(accumulated, JSON.stringify(run.findings.map((f) => f.holder))).toContain('Retained');
   });
 
+  test.concurrent('--black-box on a Node server that reaches its heap limit: the run ends there, crashed, confirms a leak', async ({ onTestFinished }) => {
+    const out = path.join(tmp, 'oom-black-box');
+    const result = await runCliToEnd(
+      ['run', '--cmd', `node ${TINY}`, '--black-box', '--max-old-space-size', '32', '--warmup', '1', '--duration', '60', '--connections', '4', '--rate', '100', '--out', out],
+      { env: { LEAK_BYTES: '100000' }, onTestFinished },
+    );
+    expect(result.code, result.stderr).toBe(2);
+    expect(errorLines(result.stderr).join('\n')).toMatch(/heap limit.*\[E_SERVER_CRASHED\]|signal SIGABRT.*\[E_SERVER_CRASHED\]/);
+    expect(pidsWithTag(result.tag)).toEqual([]);
+    const { report } = readOnlyReport(out);
+    const run = report.runs[0]!;
+    expect(run.verdict, run.reason).toBe('crashed');
+    expect(run.crash!.heapLimit).toBe(true);
+    expect(run.crash!.confirmsLeak).toBe(true);
+    expect(run.reason).toMatch(/V8 heap limit, which confirms a leak/);
+    // ≤ 10 MB/s: the 32 MB limit is reached within seconds, not at the end of the 60 s load.
+    expect(run.durationMs).toBeLessThan(45_000);
+    // The one snapshot: Node's, near the limit, kept private and pointed to for `leakbench inspect`.
+    expect(run.snapshots.map((s) => s.label)).toEqual(['near-heap-limit']);
+    expect(mode(path.resolve(PACKAGE_ROOT, run.snapshots[0]!.path!))).toBe(0o600);
+    expect(run.crash!.nearLimitSnapshot).toBe(run.snapshots[0]!.path);
+    expect(run.crash!.nearLimitAnalysis).toMatch(/black-box mode takes no other snapshots.*leakbench inspect/);
+  });
+
   // V8 raises the heap limit to write the near-limit snapshot and sometimes keeps it raised: the
   // server then ran on for minutes (2 of 13 runs by hand; both attempts of one CI run). leakbench now
   // stops it at that snapshot, so the run ends at the limit either way; alone it takes ~12 s.

@@ -47,6 +47,8 @@ export async function collectNearLimitSnapshot(options: {
   /** Requests completed when the server died. */
   requests: number;
   tMs: number;
+  /** A black-box run: it took no snapshots, so this one is kept for `leakbench inspect` only. */
+  blackBox?: boolean;
 }): Promise<NearLimitEvidence> {
   let names: string[];
   try {
@@ -80,6 +82,13 @@ export async function collectNearLimitSnapshot(options: {
     if (s.path === undefined) continue;
     const taken = await stat(path.resolve(options.cwd, s.path)).catch(() => undefined);
     if (taken !== undefined && taken.mtimeMs <= writtenAtMs) earlier.push(s);
+  }
+  if (options.blackBox) {
+    return {
+      snapshot,
+      file,
+      note: `near-heap-limit snapshot kept, not analysed: black-box mode takes no other snapshots to diff it with (\`leakbench inspect ${snapshot.path}\` reads it alone)`,
+    };
   }
   if (earlier.length === 0) {
     return {

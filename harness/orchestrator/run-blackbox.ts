@@ -17,7 +17,7 @@ import { processGroupRssBytes } from '../target/process-memory.js';
 import type { ServerHandle } from '../target/start-server.js';
 import type { MemorySample, RunPhase, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
-import { describeServerEnd } from './crash-evidence.js';
+import { collectNearLimitSnapshot, describeServerEnd } from './crash-evidence.js';
 import { createLoadDriver, type VariantContext } from './run-variant.js';
 
 /** Measures an already started, inspector-less server; kills it before returning. */
@@ -144,7 +144,21 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
     const ended = limitReached ? await server.kill() : exit && !exit.killedByHarness ? exit : undefined;
     if (ended) {
       const end = describeServerEnd(ended, limitReached, currentPhase);
-      return finish({ ...base(), verdict: 'crashed', pattern: 'unknown', bytesPerRequest: 0, ...end });
+      // A Node server writes its near-limit snapshot in black-box mode too: kept private, referenced.
+      const nearLimit = end.crash.heapLimit
+        ? await collectNearLimitSnapshot({ variantDir: ctx.variantDir, earlier: [], cwd, requests: driver.requests, tMs: loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted), blackBox: true })
+        : undefined;
+      const snapshot = nearLimit?.snapshot;
+      return finish({
+        ...base(),
+        ...(snapshot ? { snapshots: [snapshot] } : {}),
+        verdict: 'crashed',
+        pattern: 'unknown',
+        bytesPerRequest: 0,
+        reason: end.reason + (snapshot && nearLimit ? `; ${nearLimit.note}` : ''),
+        crash: { ...end.crash, ...(snapshot?.path ? { nearLimitSnapshot: snapshot.path, nearLimitAnalysis: nearLimit!.note } : {}) },
+        error: end.error,
+      });
     }
     if (isLeakbenchError(err)) {
       return finish({ ...base(), verdict: 'inconclusive', pattern: 'unknown', bytesPerRequest: 0, reason: `no verdict: ${err.message}`, error: { code: err.code, message: err.message } });

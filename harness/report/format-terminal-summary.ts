@@ -45,16 +45,18 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
   const patternWidth = Math.max(...report.runs.map((r) => r.pattern.length), 7);
   for (const run of report.runs) {
     // Retained memory tells the story; between GCs the line is mostly garbage. Use the after-GC
-    // samples when there are enough of them to draw a shape.
+    // samples when there are enough of them to draw a shape. A black-box run has no heap figures
+    // (no inspector): its line is the RSS of the process tree.
+    const rssOnly = run.samples.length > 0 && run.samples.every((s) => s.heapUsedBytes === 0 && s.externalBytes === 0);
+    const figure = (s: (typeof run.samples)[number]): number => (rssOnly ? s.rssBytes : s.heapUsedBytes + s.externalBytes);
     const afterGc = run.samples.filter((s) => s.afterGc);
-    const shown = afterGc.length >= 3 ? afterGc : run.samples;
-    const heap = shown.map((s) => s.heapUsedBytes + s.externalBytes);
+    const shown = !rssOnly && afterGc.length >= 3 ? afterGc : run.samples;
     const first = shown[0];
     const last = shown[shown.length - 1];
-    const spark = sparkline(heap, width);
+    const spark = sparkline(shown.map(figure), width);
     const range =
       first && last
-        ? `${formatBytes(first.heapUsedBytes + first.externalBytes)}→${formatBytes(last.heapUsedBytes + last.externalBytes)}${shown === afterGc ? ' after GC' : ''}`
+        ? `${formatBytes(figure(first))}→${formatBytes(figure(last))}${rssOnly ? ' RSS' : shown === afterGc ? ' after GC' : ''}`
         : '';
     const st = run.statistic;
     // A run that stopped before any statistic has no growth figure; its 0 is a placeholder.

@@ -66,8 +66,11 @@ export function createProgressDisplay(stream: NodeJS.WritableStream, options: Pr
     if (liveShown) write(CLEAR_LINE);
     liveShown = false;
   };
+  // A black-box server (no inspector) has no heap figures: only its RSS is shown.
   const tickText = (t: Extract<ProgressEvent, { kind: 'tick' }>): string =>
-    `${formatRate(t.requestsPerSec)} req/s · heap ${formatBytes(t.heapUsedBytes)} · ext ${formatBytes(t.externalBytes)} · rss ${formatBytes(t.rssBytes)}`;
+    rssOnly(t)
+      ? `${formatRate(t.requestsPerSec)} req/s · rss ${formatBytes(t.rssBytes)}`
+      : `${formatRate(t.requestsPerSec)} req/s · heap ${formatBytes(t.heapUsedBytes)} · ext ${formatBytes(t.externalBytes)} · rss ${formatBytes(t.rssBytes)}`;
 
   const drawLive = (): void => {
     if (!current) return;
@@ -123,7 +126,7 @@ export function createProgressDisplay(stream: NodeJS.WritableStream, options: Pr
         return;
       }
       // A tick.
-      heap.push(event.heapUsedBytes + event.externalBytes);
+      heap.push(rssOnly(event) ? event.rssBytes : event.heapUsedBytes + event.externalBytes);
       if (heap.length > HEAP_HISTORY) heap.shift();
       if (!current || current.variant !== event.variant) {
         current = { variant: event.variant, phase: event.phase, phaseStartMs: event.elapsedMs, elapsedMs: event.elapsedMs };
@@ -143,4 +146,9 @@ export function createProgressDisplay(stream: NodeJS.WritableStream, options: Pr
       if (options.tty) clearLive();
     },
   };
+}
+
+/** True for a tick with no heap figures (a black-box server): its memory is its RSS. */
+function rssOnly(t: Extract<ProgressEvent, { kind: 'tick' }>): boolean {
+  return t.heapUsedBytes === 0 && t.externalBytes === 0;
 }

@@ -40,6 +40,16 @@ describe('formatTerminalSummary', () => {
     expect(containsKeyLike(text)).toBe(false);
     expect(formatTerminalSummary(report, { color: true })).toMatch(ANSI);
   });
+
+  it('a black-box run (no heap figures) draws and ranges its RSS', () => {
+    const report = buildFixtureReport({});
+    const run = report.runs[0]!;
+    run.samples = run.samples.map((s, i) => ({ ...s, heapUsedBytes: 0, externalBytes: 0, afterGc: false, rssBytes: 70e6 + i * 1e6 }));
+    const line = formatTerminalSummary(report, { color: false }).split('\n').find((l) => l.includes('leaky'))!;
+    expect(line).toContain(`70.0 MB→${(70 + run.samples.length - 1).toFixed(0)}`);
+    expect(line).toMatch(/MB RSS/);
+    expect(line).not.toContain('0 B→0 B');
+  });
 });
 
 describe('createProgressDisplay', () => {
@@ -81,5 +91,15 @@ describe('createProgressDisplay', () => {
     expect(text).toMatch(/heap \d/);
     expect(text).toContain('✓');
     expect(containsKeyLike(text)).toBe(false);
+  });
+
+  it('a black-box tick (no heap figures) shows only the RSS', () => {
+    const out = sink();
+    const display = createProgressDisplay(out.stream, { tty: false });
+    display.onEvent({ kind: 'phase', variant: 'custom', phase: 'load', elapsedMs: 0 });
+    display.onEvent({ kind: 'tick', variant: 'custom', phase: 'load', elapsedMs: 500, requests: 100, requestsPerSec: 200, heapUsedBytes: 0, externalBytes: 0, rssBytes: 77e6 });
+    display.close();
+    expect(out.text()).toMatch(/200 req\/s · rss 77\.0 MB/);
+    expect(out.text()).not.toContain('heap 0 B');
   });
 });
