@@ -126,7 +126,9 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
     // No GC to force: every RSS sample after warm-up is a regression point.
     const points = samples.slice(warmupEnd).map((s) => ({ ...s, heapUsedBytes: s.rssBytes, afterGc: true }));
     const trend = growthTrend(points);
-    const reason = trend.statistic.reason.replace('retained memory (heapUsed+external after GC)', 'RSS of the process tree');
+    const reason = trend.statistic.reason
+      .replace('retained memory (heapUsed+external after GC)', 'RSS of the process tree')
+      .replace(/outlying after-GC sample/, 'outlying sample');
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     return finish({
       ...base(),

@@ -3,9 +3,10 @@
  * (`renderer: 'none'` + `toSVG()` needs no canvas), so report.html carries finished drawings and no
  * script or network access at view time.
  *
- * One chart per x axis (time, requests served), faceted into heapUsed / external / RSS panels with
- * independent y scales, every series (leaky, fixed, or run A/B in a comparison) as a coloured line,
- * after-GC samples as dots and snapshot moments as dashed rules in the series' colour.
+ * One chart per x axis (time, requests served), faceted into heapUsed / external / RSS panels (RSS
+ * alone for a black-box run) with independent y scales, every series (leaky, fixed, or run A/B in
+ * a comparison) as a coloured line, after-GC samples as dots and snapshot moments as dashed rules
+ * in the series' colour.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { VariantRun } from '../types.js';
@@ -54,16 +55,25 @@ function metricBytes(s: VariantRun['samples'][number], metric: Metric): number {
   return metric === 'heapUsed' ? s.heapUsedBytes : metric === 'external' ? s.externalBytes : s.rssBytes;
 }
 
+/**
+ * The panels worth drawing: all of {@link CHART_METRICS}, except heapUsed and external when no
+ * sample has them (black-box runs: RSS only), which would be flat lines at zero.
+ */
+export function chartMetrics(series: readonly ChartSeries[]): Metric[] {
+  return CHART_METRICS.filter((m) => m === 'RSS' || series.some(({ run }) => run.samples.some((s) => metricBytes(s, m) > 0)));
+}
+
 /** Flattens the series into the long-form rows the Vega-Lite spec filters and encodes. */
 export function chartRows(series: readonly ChartSeries[], axis: ChartAxis): Row[] {
   const rows: Row[] = [];
+  const metrics = chartMetrics(series);
   for (const { label, run } of series) {
     const step = Math.max(1, Math.ceil(run.samples.length / MAX_POINTS_PER_SERIES));
     run.samples.forEach((s, i) => {
       const keep = i % step === 0 || i === run.samples.length - 1 || s.afterGc;
       if (!keep) return;
       const x = axis === 'time' ? s.tMs / 1000 : s.requests;
-      for (const metric of CHART_METRICS) {
+      for (const metric of metrics) {
         const mb = metricBytes(s, metric) / 1e6;
         rows.push({ series: label, metric, kind: 'sample', x, mb });
         if (s.afterGc) rows.push({ series: label, metric, kind: 'gc', x, mb });
@@ -71,7 +81,7 @@ export function chartRows(series: readonly ChartSeries[], axis: ChartAxis): Row[
     });
     for (const snap of run.snapshots) {
       const x = axis === 'time' ? snap.tMs / 1000 : snap.requests;
-      for (const metric of CHART_METRICS) rows.push({ series: label, metric, kind: 'snapshot', x, mb: null, label: snap.label });
+      for (const metric of metrics) rows.push({ series: label, metric, kind: 'snapshot', x, mb: null, label: snap.label });
     }
   }
   return rows;
@@ -95,7 +105,7 @@ export function heapChartSpec(series: readonly ChartSeries[], axis: ChartAxis, p
       column: {
         field: 'metric',
         type: 'nominal',
-        sort: [...CHART_METRICS],
+        sort: chartMetrics(series),
         title: null,
         header: { labelFontSize: 13, labelFontWeight: 'bold', labelColor: '#333' },
       },

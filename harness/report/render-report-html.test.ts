@@ -57,6 +57,24 @@ describe('renderReportHtml', () => {
     expect(rows.filter((r) => r.kind === 'snapshot').map((r) => r.x)).toContain(report.runs[0]!.snapshots[2]!.requests);
     expect(rows.some((r) => r.kind === 'gc')).toBe(true);
     expect(JSON.stringify(heapChartSpec([], 'time'))).toContain('"column"');
+    expect(new Set(rows.map((r) => r.metric))).toEqual(new Set(['heapUsed', 'external', 'RSS']));
+  });
+
+  it('a black-box run (no heap figures) is charted as RSS alone, and its findings say why there are none', async () => {
+    const report = buildFixtureReport();
+    const run = report.runs[0]!;
+    const rssOnly = {
+      ...run, findings: [], snapshots: [],
+      samples: run.samples.map((s) => ({ ...s, heapUsedBytes: 0, externalBytes: 0 })),
+      statistic: { ...run.statistic!, method: 'ols-rss' as const },
+    };
+    const rows = chartRows([{ label: 'custom', color: '#00f', run: rssOnly }], 'time');
+    expect(new Set(rows.map((r) => r.metric))).toEqual(new Set(['RSS']));
+    expect(JSON.stringify(heapChartSpec([{ label: 'custom', color: '#00f', run: rssOnly }], 'time'))).toContain('"sort":["RSS"]');
+    report.runs = [rssOnly];
+    const html = await renderReportHtml(report);
+    expect(html).toContain('Black-box mode (no inspector): no heap snapshots were taken');
+    expect(html).not.toContain('No accumulation point was found');
   });
 
   it('renders crashed and interrupted runs without samples, snapshots or load', async () => {

@@ -60,7 +60,11 @@ export async function findingsSectionHtml(runs: readonly LabelledRun[], idPrefix
     }
   }
   if (cards.length === 0) {
-    return '<div class="card muted">No accumulation point was found in the heap snapshots.</div>';
+    // A black-box run measured RSS only: it had no snapshots to search.
+    const blackBox = runs.length > 0 && runs.every(({ run }) => run.statistic?.method === 'ols-rss');
+    return blackBox
+      ? '<div class="card muted">Black-box mode (no inspector): no heap snapshots were taken, so there is no accumulation point to name. Run a Node server without <code>--black-box</code> to find what grows.</div>'
+      : '<div class="card muted">No accumulation point was found in the heap snapshots.</div>';
   }
   return cards.join('\n');
 }
