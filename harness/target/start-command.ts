@@ -14,10 +14,13 @@
  * of heap leaves its last heap behind in the variant's private directory.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { LeakbenchError } from '../errors.js';
 import { killProcessGroup, registerChildGroup, unregisterChildGroup } from './child-registry.js';
-import { findFreePort } from './free-port.js';
+import { lostPort, PortTaken, startOnFreePort } from './free-port.js';
+import { listeningSocketsOf } from './listening-sockets.js';
+import { pidsInGroup } from './process-table.js';
 import { HEAP_LIMIT_PATTERN, watchNearLimitSnapshot, type ServerExit, type ServerHandle } from './start-server.js';
 
 /** Options for {@link startCommand}. */
@@ -46,9 +49,14 @@ const INSPECTOR_PATTERN = /Debugger listening on (ws:\/\/\S+)/g;
  * `E_SERVER_START_TIMEOUT` when the port never opens; the process group is dead by then.
  */
 export async function startCommand(options: StartCommandOptions): Promise<ServerHandle> {
+  // As for scenario servers: a command that dies on EADDRINUSE for the port chosen for it (taken
+  // by another process in the gap) is started again on a new one.
+  return startOnFreePort(`command "${options.command}"`, (port) => startCommandOn(port, options));
+}
+
+async function startCommandOn(port: number, options: StartCommandOptions): Promise<ServerHandle> {
   const inspect = options.inspect ?? true;
   const startTimeoutMs = options.startTimeoutMs ?? 15_000;
-  const port = await findFreePort();
   const nodeOptions = [
     process.env['NODE_OPTIONS'] ?? '',
     ...(inspect ? ['--inspect=127.0.0.1:0'] : []),
@@ -135,7 +143,7 @@ export async function startCommand(options: StartCommandOptions): Promise<Server
           `command did not open port ${port} (given as PORT) on 127.0.0.1 within ${Math.round(startTimeoutMs / 1000)} s${oneLine(tailLines(5))}`,
         );
       }
-      if (await portAccepts(port)) break;
+      if ((await portAccepts(port)) && ownsPort(pid, port)) break;
       await delay(50);
     }
     // The inspector is announced before any user code runs, so it is known by now; a short grace
@@ -145,8 +153,19 @@ export async function startCommand(options: StartCommandOptions): Promise<Server
     return handle;
   } catch (err) {
     await kill();
-    throw err;
+    const portTaken = err instanceof LeakbenchError && err.code === 'E_SERVER_CRASHED' && exitInfo?.killedByHarness === false && lostPort(text, port);
+    throw portTaken ? new PortTaken(err) : err;
   }
+}
+
+/**
+ * True when a process of the command's group listens on `port`: another process that took the port
+ * in the gap must not pass for the server (the command then dies on EADDRINUSE and is started
+ * again). Where `/proc` cannot say (not Linux), an open port is trusted.
+ */
+export function ownsPort(pgid: number, port: number): boolean {
+  if (!existsSync('/proc/net/tcp')) return true;
+  return listeningSocketsOf(pidsInGroup(pgid)).some((s) => s.port === port);
 }
 
 /** True when a TCP connection to 127.0.0.1:`port` succeeds. */

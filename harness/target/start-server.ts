@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
 import { killProcessGroup, registerChildGroup, unregisterChildGroup } from './child-registry.js';
-import { findFreePort } from './free-port.js';
+import { lostPort, PortTaken, startOnFreePort } from './free-port.js';
 
 /** How the child ended, as observed by the harness. */
 export interface ServerExit {
@@ -137,32 +137,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   // The port is chosen here and bound by the child a moment later; another process (parallel
   // tests, another run) can take it in between. A child that dies on EADDRINUSE for that port is
   // started again on a new one; any other failure is reported as it is.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startServerOn(await findFreePort(), options);
-    } catch (err) {
-      if (!(err instanceof PortTaken)) throw err;
-      if (attempt === MAX_PORT_ATTEMPTS) {
-        const output = err.crash.message.indexOf('; server output');
-        throw new LeakbenchError(
-          'E_SERVER_CRASHED',
-          `server ${options.entry} could not listen: its port was in use (EADDRINUSE) on ${MAX_PORT_ATTEMPTS} tries ` +
-            `with fresh ports${output < 0 ? '' : err.crash.message.slice(output)}`,
-          { cause: err.crash },
-        );
-      }
-    }
-  }
-}
-
-/** Starts with a new port this many times at most when the chosen one was taken meanwhile. */
-const MAX_PORT_ATTEMPTS = 3;
-
-/** The child died before it was ready because its port was in use (`crash` says so to the user). */
-class PortTaken extends Error {
-  constructor(readonly crash: LeakbenchError) {
-    super(crash.message);
-  }
+  return startOnFreePort(`server ${options.entry}`, (port) => startServerOn(port, options));
 }
 
 async function startServerOn(port: number, options: StartServerOptions): Promise<ServerHandle> {
@@ -260,8 +235,7 @@ async function startServerOn(port: number, options: StartServerOptions): Promise
     return handle;
   } catch (err) {
     await kill();
-    const portTaken = isLeakbenchError(err, 'E_SERVER_CRASHED') && exitInfo?.killedByHarness === false &&
-      /EADDRINUSE/.test(tail.all()) && tail.all().includes(`:${port}`);
+    const portTaken = isLeakbenchError(err, 'E_SERVER_CRASHED') && exitInfo?.killedByHarness === false && lostPort(tail.all(), port);
     throw portTaken ? new PortTaken(err) : err;
   }
 }
