@@ -1,7 +1,8 @@
 /**
  * Worker thread of the parallel reader: parses the `edges` array of a snapshot (about 60% of a
  * V8 snapshot's bytes) while the main thread parses the nodes and strings. Receives the file,
- * the offset of the array's '[' and the snapshot header; then, from the main thread, the per-node
+ * the offset of the array's '[' and the snapshot header (as `workerData`, or as its first message
+ * `{ job }` when it was started before they were known); then, from the main thread, the per-node
  * edge counts once the nodes are parsed. Replies with the edge arrays as soon as they are parsed
  * (type and name arrays transferred, targets in shared memory), or with the parse error; then
  * builds the retainers index from the shared targets and sends it (transferred) in a second
@@ -15,6 +16,11 @@ import type { EdgeRanges } from './snapshot-parser.js';
 
 /** What the main thread sends. */
 export type EdgesJob = EdgesArrayJob;
+
+/** The job, as the first message of a worker started without `workerData`. */
+export interface EdgesJobMessage {
+  job: EdgesJob;
+}
 
 /** Sent by the main thread once it has parsed the nodes (`counts` undefined: no index wanted). */
 export interface EdgeCountsMessage {
@@ -63,13 +69,19 @@ let receiveCounts: (counts: Uint32Array | undefined) => void = () => {};
 const edgeCounts = new Promise<Uint32Array | undefined>((resolve) => {
   receiveCounts = resolve;
 });
-parentPort!.on('message', (m: EdgeCountsMessage) => {
-  if (m.type === 'edge-counts') receiveCounts(m.counts);
+let receiveJob: (job: EdgesJob) => void = () => {};
+const job = workerData !== undefined && workerData !== null
+  ? Promise.resolve(workerData as EdgesJob)
+  : new Promise<EdgesJob>((resolve) => {
+    receiveJob = resolve;
+  });
+parentPort!.on('message', (m: EdgeCountsMessage | EdgesJobMessage) => {
+  if ('job' in m) receiveJob(m.job);
+  else if (m.type === 'edge-counts') receiveCounts(m.counts);
 });
 
-const job = workerData as EdgesJob;
 let repliedEdges = false;
-run(job).then(
+job.then(run).then(
   () => {},
   (err: unknown) => {
     if (repliedEdges) {

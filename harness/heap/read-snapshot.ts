@@ -6,7 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { LeakbenchError, type ErrorCode } from '../errors.js';
-import type { EdgeCountsMessage, EdgesJob, EdgesReply, RetainersMessage } from './edges-worker.js';
+import type { EdgeCountsMessage, EdgesJob, EdgesJobMessage, EdgesReply, RetainersMessage } from './edges-worker.js';
 import type { Retainers } from './build-retainers.js';
 import { fileChunks } from './file-chunks.js';
 import { FlatHeapGraph, buildHeapGraph, buildHeapGraphOverlapped } from './heap-graph.js';
@@ -17,6 +17,8 @@ import { startWorker, workerScript } from './worker-script.js';
 
 /** Size of each read; large reads keep syscall and chunk-boundary overhead negligible. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** The header is in a snapshot's first bytes: parsed from this much of the first chunk alone. */
+const HEADER_PROBE_BYTES = 64 * 1024;
 /** Below this size a worker thread costs more than it saves. */
 const PARALLEL_MIN_BYTES = 48 * 1024 * 1024;
 
@@ -53,6 +55,8 @@ async function findEdgesArray(handle: FileHandle, totalBytes: number): Promise<n
 }
 
 interface EdgesWorker {
+  /** Sends the job to a worker started without one (see {@link startEdgesWorker}); once. */
+  sendJob: (job: EdgesJob) => void;
   reply: Promise<EdgesReply>;
   /** The retainers index the worker builds after sending the edges (undefined: build it here). */
   retainers: Promise<Retainers | undefined>;
@@ -62,14 +66,20 @@ interface EdgesWorker {
   stop: () => void;
 }
 
-function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
+/**
+ * Starts the edges worker before its job is known: its start-up (a new isolate, loading the
+ * parser: ~50 ms) then overlaps the search for the edges array and the header's parse instead of
+ * delaying the edges, which are the reader's critical path. {@link EdgesWorker.sendJob} gives it
+ * the file offset and header.
+ */
+function startEdgesWorker(script: string): EdgesWorker {
   let worker: Worker;
   try {
-    worker = startWorker(script, job);
+    worker = startWorker(script, undefined);
   } catch (err) {
     // No worker: the caller parses the edges on the main thread.
     const failed = Promise.resolve<EdgesReply>({ ok: false, code: 'E_INTERNAL', message: (err as Error).message });
-    return { reply: failed, retainers: Promise.resolve(undefined), sendCounts: () => {}, countsSent: true, stop: () => {} };
+    return { sendJob: () => {}, reply: failed, retainers: Promise.resolve(undefined), sendCounts: () => {}, countsSent: true, stop: () => {} };
   }
   let resolveReply: (r: EdgesReply) => void = () => {};
   let resolveRetainers: (r: Retainers | undefined) => void = () => {};
@@ -100,7 +110,15 @@ function startEdgesWorker(script: string, job: EdgesJob): EdgesWorker {
     const message: EdgeCountsMessage = { type: 'edge-counts', counts };
     worker.postMessage(message, (counts === undefined ? [] : [counts.buffer]) as never);
   };
+  let jobSent = false;
+  const sendJob = (job: EdgesJob): void => {
+    if (jobSent) return;
+    jobSent = true;
+    const message: EdgesJobMessage = { job };
+    worker.postMessage(message);
+  };
   return {
+    sendJob,
     reply,
     retainers,
     sendCounts,
@@ -140,17 +158,31 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
     const wantParallel = options.parallel ?? (totalBytes >= PARALLEL_MIN_BYTES && availableParallelism() > 1);
     let edgesAt = -1;
     if (wantParallel && script !== undefined) {
+      worker = startEdgesWorker(script);
       edgesAt = await findEdgesArray(handle, totalBytes);
       if (edgesAt >= 0) parser.skipEdgesArrayAt(edgesAt);
+      else {
+        worker.stop();
+        worker = undefined;
+      }
     }
     let bytesRead = 0;
+    let jobSent = false;
     for await (const chunk of fileChunks(handle, 0, CHUNK_BYTES)) {
-      parser.write(chunk);
-      bytesRead += chunk.length;
-      // The header comes first: as soon as it is known, the worker can start on the edges.
+      // The header comes first: parsed from the chunk's start alone, so the worker gets its job
+      // (and starts on the edges) before the rest of the chunk's nodes are parsed.
+      const head = jobSent || worker === undefined ? 0 : Math.min(chunk.length, HEADER_PROBE_BYTES);
+      if (head > 0) parser.write(chunk.subarray(0, head));
       const header = parser.parsedHeader;
-      if (worker === undefined && edgesAt >= 0 && header !== undefined && script !== undefined) {
-        worker = startEdgesWorker(script, { file: filePath, offset: edgesAt, header });
+      if (!jobSent && worker !== undefined && header !== undefined) {
+        worker.sendJob({ file: filePath, offset: edgesAt, header });
+        jobSent = true;
+      }
+      if (head < chunk.length) parser.write(head === 0 ? chunk : chunk.subarray(head));
+      bytesRead += chunk.length;
+      if (!jobSent && worker !== undefined && parser.parsedHeader !== undefined) {
+        worker.sendJob({ file: filePath, offset: edgesAt, header: parser.parsedHeader });
+        jobSent = true;
       }
       // Once the nodes are parsed, the worker can build the retainers index after its edges.
       if (worker !== undefined && !worker.countsSent) {
@@ -162,7 +194,8 @@ export async function readSnapshot(filePath: string, options: ReadOptions = {}):
     if (parser.skippedEdges) {
       if (worker !== undefined && !worker.countsSent) worker.sendCounts(parser.edgeCountsCopy());
       const waitStart = performance.now();
-      const reply = worker === undefined
+      // No header before the edges (never in a V8 file): the worker never got its job.
+      const reply = worker === undefined || !jobSent
         ? ({ ok: false, code: 'E_INTERNAL', message: 'edges worker not started' } as const)
         : await worker.reply;
       // Recorded only on the parallel path: how long the main thread waited for the worker.

@@ -133,6 +133,30 @@ describe('snapshot parser', () => {
     }
   });
 
+  it('parallel read: a header past the first 64 KiB still reaches the worker; no header before the arrays is an error, not a wait', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakbench-heap-'));
+    try {
+      const file = join(dir, 'h.heapsnapshot');
+      const text = sample();
+      // The worker is started before the header is parsed and gets it from the first 64 KiB of
+      // the first chunk, or from the whole chunk when the header is longer.
+      writeFileSync(file, text.replace('{"snapshot":{', `{"snapshot":{"note":"${'n'.repeat(100_000)}",`));
+      const timings: Record<string, number> = {};
+      const par = await readSnapshot(file, { parallel: true, timings });
+      const seq = await readSnapshot(file, { parallel: false });
+      if (existsSync(join(PACKAGE_ROOT, 'dist', 'harness', 'heap', 'edges-worker.js'))) expect(timings).toHaveProperty('edgesWait');
+      expect([par.nodeCount, par.edgeCount]).toEqual([seq.nodeCount, seq.edgeCount]);
+      for (let o = 0; o < seq.nodeCount; o++) expect(par.retainedSize(o)).toBe(seq.retainedSize(o));
+      // The header after the arrays: an error at the nodes, and the worker, started early and
+      // still waiting for its job, is stopped (the read settles instead of waiting for it).
+      const header = text.slice(text.indexOf('"snapshot":'), text.indexOf(',"nodes":'));
+      writeFileSync(file, `{${text.slice(text.indexOf('"nodes":'), -1)},${header}}`);
+      await expect(readSnapshot(file, { parallel: true })).rejects.toMatchObject({ code: 'E_SNAPSHOT_PARSE' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('parallel read reports out-of-range edges exactly as the sequential read does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leakbench-heap-'));
     try {
