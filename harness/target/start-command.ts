@@ -83,7 +83,7 @@ async function startCommandOn(port: number, options: StartCommandOptions): Promi
   child.stderr.setEncoding('utf8');
   child.stdout.setEncoding('utf8');
   let pendingLine = '';
-  const nearLimit = watchNearLimitSnapshot();
+  const nearLimit = watchNearLimitSnapshot(options.nodeOptions);
   child.stderr.on('data', (chunk: string) => {
     push(chunk);
     nearLimit.push(chunk);

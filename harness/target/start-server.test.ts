@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { watchNearLimitSnapshot } from './start-server.js';
 
 /** Feeds `chunks` and says what `written` resolved with by then (undefined: not yet). */
-async function feed(chunks: string[]): Promise<string | undefined> {
-  const watch = watchNearLimitSnapshot();
+async function feed(chunks: string[], nodeArgs: string[] = []): Promise<string | undefined> {
+  const watch = watchNearLimitSnapshot(nodeArgs);
   let file: string | undefined;
   void watch.written.then((f) => {
     file = f;
@@ -27,5 +27,14 @@ describe('watchNearLimitSnapshot', () => {
     expect(await feed(['Wrote snapshot to /tmp/run/Heap.1.heapsnapshot'])).toBeUndefined();
     expect(await feed(['Wrote snapshot to /tmp/run/report.json\n'])).toBeUndefined();
     expect(await feed(['server said: Wrote snapshot to /tmp/run/Heap.1.heapsnapshot\n'])).toBeUndefined();
+  });
+
+  test('with a --diagnostic-dir, only a snapshot written there counts', async () => {
+    const args = ['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=/tmp/run/leaky'];
+    const own = 'Wrote snapshot to /tmp/elsewhere/Heap.1.heapsnapshot\n';
+    const node = 'Wrote snapshot to /tmp/run/leaky/Heap.20261129.1.heapsnapshot\n';
+    expect(await feed([own], args)).toBeUndefined();
+    expect(await feed([own, node], args)).toBe('/tmp/run/leaky/Heap.20261129.1.heapsnapshot');
+    expect(await feed([own + node], args)).toBe('/tmp/run/leaky/Heap.20261129.1.heapsnapshot');
   });
 });

@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
 import { killProcessGroup, registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { lostPort, PortTaken, startOnFreePort } from './free-port.js';
@@ -77,13 +78,17 @@ export const HEAP_LIMIT_PATTERN = /JavaScript heap out of memory|Reached heap li
 const INSPECTOR_PATTERN = /Debugger listening on (ws:\/\/\S+)/;
 
 /** Node's line once its near-heap-limit snapshot is on disk. */
-const NEAR_LIMIT_WRITTEN_PATTERN = /^Wrote snapshot to (.+\.heapsnapshot)\s*$/m;
+const NEAR_LIMIT_WRITTEN_PATTERN = /^Wrote snapshot to (.+\.heapsnapshot)\s*$/gm;
 
 /**
  * Watches a child's stderr, chunk by chunk, for the line Node prints once it has written its
- * near-heap-limit snapshot; `written` resolves with the file it names.
+ * near-heap-limit snapshot; `written` resolves with the file it names. With `nodeArgs` holding a
+ * `--diagnostic-dir=<dir>`, only a file in that folder counts: a server that prints such a line
+ * of its own (about some other snapshot) is not taken for one at its heap limit.
  */
-export function watchNearLimitSnapshot(): { push(chunk: string): void; written: Promise<string> } {
+export function watchNearLimitSnapshot(nodeArgs: readonly string[] = []): { push(chunk: string): void; written: Promise<string> } {
+  const dirArg = nodeArgs.findLast((a) => a.startsWith('--diagnostic-dir='));
+  const dir = dirArg === undefined ? undefined : path.resolve(dirArg.slice('--diagnostic-dir='.length));
   let pending = '';
   let found = false;
   let resolveWritten: (file: string) => void = () => {};
@@ -101,12 +106,15 @@ export function watchNearLimitSnapshot(): { push(chunk: string): void; written: 
         if (pending.length > 64 * 1024) pending = '';
         return;
       }
-      const match = NEAR_LIMIT_WRITTEN_PATTERN.exec(pending.slice(0, end));
+      const lines = pending.slice(0, end);
       pending = pending.slice(end + 1);
-      if (match) {
+      for (const match of lines.matchAll(NEAR_LIMIT_WRITTEN_PATTERN)) {
+        const file = match[1]!;
+        if (dir !== undefined && path.dirname(path.resolve(file)) !== dir) continue;
         found = true;
         pending = '';
-        resolveWritten(match[1]!);
+        resolveWritten(file);
+        return;
       }
     },
   };
@@ -162,7 +170,7 @@ async function startServerOn(port: number, options: StartServerOptions): Promise
   registerChildGroup(pid);
 
   const tail = new OutputTail();
-  const nearLimit = watchNearLimitSnapshot();
+  const nearLimit = watchNearLimitSnapshot(args);
   let inspectorUrl: string | undefined;
   child.stderr.setEncoding('utf8');
   child.stdout.setEncoding('utf8');
