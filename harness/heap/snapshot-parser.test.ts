@@ -70,6 +70,61 @@ describe('snapshot parser', () => {
     expect(expectParseError(() => parseSnapshot(corrupt))).toContain(`at byte ${at}`);
   });
 
+  it('reads V8\'s usual records on its fast path exactly as field by field, other formatting and bad values included', () => {
+    // A bigger graph than sample(): its number arrays run far past the fast path's 128-byte
+    // margin. Fed in 64-byte chunks, the parser never holds 128 bytes, so the fast path never
+    // runs: that parse is the field-by-field reference.
+    const b = new SnapshotBuilder();
+    const root = b.root();
+    const gc = b.node('synthetic', '(GC roots)', 0);
+    const global = b.node('object', 'global', 40);
+    b.edge(root, gc, 'element', 1).edge(root, global, 'shortcut', 'global').edge(gc, global, 'element', 0);
+    let prev = global;
+    for (let i = 0; i < 400; i++) {
+      const n = b.node(i % 5 === 0 ? 'string' : 'object', `Rec${i % 7}`, 16 + 1000 * i, { id: 4_000_000_001 - 2 * i, traceNodeId: i % 9 === 0 ? i : 0 });
+      b.edge(prev, n, i % 2 === 0 ? 'property' : 'element', i % 2 === 0 ? `p${i}` : i);
+      if (i % 3 === 0) b.edge(n, global, 'weak', 'w');
+      prev = n;
+    }
+    const text = b.toJson();
+    const same = (t: string): void => {
+      const fast = parseSnapshot(t);
+      const slow = parseSnapshot(t, {}, 64);
+      expect(fast.nodeCount).toBe(slow.nodeCount);
+      for (const k of ['nodeType', 'nodeName', 'nodeId', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo'] as const) {
+        expect(Array.from(fast.arrays[k])).toEqual(Array.from(slow.arrays[k]));
+      }
+      expect(Array.from(fast.selfSizes)).toEqual(Array.from(slow.selfSizes));
+      for (let o = 0; o < fast.nodeCount; o++) expect(fast.traceNodeId(o)).toBe(slow.traceNodeId(o));
+    };
+    same(text);
+    const nodesAt = text.indexOf('"nodes":[');
+    const stringsAt = text.indexOf('"strings":[');
+    // Other whitespace in some records (the fast path hands those to the field-by-field path).
+    let odd = 0;
+    const spaced = text.slice(0, nodesAt) + text.slice(nodesAt, stringsAt).replace(/,/g, (m) => (++odd % 11 === 0 ? ' ,\t' : odd % 13 === 0 ? ',\r\n' : m)) + text.slice(stringsAt);
+    same(spaced);
+    expect(Array.from(parseSnapshot(spaced).arrays.edgeTo)).toEqual(Array.from(parseSnapshot(text).arrays.edgeTo));
+    // Bad bytes and bad values anywhere in both arrays: the same error, at the same offset.
+    const error = (t: string, chunk?: number): string => {
+      try {
+        parseSnapshot(t, {}, chunk);
+      } catch (err) {
+        expect(isLeakbenchError(err, 'E_SNAPSHOT_PARSE')).toBe(true);
+        return (err as Error).message;
+      }
+      return 'no error';
+    };
+    const edgesAt = text.indexOf('"edges":[');
+    for (const at of [nodesAt + 9, nodesAt + 700, nodesAt + 1501, edgesAt + 9, edgesAt + 400, edgesAt + 1203]) {
+      for (const bad of ['x', '-', '.', '"', '}', '999', '4294967296']) {
+        const corrupt = text.slice(0, at) + bad + text.slice(at + 1);
+        const slow = error(corrupt, 64);
+        expect(error(corrupt)).toBe(slow);
+      }
+    }
+  });
+
   it('stops on an unterminated string or an endless header instead of buffering the file', () => {
     // Real limits are 64 MiB and 256 MiB; the same code path with small ones keeps the test fast.
     const feed = (text: string): void => {

@@ -118,6 +118,119 @@ function describeByte(c: number): string {
   return c >= 32 && c < 127 ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
 
+/**
+ * How many bytes before a buffer's end the record fast paths below stop: a record of V8's
+ * formatting spans at most ~80 bytes (seven numbers of up to ten digits and their separators),
+ * so a record started earlier ends inside the buffer. Closer to the end, and for any record
+ * that is not formatted the usual way, the careful state machine takes over.
+ */
+const FAST_STOP_BYTES = 128;
+
+/** The fast paths' running values: ordinal, then the ranges they measure. */
+const fastState = new Float64Array(4);
+
+/**
+ * Fast path of {@link SnapshotParser.scanEdges} (measured: a third less time on a cold engine than
+ * the field-by-field state machine): whole `type,name_or_index,to_node` records as V8 writes them
+ * (fields parted by one comma; records by commas and newlines), from ordinal `fastState[0]` on.
+ * Stops at the first record it cannot take whole — other whitespace, the closing bracket, a bad
+ * value, a full array, or fewer than {@link FAST_STOP_BYTES} bytes left — and leaves that record,
+ * from its leading separators, to the state machine, which reports any error. Returns where it
+ * stopped; `fastState` holds [ordinal, max type, max target, max named string index].
+ */
+function scanEdgeRecords(
+  buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, to: Uint32Array, cap: number,
+  nf: number, elementType: number, hiddenType: number,
+): number {
+  let o = fastState[0]!, maxType = fastState[1]!, maxTo = fastState[2]!, maxNamed = fastState[3]!;
+  const stop = len - FAST_STOP_BYTES;
+  while (p < stop && o < cap) {
+    let q = p;
+    let c = buf[q]!;
+    while (c === BYTE_COMMA || c === 10) c = buf[++q]!;
+    if (c > 57 || c < 48) break;
+    let t = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) t = t * 10 + (c - 48);
+    if (c !== BYTE_COMMA) break;
+    if ((c = buf[++q]!) > 57 || c < 48) break;
+    let n = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) n = n * 10 + (c - 48);
+    if (c !== BYTE_COMMA) break;
+    if ((c = buf[++q]!) > 57 || c < 48) break;
+    let v = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) v = v * 10 + (c - 48);
+    const target = (v / nf) >>> 0;
+    if (q - p > FAST_STOP_BYTES || t > 255 || target * nf !== v) break;
+    type[o] = t;
+    name[o] = n;
+    to[o] = target;
+    if (t > maxType) maxType = t;
+    if (target > maxTo) maxTo = target;
+    if (t !== elementType && t !== hiddenType && name[o]! > maxNamed) maxNamed = name[o]!;
+    o++;
+    p = q;
+  }
+  fastState[0] = o; fastState[1] = maxType; fastState[2] = maxTo; fastState[3] = maxNamed;
+  return p;
+}
+
+/**
+ * Fast path of {@link SnapshotParser.scanNodes}, as {@link scanEdgeRecords} for edges: whole
+ * `type,name,id,self_size,edge_count[,…]` records whose extra fields (trace node id,
+ * detachedness, …) are 0 and whose self size fits 32 bits. `fastState` holds [ordinal, max type,
+ * max name, edge count sum].
+ */
+function scanNodeRecords(
+  buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, id: Uint32Array,
+  self: Uint32Array | Float64Array, edges: Uint32Array, cap: number, nf: number,
+): number {
+  let o = fastState[0]!, maxType = fastState[1]!, maxName = fastState[2]!, edgeSum = fastState[3]!;
+  const stop = len - FAST_STOP_BYTES;
+  record: while (p < stop && o < cap) {
+    let q = p;
+    let c = buf[q]!;
+    while (c === BYTE_COMMA || c === 10) c = buf[++q]!;
+    if (c > 57 || c < 48) break;
+    let t = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) t = t * 10 + (c - 48);
+    if (c !== BYTE_COMMA) break;
+    if ((c = buf[++q]!) > 57 || c < 48) break;
+    let n = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) n = n * 10 + (c - 48);
+    if (c !== BYTE_COMMA) break;
+    if ((c = buf[++q]!) > 57 || c < 48) break;
+    let i = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) i = i * 10 + (c - 48);
+    if (c !== BYTE_COMMA) break;
+    if ((c = buf[++q]!) > 57 || c < 48) break;
+    let s = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) s = s * 10 + (c - 48);
+    if (c !== BYTE_COMMA) break;
+    if ((c = buf[++q]!) > 57 || c < 48) break;
+    let k = c - 48;
+    while ((c = buf[++q]!) <= 57 && c >= 48) k = k * 10 + (c - 48);
+    for (let f = 5; f < nf; f++) {
+      // Extra fields: only zeros are taken here (what they mean is the state machine's work).
+      if (c !== BYTE_COMMA || buf[++q] !== 48) break record;
+      c = buf[++q]!;
+      if (c <= 57 && c >= 48) break record;
+    }
+    if (q - p > FAST_STOP_BYTES || t > 255 || s > 0xffffffff) break;
+    type[o] = t;
+    name[o] = n;
+    id[o] = i;
+    self[o] = s;
+    edges[o] = k;
+    if (t > maxType) maxType = t;
+    if (n > maxName) maxName = n;
+    edgeSum += k;
+    o++;
+    p = q;
+  }
+  fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum;
+  return p;
+}
+
 function stringArray(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
@@ -771,8 +884,14 @@ export class SnapshotParser {
     let inNumber = this.inNumber;
     let { maxType, maxName, edgeSum } = this.nodeMax;
     let closed = false;
+    const fastStop = len - FAST_STOP_BYTES;
     while (true) {
       let c = 0;
+      if (field === 0 && !inNumber && p < fastStop && self instanceof Uint32Array) {
+        fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum;
+        p = scanNodeRecords(buf, p, len, type, name, id, self, edges, cap, nf);
+        o = fastState[0]!; maxType = fastState[1]!; maxName = fastState[2]!; edgeSum = fastState[3]!;
+      }
       if (!inNumber) {
         while (p < len) {
           c = buf[p]!;
@@ -874,8 +993,14 @@ export class SnapshotParser {
     let inNumber = this.inNumber;
     let { maxType, maxTo, maxNamedString } = this.edgeMax;
     let closed = false;
+    const fastStop = len - FAST_STOP_BYTES;
     while (true) {
       let c = 0;
+      if (field === 0 && !inNumber && p < fastStop) {
+        fastState[0] = o; fastState[1] = maxType; fastState[2] = maxTo; fastState[3] = maxNamedString;
+        p = scanEdgeRecords(buf, p, len, type, name, to, cap, nf, elementType, hiddenType);
+        o = fastState[0]!; maxType = fastState[1]!; maxTo = fastState[2]!; maxNamedString = fastState[3]!;
+      }
       if (!inNumber) {
         // Separators up to the next number, the closing bracket, or the end of the buffer.
         while (p < len) {
