@@ -142,7 +142,8 @@ function scanEdgeRecords(
   buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, to: Uint32Array, cap: number,
   nf: number, elementType: number, hiddenType: number,
 ): number {
-  let o = fastState[0]!, maxType = fastState[1]!, maxTo = fastState[2]!, maxNamed = fastState[3]!;
+  // Ordinals and ranges are below 2^31 (int32, as the optimized loop wants them).
+  let o = fastState[0]! | 0, maxType = fastState[1]! | 0, maxTo = fastState[2]! | 0, maxNamed = fastState[3]! | 0;
   const stop = len - FAST_STOP_BYTES;
   while (p < stop && o < cap) {
     let q = p;
@@ -176,15 +177,15 @@ function scanEdgeRecords(
 
 /**
  * Fast path of {@link SnapshotParser.scanNodes}, as {@link scanEdgeRecords} for edges: whole
- * `type,name,id,self_size,edge_count[,…]` records whose extra fields (trace node id,
- * detachedness, …) are 0 and whose self size fits 32 bits. `fastState` holds [ordinal, max type,
- * max name, edge count sum].
+ * `type,name,id,self_size,edge_count[,…]` records whose self size fits 32 bits and whose extra
+ * fields are 0, but for the detachedness (field `detachedField`) once `detached` exists.
+ * `fastState` holds [ordinal, max type, max name, edge count sum].
  */
 function scanNodeRecords(
   buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, id: Uint32Array,
-  self: Uint32Array | Float64Array, edges: Uint32Array, cap: number, nf: number,
+  self: Uint32Array | Float64Array, edges: Uint32Array, cap: number, nf: number, detachedField: number, detached: Uint8Array | undefined,
 ): number {
-  let o = fastState[0]!, maxType = fastState[1]!, maxName = fastState[2]!, edgeSum = fastState[3]!;
+  let o = fastState[0]! | 0, maxType = fastState[1]! | 0, maxName = fastState[2]! | 0, edgeSum = fastState[3]!;
   const stop = len - FAST_STOP_BYTES;
   record: while (p < stop && o < cap) {
     let q = p;
@@ -199,9 +200,13 @@ function scanNodeRecords(
     while ((c = buf[++q]!) <= 57 && c >= 48) n = n * 10 + (c - 48);
     if (c !== BYTE_COMMA) break;
     if ((c = buf[++q]!) > 57 || c < 48) break;
+    // Node ids reach 2^31 and more: computed modulo 2^32 (as the Uint32Array store does anyway),
+    // so the optimized loop never speculates on small integers and deoptimizes at the first big
+    // id. Up to ten digits, where the store of the exact value gives the same bits.
+    const idAt = q;
     let i = c - 48;
-    while ((c = buf[++q]!) <= 57 && c >= 48) i = i * 10 + (c - 48);
-    if (c !== BYTE_COMMA) break;
+    while ((c = buf[++q]!) <= 57 && c >= 48) i = (Math.imul(i, 10) + (c - 48)) | 0;
+    if (c !== BYTE_COMMA || q - idAt > 10) break;
     if ((c = buf[++q]!) > 57 || c < 48) break;
     let s = c - 48;
     while ((c = buf[++q]!) <= 57 && c >= 48) s = s * 10 + (c - 48);
@@ -209,11 +214,21 @@ function scanNodeRecords(
     if ((c = buf[++q]!) > 57 || c < 48) break;
     let k = c - 48;
     while ((c = buf[++q]!) <= 57 && c >= 48) k = k * 10 + (c - 48);
+    // Extra fields: zeros, and the detachedness once its array exists (the state machine makes
+    // it at the first nonzero one). Anything else is the state machine's work.
+    let dv = 0;
     for (let f = 5; f < nf; f++) {
-      // Extra fields: only zeros are taken here (what they mean is the state machine's work).
-      if (c !== BYTE_COMMA || buf[++q] !== 48) break record;
+      if (c !== BYTE_COMMA) break record;
       c = buf[++q]!;
-      if (c <= 57 && c >= 48) break record;
+      if (c === 48) {
+        c = buf[++q]!;
+        if (c <= 57 && c >= 48) break record;
+        continue;
+      }
+      if (f !== detachedField || detached === undefined || c > 57 || c < 48) break record;
+      dv = c - 48;
+      while ((c = buf[++q]!) <= 57 && c >= 48) dv = dv * 10 + (c - 48);
+      if (dv > 255) break record;
     }
     if (q - p > FAST_STOP_BYTES || t > 255 || s > 0xffffffff) break;
     type[o] = t;
@@ -221,6 +236,7 @@ function scanNodeRecords(
     id[o] = i;
     self[o] = s;
     edges[o] = k;
+    if (dv !== 0) detached![o] = dv;
     if (t > maxType) maxType = t;
     if (n > maxName) maxName = n;
     edgeSum += k;
@@ -889,7 +905,7 @@ export class SnapshotParser {
       let c = 0;
       if (field === 0 && !inNumber && p < fastStop && self instanceof Uint32Array) {
         fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum;
-        p = scanNodeRecords(buf, p, len, type, name, id, self, edges, cap, nf);
+        p = scanNodeRecords(buf, p, len, type, name, id, self, edges, cap, nf, detachedField, this.detachedness);
         o = fastState[0]!; maxType = fastState[1]!; maxName = fastState[2]!; edgeSum = fastState[3]!;
       }
       if (!inNumber) {
