@@ -33,7 +33,7 @@ const EPHEMERON_NAME =
   /^\d+(?<duplicatedPart> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/;
 
 /** What follows the leading digits of every name {@link EPHEMERON_NAME} matches. */
-const PART_OF_KEY = Buffer.from(' / part of key (');
+const PART_OF_KEY = ' / part of key (';
 
 interface EphemeronMatch {
   duplicatedPart: string;
@@ -57,38 +57,35 @@ export function typeIndexes(g: FlatGraphArrays) {
   };
 }
 
-/** Caches, per string index, whether an internal edge name is a WeakMap ephemeron edge. */
+/** The WeakMap ephemeron edge names of a string table, found up front. */
 export class EphemeronNames {
   /**
-   * Per string index: 0 not looked at yet, 1 not an ephemeron edge name, 2 one. Hot loops read it
-   * inline and call {@link match} only when it is not 1 (most internal edges are not ephemerons).
+   * Per string index: 2 for a WeakMap ephemeron edge name, 1 for any other string. Hot loops read
+   * it inline and call {@link match} only for the 2s, so they never meet a rare path.
    */
   readonly state: Uint8Array;
   private readonly matches = new Map<number, EphemeronMatch>();
-  constructor(private readonly strings: StringTable) {
-    this.state = new Uint8Array(strings.length);
-  }
-  match(stringIndex: number): EphemeronMatch | undefined {
-    const s = this.state[stringIndex];
-    if (s === 1) return undefined;
-    if (s === 2) return this.matches.get(stringIndex);
-    // Most internal edge names are not ephemeron names: rule those out on the bytes, so the
-    // string is never decoded (a big Map has one distinct internal edge name per entry).
-    const m = this.strings.digitsThen(stringIndex, PART_OF_KEY) ? EPHEMERON_NAME.exec(this.strings.get(stringIndex) ?? '') : null;
-    if (m === null || m.groups === undefined) {
-      this.state[stringIndex] = 1;
-      return undefined;
+  constructor(strings: StringTable) {
+    this.state = new Uint8Array(strings.length).fill(1);
+    // The table is scanned once, on the bytes, for names shaped `<digits> / part of key (`
+    // (with the special names the other rules need); only those few are decoded and matched.
+    strings.findAll(SPECIAL_NAMES, PART_OF_KEY);
+    for (const i of strings.digitsThenIndexes(PART_OF_KEY)) {
+      const m = EPHEMERON_NAME.exec(strings.get(i) ?? '');
+      if (m === null || m.groups === undefined) continue;
+      this.state[i] = 2;
+      this.matches.set(i, { duplicatedPart: m.groups['duplicatedPart'] ?? '', tableId: Number(m.groups['tableId']) });
     }
-    const found = { duplicatedPart: m.groups['duplicatedPart'] ?? '', tableId: Number(m.groups['tableId']) };
-    this.state[stringIndex] = 2;
-    this.matches.set(stringIndex, found);
-    return found;
+  }
+  /** The parts of ephemeron edge name `stringIndex`, or undefined for any other name. */
+  match(stringIndex: number): EphemeronMatch | undefined {
+    return this.state[stringIndex] === 2 ? this.matches.get(stringIndex) : undefined;
   }
 }
 
 function indexesOf(strings: StringTable, value: string): Set<number> {
   // One pass over the table finds every name the rules below look for.
-  strings.findAll(SPECIAL_NAMES);
+  strings.findAll(SPECIAL_NAMES, PART_OF_KEY);
   return strings.indexesOf(value);
 }
 
@@ -222,7 +219,7 @@ export function markEssentialEdgesOf(rule: EssentialRule, o: number): void {
   for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
     const type = edgeType[e]!;
     if (type === weak) continue;
-    if (type === internal && ephState[edgeName[e]!] !== 1) {
+    if (type === internal && ephState[edgeName[e]!] === 2) {
       const m = rule.ephemerons.match(edgeName[e]!);
       if (m !== undefined && rule.nodeId[o] === m.tableId) continue;
     }
@@ -400,6 +397,11 @@ function moveOwnedSizes(g: FlatGraphArrays, owners: Uint32Array, sizes: Float64A
   return selfSize;
 }
 
+/** Bits of {@link BfsContext.nameFlags}. */
+const NATIVE_CONTEXT_NAME = 1;
+const MAP_DESCRIPTORS_NAME = 2;
+const SLOPPY_MAP_NAME = 4;
+
 /**
  * DevTools' `calculateDistances` (JSHeapSnapshot's filter included): BFS from the user roots at
  * distance 1, then from the root for the rest (base {@link SYSTEM_DISTANCE_BASE}). Unreached
@@ -413,32 +415,30 @@ export function computeDistances(
   const { strings } = g;
   const distances = new Int32Array(g.nodeCount).fill(NO_DISTANCE);
   const queue = pool.take();
+  // The few special names as bits per string index: the search tests a byte, not a Set.
+  const nameFlags = new Uint8Array(strings.length);
+  for (const i of indexesOf(strings, 'system / NativeContext')) nameFlags[i]! |= NATIVE_CONTEXT_NAME;
+  for (const i of indexesOf(strings, '(map descriptors)')) nameFlags[i]! |= MAP_DESCRIPTORS_NAME;
+  for (const i of indexesOf(strings, 'sloppy_function_map')) nameFlags[i]! |= SLOPPY_MAP_NAME;
   const b: BfsContext = {
-    g, distances, queue, ephemerons,
-    nativeContextNames: indexesOf(strings, 'system / NativeContext'),
-    mapDescriptorNames: indexesOf(strings, '(map descriptors)'),
-    sloppyNames: indexesOf(strings, 'sloppy_function_map'),
+    g, distances, queue, ephemerons, nameFlags,
     pending: new Set<string>(),
     weak: t.edgeWeak, internal: t.edgeInternal, hiddenNode: t.nodeHidden, arrayNode: t.nodeArray,
     elementEdge: t.edgeElement, hiddenEdge: t.edgeHidden,
   };
-
+  // Seeds: the user roots at distance 1, then (once they are done) the root.
   const roots = userRoots(g);
-  let length = 0;
-  for (const u of roots) {
-    if (distances[u] === 1) continue; // DevTools queues duplicates; visiting once is equivalent
-    distances[u] = 1;
-    queue[length++] = u;
-  }
-  const reached = bfsFrom(b, length, userRegion?.refused);
+  const seeds = new Uint32Array(roots.length + 1);
+  const seedDistances = new Int32Array(roots.length + 1).fill(1);
+  seeds.set(roots);
+  seeds[roots.length] = g.rootOrdinal;
+  seedDistances[roots.length] = roots.length > 0 ? SYSTEM_DISTANCE_BASE : 0;
+  const reached = bfs(b, seeds, seedDistances, roots.length, userRegion?.refused);
   if (userRegion !== undefined) {
-    // Everything the first BFS reached is page-owned: the queue holds exactly those nodes.
+    // Everything the first search reached is page-owned: the queue starts with exactly those nodes.
     const flags = userRegion.pageOwned;
     for (let i = 0; i < reached; i++) flags[queue[i]!] = 1;
   }
-  distances[g.rootOrdinal] = roots.length > 0 ? SYSTEM_DISTANCE_BASE : 0;
-  queue[0] = g.rootOrdinal;
-  bfsFrom(b, 1, undefined);
   pool.give(queue);
   return distances;
 }
@@ -449,9 +449,8 @@ interface BfsContext {
   distances: Int32Array;
   queue: Uint32Array;
   ephemerons: EphemeronNames;
-  nativeContextNames: Set<number>;
-  mapDescriptorNames: Set<number>;
-  sloppyNames: Set<number>;
+  /** Per string index: NATIVE_CONTEXT_NAME, MAP_DESCRIPTORS_NAME, SLOPPY_MAP_NAME bits. */
+  nameFlags: Uint8Array;
   /** WeakMap entries whose first edge was refused (DevTools lets the second one through). */
   pending: Set<string>;
   weak: number;
@@ -463,56 +462,78 @@ interface BfsContext {
 }
 
 /**
- * Breadth-first from the `length` nodes queued: each node reached gets its distance and joins the
- * queue. Returns the queue's length. `refused` (first search only) collects the targets of the
- * edges the filter refused, for the page-owned set. (Top-level functions, not closures made per
- * call, so V8's optimized code serves every graph; see class-aggregates.ts.)
+ * Breadth-first search in two rounds, in one call: from `seeds[0, firstRound)` (the user roots),
+ * then, once that round is done, from the rest of the seeds (the root) over what is left. A seed
+ * takes its distance from `seedDistances` unless it already has it (DevTools queues duplicate
+ * roots; visiting once is equivalent). Each node reached gets its distance and joins the queue.
+ * `refused` (first round only) collects the targets of the edges the filter refused, for the
+ * page-owned set. Returns how many nodes the first round reached: the queue's first entries.
+ *
+ * One call, one loop: V8 optimizes it once (a second call would run the interpreter again and
+ * compile the function a second time), and the seeding code runs before the loop is optimized,
+ * so the second round does not meet code without type feedback. No closure is made per call
+ * (see class-aggregates.ts).
  */
-function bfsFrom(b: BfsContext, length: number, refused: number[] | undefined): number {
-  const { firstEdge, edgeTo, edgeType, edgeName } = b.g;
-  const { distances, queue, weak, internal } = b;
+function bfs(b: BfsContext, seeds: Uint32Array, seedDistances: Int32Array, firstRound: number, refused: number[] | undefined): number {
+  const { firstEdge, edgeTo, edgeType, edgeName, nodeType, nodeName } = b.g;
+  const { distances, queue, weak, internal, nameFlags, hiddenNode, arrayNode } = b;
   const ephState = b.ephemerons.state;
+  const seedCount = seeds.length;
+  let collect = refused;
   let head = 0;
-  while (head < length) {
+  let length = 0;
+  let nextSeed = 0;
+  let firstRoundLength = -1;
+  while (true) {
+    if (head === length) {
+      // The queue is empty: the next round's seeds, or the end.
+      if (nextSeed === seedCount) break;
+      if (nextSeed === firstRound) {
+        firstRoundLength = length;
+        collect = undefined;
+      }
+      const end = nextSeed < firstRound ? firstRound : seedCount;
+      for (; nextSeed < end; nextSeed++) {
+        const u = seeds[nextSeed]!;
+        const d = seedDistances[nextSeed]!;
+        if (distances[u] === d) continue;
+        distances[u] = d;
+        queue[length++] = u;
+      }
+      continue;
+    }
     const o = queue[head++]!;
     const d = distances[o]! + 1;
-    const special = isSpecialNode(b, o);
+    // Only internal edges and edges out of native contexts / descriptor arrays can be filtered.
+    const fromType = nodeType[o]!;
+    const special = (fromType === hiddenNode && (nameFlags[nodeName[o]!]! & NATIVE_CONTEXT_NAME) !== 0) ||
+      (fromType === arrayNode && (nameFlags[nodeName[o]!]! & MAP_DESCRIPTORS_NAME) !== 0);
     for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
       const type = edgeType[e]!;
       if (type === weak) continue;
       const to = edgeTo[e]!;
       if (distances[to] !== NO_DISTANCE) continue;
-      if ((special || (type === internal && ephState[edgeName[e]!] !== 1)) && !passes(b, o, e)) {
-        refused?.push(to);
+      if ((special || (type === internal && ephState[edgeName[e]!] === 2)) && !passes(b, o, e)) {
+        collect?.push(to);
         continue;
       }
       distances[to] = d;
       queue[length++] = to;
     }
   }
-  return length;
+  return firstRoundLength < 0 ? length : firstRoundLength;
 }
 
-/**
- * Whether the search may take edge e out of node `from` (DevTools' JSHeapSnapshot filter). Only
- * internal edges and edges out of native contexts / descriptor arrays can be filtered, so the
- * search asks only for those.
- */
-function isSpecialNode(b: BfsContext, from: number): boolean {
-  const fromType = b.g.nodeType[from]!;
-  return (fromType === b.hiddenNode && b.nativeContextNames.has(b.g.nodeName[from]!)) ||
-    (fromType === b.arrayNode && b.mapDescriptorNames.has(b.g.nodeName[from]!));
-}
-
+/** Whether the search may take edge e out of node `from` (DevTools' JSHeapSnapshot filter). */
 function passes(b: BfsContext, from: number, e: number): boolean {
   const { nodeType, nodeName, edgeType, edgeName, strings } = b.g;
   const fromType = nodeType[from]!;
   const type = edgeType[e]!;
-  if (fromType === b.hiddenNode && b.sloppyNames.has(edgeName[e]!) && type !== b.elementEdge && type !== b.hiddenEdge &&
-    b.nativeContextNames.has(nodeName[from]!)) {
+  if (fromType === b.hiddenNode && type !== b.elementEdge && type !== b.hiddenEdge && (b.nameFlags[edgeName[e]!]! & SLOPPY_MAP_NAME) !== 0 &&
+    (b.nameFlags[nodeName[from]!]! & NATIVE_CONTEXT_NAME) !== 0) {
     return false;
   }
-  if (fromType === b.arrayNode && b.mapDescriptorNames.has(nodeName[from]!)) {
+  if (fromType === b.arrayNode && (b.nameFlags[nodeName[from]!]! & MAP_DESCRIPTORS_NAME) !== 0) {
     const index = type === b.elementEdge || type === b.hiddenEdge ? edgeName[e]! : parseInt(strings.get(edgeName[e]!) ?? '', 10);
     return index < 2 || index % 3 !== 1;
   }

@@ -30,8 +30,13 @@ describe('StringTable', () => {
     names.appendBytes(raw, 0, raw.length);
     for (const m of raw.toString('latin1').matchAll(/"([^"]*)"/g)) names.addSpan(m.index! + 1, m.index! + 1 + m[1]!.length);
     names.addDecoded('3 / part of key (\n)');
-    const part = Buffer.from(' / part of key (');
-    expect([0, 1, 2, 3, 4, 5].map((i) => names.finish().digitsThen(i, part))).toEqual([true, false, false, false, false, true]);
+    const table = names.finish();
+    expect(table.digitsThenIndexes(' / part of key (')).toEqual([0, 5]);
+    // One pass answers both questions; asking again answers from what was kept.
+    table.findAll(['map', '12'], ' / part of key (');
+    expect([...table.indexesOf('map')]).toEqual([2]);
+    expect([...table.indexesOf('12')]).toEqual([1]);
+    expect(table.digitsThenIndexes(' / part of key (')).toEqual([0, 5]);
   });
 
   it('keeps the parser strict: an invalid escape is a parse error with its offset', () => {

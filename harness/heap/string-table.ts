@@ -69,27 +69,6 @@ export class StringTable {
   private readonly encoded = new Map<string, Buffer>();
 
   /**
-   * Whether string `i` is one or more ASCII digits followed by `next` (UTF-8 bytes), checked on
-   * the bytes without decoding or allocating: V8 names the edges of WeakMap entries this way
-   * (`12 / part of key (…)`), and a pass over every internal edge name asks this.
-   */
-  digitsThen(i: number, next: Uint8Array): boolean {
-    if (!(i >= 0 && i < this.length)) return false;
-    let p = this.starts[i]!;
-    const e = this.ends[i]!;
-    if (p === e) {
-      const m = /^\d+(.*)$/s.exec(this.cache[i] ?? '');
-      return m !== null && m[1]!.startsWith(Buffer.from(next).toString('utf8'));
-    }
-    const bytes = this.bytes;
-    const first = p;
-    while (p < e && bytes[p]! >= 48 && bytes[p]! <= 57) p++;
-    if (p === first || e - p < next.length) return false;
-    for (let k = 0; k < next.length; k++) if (bytes[p + k] !== next[k]) return false;
-    return true;
-  }
-
-  /**
    * Indexes of every string equal to `value` (compares bytes; decodes nothing). Results are
    * kept: the graph passes ask for the same few names.
    */
@@ -103,33 +82,65 @@ export class StringTable {
   }
 
   /**
-   * Finds every occurrence of several values in one pass over the table (a string is compared
-   * only when its byte length is one of theirs) and keeps the results for {@link indexesOf}.
+   * Finds every occurrence of several values in one pass over the table and keeps the results for
+   * {@link indexesOf}; with `digitsThen`, the same pass also keeps the indexes of the strings that
+   * are ASCII digits followed by it (see {@link digitsThenIndexes}). The loop reads bytes only and
+   * compares a string in full only when its length and first byte match a value's, so V8 compiles
+   * it small and fast (this runs once per graph, cold).
    */
-  findAll(values: readonly string[]): void {
-    const wanted = values.filter((v) => !this.found.has(v)).map((v) => ({ value: v, bytes: Buffer.from(v, 'utf8'), out: new Set<number>() }));
-    if (wanted.length === 0) return;
-    const maxLength = Math.max(...wanted.map((w) => w.bytes.length));
-    const byLength = new Uint8Array(maxLength + 1);
-    for (const w of wanted) byLength[w.bytes.length] = 1;
+  findAll(values: readonly string[], digitsThen?: string): void {
+    const wanted = values.filter((v) => !this.found.has(v));
+    const prefixKey = digitsThen !== undefined && !this.digitsFound.has(digitsThen) ? digitsThen : undefined;
+    if (wanted.length === 0 && prefixKey === undefined) return;
+    // The wanted values' bytes, one after another, and per byte length the first of them.
+    const encoded = wanted.map((v) => Buffer.from(v, 'utf8'));
+    const out = wanted.map(() => new Set<number>());
+    const maxLength = encoded.reduce((m, b) => Math.max(m, b.length), 0);
+    const byLength = new Int32Array(maxLength + 1).fill(-1);
+    for (let w = encoded.length - 1; w >= 0; w--) byLength[encoded[w]!.length] = w;
+    const prefix = prefixKey === undefined ? new Uint8Array(0) : Buffer.from(prefixKey, 'utf8');
+    const prefixLength = prefixKey === undefined ? -1 : prefix.length;
+    const digitHits: number[] = [];
     const { bytes, starts, ends } = this;
-    for (let i = 0; i < this.length; i++) {
+    for (let i = 0, n = this.length; i < n; i++) {
       const s = starts[i]!;
-      const n = ends[i]! - s;
-      // Strings decoded while parsing have an empty span: compare those (and "") as strings.
-      if (n === 0) {
-        const decoded = this.get(i);
-        for (const w of wanted) if (decoded === w.value) w.out.add(i);
-        continue;
+      const len = ends[i]! - s;
+      if (len === 0) continue; // decoded while parsing (or ""): compared as strings below
+      const c = bytes[s]!;
+      if (c <= 57 && c >= 48 && len > prefixLength && prefixLength > 0) {
+        let p = s + 1;
+        const e = ends[i]!;
+        while (p < e && bytes[p]! <= 57 && bytes[p]! >= 48) p++;
+        if (e - p >= prefixLength) {
+          let k = 0;
+          while (k < prefixLength && bytes[p + k] === prefix[k]) k++;
+          if (k === prefixLength) digitHits.push(i);
+        }
       }
-      if (n > maxLength || byLength[n] === 0) continue;
-      for (const w of wanted) {
-        if (w.bytes.length === n && bytes[s] === w.bytes[0] && bytes.compare(w.bytes, 0, n, s, s + n) === 0) w.out.add(i);
-      }
+      if (len <= maxLength && byLength[len]! >= 0) matchValues(bytes, s, len, i, encoded, byLength[len]!, out);
     }
-    for (const w of wanted) this.found.set(w.value, w.out);
+    for (const i of this.escaped) {
+      const decoded = this.cache[i]!;
+      for (let w = 0; w < wanted.length; w++) if (decoded === wanted[w]) out[w]!.add(i);
+      if (prefixKey !== undefined && /^\d+/.test(decoded) && decoded.replace(/^\d+/, '').startsWith(prefixKey)) digitHits.push(i);
+    }
+    // "" has an empty span too (escapes never decode to "").
+    const empty = wanted.indexOf('');
+    if (empty >= 0) for (let i = 0; i < this.length; i++) if (starts[i] === ends[i] && (this.cache[i] ?? '') === '') out[empty]!.add(i);
+    for (let w = 0; w < wanted.length; w++) this.found.set(wanted[w]!, out[w]!);
+    if (prefixKey !== undefined) this.digitsFound.set(prefixKey, digitHits.sort((a, b) => a - b));
   }
 
+  /**
+   * Indexes (ascending) of every string that is one or more ASCII digits followed by `next`: V8
+   * names the edges of WeakMap entries this way (`12 / part of key (…)`). Results are kept.
+   */
+  digitsThenIndexes(next: string): readonly number[] {
+    if (!this.digitsFound.has(next)) this.findAll([], next);
+    return this.digitsFound.get(next)!;
+  }
+
+  private readonly digitsFound = new Map<string, number[]>();
   private readonly found = new Map<string, Set<number>>();
 
   /** The table's parts, for moving it to another thread (the buffers can be transferred). */
@@ -142,6 +153,20 @@ export class StringTable {
   /** The table {@link parts} describes. */
   static fromParts(p: StringTableParts): StringTable {
     return new StringTable(p.bytes, p.starts, p.ends, p.length, new Map(p.decoded));
+  }
+}
+
+/**
+ * The slow part of {@link StringTable.findAll}, out of its loop: compares the `len` bytes at `s`
+ * with each wanted value of that length (from index `first` on) and records string `i` in `out`.
+ */
+function matchValues(bytes: Buffer, s: number, len: number, i: number, encoded: Buffer[], first: number, out: Array<Set<number>>): void {
+  for (let w = first; w < encoded.length; w++) {
+    const value = encoded[w]!;
+    if (value.length !== len) continue;
+    let k = 0;
+    while (k < len && bytes[s + k] === value[k]) k++;
+    if (k === len) out[w]!.add(i);
   }
 }
 
