@@ -18,7 +18,7 @@
  * (iterative data-flow variants can take many passes on large graphs); Lengauer–Tarjan is
  * O(m·log n) here and runs in one pass.
  */
-import { markEssentialEdgesOf, type EssentialEdges, type EssentialRule } from './devtools-rules.js';
+import type { EssentialEdges } from './devtools-rules.js';
 import { ScratchPool } from './scratch-pool.js';
 
 /** Inputs: the graph's forward and reverse adjacency as flat arrays. */
@@ -30,12 +30,8 @@ export interface DominatorInputs {
   firstRetainer: Uint32Array;
   retainerEdge: Uint32Array;
   retainerNode: Uint32Array;
+  /** One bit per edge ordinal: the edges dominators follow (DevTools' essential edges). */
   essential: EssentialEdges;
-  /**
-   * When given, `essential` is this rule's bit set, still empty: the depth-first search computes
-   * each node's bits when it first meets the node (one pass over the edges instead of two).
-   */
-  essentialRule?: EssentialRule;
   selfSize: Float64Array | Uint32Array;
   /** Pool of nodeCount + 1 sized arrays to draw the work arrays from. */
   pool?: ScratchPool;
@@ -86,7 +82,7 @@ interface DfsArrays {
  * Iterative DFS over essential edges from vertex `root`, numbering vertices from `n + 1` on
  * (semi[v] = DFS number, vertex[number] = v, parent = DFS tree parent). Returns the last number.
  */
-function dfs(arrays: DfsArrays, root: number, n: number, rule?: EssentialRule): number {
+function dfs(arrays: DfsArrays, root: number, n: number): number {
   const { firstEdge, edgeTo, bits, parent, vertex, semi, label, cursor } = arrays;
   cursor[root] = firstEdge[root - 1]!;
   let v = root;
@@ -95,7 +91,6 @@ function dfs(arrays: DfsArrays, root: number, n: number, rule?: EssentialRule): 
       semi[v] = ++n;
       vertex[n] = v;
       label[v] = v;
-      if (rule !== undefined) markEssentialEdgesOf(rule, v - 1);
     }
     let next = parent[v]!;
     const end = firstEdge[v]!; // firstEdge[(v - 1) + 1]
@@ -144,8 +139,7 @@ function lengauerTarjan(inputs: DominatorInputs): LtResult {
   const scratch = pool.take();
   const dfsArrays: DfsArrays = { firstEdge, edgeTo, bits, parent, vertex, semi, label, cursor: scratch };
   const r = rootOrdinal + 1;
-  const rule = inputs.essentialRule;
-  let n = dfs(dfsArrays, r, 0, rule);
+  let n = dfs(dfsArrays, r, 0);
   const unreachableCount = nodeCount - n;
   if (n < nodeCount) n = hangUnreached(dfsArrays, inputs, n, r);
 
@@ -287,12 +281,6 @@ function finishDominators(
 function hangUnreached(arrays: DfsArrays, inputs: DominatorInputs, n: number, r: number): number {
   const { nodeCount, firstRetainer, retainerEdge } = inputs;
   const { bits, semi, parent, vertex, label } = arrays;
-  const rule = inputs.essentialRule;
-  if (rule !== undefined) {
-    // The search did not meet these nodes: their edges' bits are needed below (orphans) and
-    // for their targets' semidominators.
-    for (let v = 1; v <= nodeCount; v++) if (semi[v] === 0) markEssentialEdgesOf(rule, v - 1);
-  }
   for (let v = 1; v <= nodeCount; v++) {
     if (semi[v] !== 0) continue;
     const o = v - 1;

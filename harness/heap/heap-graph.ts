@@ -58,7 +58,7 @@ export async function buildHeapGraphOverlapped(
   if (timings) timings['index'] = now() - t0;
   const graph = new FlatHeapGraph(raw, arrays, options.shallowSizes ?? 'devtools');
   // The retainers are still being built on the other thread: compute the essential edges now.
-  if (options.derived !== false) graph.computeForward(timings, true);
+  if (options.derived !== false) graph.computeForward(timings);
   const t1 = now();
   const r = (await pending) ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo);
   arrays.firstRetainer = r.firstRetainer;
@@ -177,15 +177,14 @@ export class FlatHeapGraph implements HeapGraph {
   }
 
   /** The forward passes' results the dominator pass still needs. */
-  private forward: { pool: ScratchPool; rule: EssentialRule; essentialDone: boolean; essentialMs: number } | undefined;
+  private forward: { pool: ScratchPool; rule: EssentialRule; essentialMs: number } | undefined;
 
   /**
-   * The passes that read only outgoing edges (no retainers): shallow sizes, distances and, with
-   * `eagerEssential` (when another thread is building the retainers meanwhile), the essential-edge
-   * set for the dominators — otherwise the dominator pass computes it as it goes. Idempotent;
-   * {@link computeDerived} runs it too.
+   * The passes that read only outgoing edges (no retainers): shallow sizes, distances and the
+   * essential-edge set for the dominators (so they can run while another thread builds the
+   * retainers). Idempotent; {@link computeDerived} runs it too.
    */
-  computeForward(timings?: Record<string, number>, eagerEssential = false): void {
+  computeForward(timings?: Record<string, number>): void {
     if (this.forward !== undefined || this.retainedSizes !== undefined) return;
     const g = this.arrays;
     // One pool of n-sized temporaries for every pass (peak = the largest pass).
@@ -204,22 +203,22 @@ export class FlatHeapGraph implements HeapGraph {
     if (timings) timings['distances'] = now() - t;
     t = now();
     const rule = essentialRule(g, pageOwned, ephemerons);
-    if (eagerEssential) markAllEssentialEdges(rule, g.nodeCount);
-    this.forward = { pool, rule, essentialDone: eagerEssential, essentialMs: now() - t };
+    markAllEssentialEdges(rule, g.nodeCount);
+    this.forward = { pool, rule, essentialMs: now() - t };
   }
 
   /** Computes shallow sizes, distances, dominators and retained sizes (idempotent). */
   computeDerived(timings?: Record<string, number>): void {
     if (this.retainedSizes !== undefined) return;
     this.computeForward(timings);
-    const { pool, rule, essentialDone, essentialMs } = this.forward!;
+    const { pool, rule, essentialMs } = this.forward!;
     this.forward = undefined;
     const g = this.arrays;
     const t = now();
     const result = computeDominators({
       nodeCount: g.nodeCount, rootOrdinal: g.rootOrdinal, firstEdge: g.firstEdge, edgeTo: g.edgeTo,
       firstRetainer: g.firstRetainer, retainerEdge: g.retainerEdge, retainerNode: g.retainerNode,
-      essential: rule.bits, ...(essentialDone ? {} : { essentialRule: rule }), selfSize: this.selfSizes, pool,
+      essential: rule.bits, selfSize: this.selfSizes, pool,
     }, timings);
     this.dominators = result.dominator;
     this.retainedSizes = result.retainedSize;
