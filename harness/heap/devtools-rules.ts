@@ -64,9 +64,16 @@ export class EphemeronNames {
    * it inline and call {@link match} only for the 2s, so they never meet a rare path.
    */
   readonly state: Uint8Array;
+  /**
+   * Per string index: the WeakMap table's node id an ephemeron edge name gives, or -1 (no node
+   * has that id). A hot loop compares it with a node id for every internal edge, rare or not,
+   * so it never takes a path V8 has not seen run.
+   */
+  readonly tableIds: Float64Array;
   private readonly matches = new Map<number, EphemeronMatch>();
   constructor(strings: StringTable) {
     this.state = new Uint8Array(strings.length).fill(1);
+    this.tableIds = new Float64Array(strings.length).fill(-1);
     // The table is scanned once, on the bytes, for names shaped `<digits> / part of key (`
     // (with the special names the other rules need); only those few are decoded and matched.
     strings.findAll(SPECIAL_NAMES, PART_OF_KEY);
@@ -74,7 +81,9 @@ export class EphemeronNames {
       const m = EPHEMERON_NAME.exec(strings.get(i) ?? '');
       if (m === null || m.groups === undefined) continue;
       this.state[i] = 2;
-      this.matches.set(i, { duplicatedPart: m.groups['duplicatedPart'] ?? '', tableId: Number(m.groups['tableId']) });
+      const tableId = Number(m.groups['tableId']);
+      this.tableIds[i] = tableId;
+      this.matches.set(i, { duplicatedPart: m.groups['duplicatedPart'] ?? '', tableId });
     }
   }
   /** The parts of ephemeron edge name `stringIndex`, or undefined for any other name. */
@@ -211,15 +220,17 @@ export function essentialRule(g: FlatGraphArrays, pageOwned: Uint8Array, ephemer
  * loop over every edge with the rule inline (no call per node): V8 optimizes it once, early.
  */
 export function markAllEssentialEdges(rule: EssentialRule, nodeCount: number): void {
-  const { bits, firstEdge, edgeType, edgeTo, edgeName, pageOwned, weak, shortcut, internal, rootOrdinal } = rule;
-  const ephState = rule.ephemerons.state;
+  const { bits, firstEdge, edgeType, edgeTo, edgeName, nodeId, pageOwned, weak, shortcut, internal, rootOrdinal } = rule;
+  const tableIds = rule.ephemerons.tableIds;
   for (let o = 0; o < nodeCount; o++) {
     const isRoot = o === rootOrdinal;
     const owned = pageOwned[o] !== 0;
+    const id = nodeId[o]!;
     for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
       const type = edgeType[e]!;
       if (type === weak) continue;
-      if (type === internal && ephState[edgeName[e]!] === 2 && isWeakMapTableEdge(rule, o, e)) continue;
+      // An ephemeron edge out of its own WeakMap's table (the key's edge is kept).
+      if (type === internal && tableIds[edgeName[e]!] === id) continue;
       const to = edgeTo[e]!;
       if (to === o) continue;
       if (!isRoot) {
@@ -229,12 +240,6 @@ export function markAllEssentialEdges(rule: EssentialRule, nodeCount: number): v
       bits[e >>> 5]! |= 1 << (e & 31);
     }
   }
-}
-
-/** Whether ephemeron edge e goes from its WeakMap's table (node `o`) to the value (DevTools drops those). */
-function isWeakMapTableEdge(rule: EssentialRule, o: number, e: number): boolean {
-  const m = rule.ephemerons.match(rule.edgeName[e]!);
-  return m !== undefined && rule.nodeId[o] === m.tableId;
 }
 
 /**
