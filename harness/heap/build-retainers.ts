@@ -26,10 +26,13 @@ export function edgeCountsToOffsets(firstEdge: Uint32Array, nodeCount: number): 
   return sum;
 }
 
-/** Builds the retainers index from first-edge offsets and edge targets. */
-export function buildRetainers(nodeCount: number, edgeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array): Retainers {
-  const firstRetainer = new Uint32Array(nodeCount + 1);
-  for (let e = 0; e < edgeCount; e++) firstRetainer[edgeTo[e]!]!++;
+/**
+ * Builds the retainers index from first-edge offsets and edge targets. `counts` (nodeCount + 1
+ * entries), when given, already holds how many edges point to each node (the parser counts them
+ * as it reads the edges): it becomes the index's `firstRetainer` and the counting pass is skipped.
+ */
+export function buildRetainers(nodeCount: number, edgeCount: number, firstEdge: Uint32Array, edgeTo: Uint32Array, counts?: Uint32Array): Retainers {
+  const firstRetainer = counts ?? countTargets(nodeCount, edgeCount, edgeTo);
   let acc = 0;
   for (let o = 0; o < nodeCount; o++) {
     acc += firstRetainer[o]!;
@@ -46,4 +49,11 @@ export function buildRetainers(nodeCount: number, edgeCount: number, firstEdge: 
     }
   }
   return { firstRetainer, retainerEdge, retainerNode };
+}
+
+/** How many edges point to each node (nodeCount + 1 entries, the last 0). */
+function countTargets(nodeCount: number, edgeCount: number, edgeTo: Uint32Array): Uint32Array {
+  const counts = new Uint32Array(nodeCount + 1);
+  for (let e = 0; e < edgeCount; e++) counts[edgeTo[e]!]!++;
+  return counts;
 }

@@ -46,7 +46,8 @@ export interface RetainersMessage {
 
 async function run(job: EdgesJob): Promise<void> {
   // Edge targets in shared memory: handed to the main thread and still read here for the index.
-  const edges = await parseEdgesArray({ ...job, sharedTargets: true });
+  const { retainerCounts, ...edges } = await parseEdgesArray({ ...job, sharedTargets: true });
+  // The counts by target stay here: the index is built on this thread.
   const reply: EdgesReply = { ok: true, ...edges };
   // A non-shared edgeTo (only if trimmed) is copied, not transferred: this thread still needs it.
   parentPort!.postMessage(reply, [edges.edgeType.buffer, edges.edgeName.buffer] as never);
@@ -58,7 +59,7 @@ async function run(job: EdgesJob): Promise<void> {
     const total = edgeCountsToOffsets(counts, nodeCount);
     // Only a consistent graph is indexed here; the main thread validates and reports the rest.
     const inRange = total === edges.edgeCount && edges.ranges !== undefined && edges.ranges.maxTo < nodeCount;
-    if (inRange) retainers = buildRetainers(nodeCount, edges.edgeCount, counts, edges.edgeTo);
+    if (inRange) retainers = buildRetainers(nodeCount, edges.edgeCount, counts, edges.edgeTo, retainerCounts?.length === nodeCount + 1 ? retainerCounts : undefined);
   }
   const message: RetainersMessage = { type: 'retainers', retainers };
   const transfer = retainers === undefined ? [] : [retainers.firstRetainer.buffer, retainers.retainerEdge.buffer, retainers.retainerNode.buffer];

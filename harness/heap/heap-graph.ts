@@ -34,7 +34,7 @@ export function buildHeapGraph(raw: RawSnapshot, options: ReadOptions = {}, reta
   const { nodeCount, edgeCount, firstEdge, edgeTo } = raw;
   // edge_count per node → first edge ordinal per node (prefix sums, in place).
   edgeCountsToOffsets(firstEdge, nodeCount);
-  const arrays = flatArrays(raw, retainers ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo));
+  const arrays = flatArrays(raw, retainers ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo, raw.retainerCounts));
   if (timings) timings['index'] = now() - t0;
   const graph = new FlatHeapGraph(raw, arrays, options.shallowSizes ?? 'devtools');
   if (options.derived !== false) graph.computeDerived(timings);
@@ -60,7 +60,7 @@ export async function buildHeapGraphOverlapped(
   // The retainers are still being built on the other thread: compute the essential edges now.
   if (options.derived !== false) graph.computeForward(timings);
   const t1 = now();
-  const r = (await pending) ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo);
+  const r = (await pending) ?? buildRetainers(nodeCount, edgeCount, firstEdge, edgeTo, raw.retainerCounts);
   arrays.firstRetainer = r.firstRetainer;
   arrays.retainerEdge = r.retainerEdge;
   arrays.retainerNode = r.retainerNode;
@@ -88,7 +88,7 @@ function flatArrays(raw: RawSnapshot, r: Retainers): { -readonly [K in keyof Fla
  * {@link FlatHeapGraph.toTransfer}, turned back by {@link FlatHeapGraph.fromTransfer}.
  */
 export interface GraphTransfer {
-  raw: Omit<RawSnapshot, 'strings' | 'selfSize' | 'firstEdge' | 'locations'>;
+  raw: Omit<RawSnapshot, 'strings' | 'selfSize' | 'firstEdge'>;
   arrays: Omit<FlatGraphArrays, 'strings' | 'meta'>;
   strings: StringTableParts;
   selfSizes: Float64Array | Uint32Array;
@@ -242,7 +242,7 @@ export class FlatHeapGraph implements HeapGraph {
       raw: {
         meta: this.meta, header: this.header, nodeCount: this.nodeCount, edgeCount: this.edgeCount,
         nodeType: a.nodeType, nodeName: a.nodeName, nodeId: a.nodeId, traceNodeId: this.traceNodeIds,
-        edgeType: a.edgeType, edgeName: a.edgeName, edgeTo: a.edgeTo,
+        edgeType: a.edgeType, edgeName: a.edgeName, edgeTo: a.edgeTo, retainerCounts: undefined,
         traceFunctionInfos: this.raw.traceFunctionInfos, traceTree: this.raw.traceTree, totalBytes: 0,
         detachedness: undefined,
       },
@@ -270,7 +270,7 @@ export class FlatHeapGraph implements HeapGraph {
   static fromTransfer(m: GraphTransfer): FlatHeapGraph {
     const strings = StringTable.fromParts(m.strings);
     const raw: RawSnapshot = {
-      ...m.raw, strings, selfSize: m.selfSizes, firstEdge: m.arrays.firstEdge, locations: [],
+      ...m.raw, strings, selfSize: m.selfSizes, firstEdge: m.arrays.firstEdge,
     };
     // The arrays object is built exactly as for a graph read on this thread (same property
     // order, so the same hidden class): accessors stay monomorphic across all graphs.

@@ -81,7 +81,8 @@ describe('snapshot parser', () => {
     b.edge(root, gc, 'element', 1).edge(root, global, 'shortcut', 'global').edge(gc, global, 'element', 0);
     let prev = global;
     for (let i = 0; i < 400; i++) {
-      const n = b.node(i % 5 === 0 ? 'string' : 'object', `Rec${i % 7}`, 16 + 1000 * i, { id: 4_000_000_001 - 2 * i, traceNodeId: i < 100 && i % 9 === 0 ? i : 0 });
+      const name = i % 11 === 0 ? `key "${i}" \\ é€ \n` : i % 13 === 0 ? '' : `Rec${i % 7}-${i}`;
+      const n = b.node(i % 5 === 0 ? 'string' : 'object', name, 16 + 1000 * i, { id: 4_000_000_001 - 2 * i, traceNodeId: i < 100 && i % 9 === 0 ? i : 0 });
       b.edge(prev, n, i % 2 === 0 ? 'property' : 'element', i % 2 === 0 ? `p${i}` : i);
       if (i % 3 === 0) b.edge(n, global, 'weak', 'w');
       prev = n;
@@ -99,6 +100,8 @@ describe('snapshot parser', () => {
       for (const k of ['nodeType', 'nodeName', 'nodeId', 'selfSize', 'firstEdge', 'edgeType', 'edgeName', 'edgeTo', 'traceNodeId', 'detachedness'] as const) {
         expect(fast[k] === undefined ? undefined : Array.from(fast[k])).toEqual(slow[k] === undefined ? undefined : Array.from(slow[k]));
       }
+      expect(fast.strings.length).toBe(slow.strings.length);
+      for (let i = 0; i < fast.strings.length; i++) expect(fast.strings.get(i)).toBe(slow.strings.get(i));
     };
     same(text);
     const nodesAt = text.indexOf('"nodes":[');

@@ -7,7 +7,8 @@
  * walks bytes, accumulates digits and writes each value straight into a per-field typed array
  * chosen from `snapshot.meta` (so field order and extra fields of any V8 version are honoured).
  * Only the `strings` section is decoded, one string at a time. Small sections (`snapshot`,
- * `trace_tree`) are captured as bytes and `JSON.parse`d on their own; unknown sections are skipped.
+ * `trace_tree`) are captured as bytes and `JSON.parse`d on their own; `locations`, `samples` and
+ * unknown sections are skipped.
  *
  * A number split across two chunks is carried in the parser's state; a string or key split across
  * chunks is carried as the few bytes from its opening quote. Every error is a `LeakbenchError`
@@ -46,10 +47,14 @@ export interface RawSnapshot {
   edgeName: Uint32Array;
   /** Target node ordinal (V8 writes the node array offset; divided by the node field count here). */
   edgeTo: Uint32Array;
+  /**
+   * nodeCount + 1 entries: how many edges point to each node, counted while parsing the edges
+   * (the retainers index starts from them); undefined when the parser could not count them.
+   */
+  retainerCounts: Uint32Array | undefined;
   strings: StringTable;
   traceFunctionInfos: number[];
   traceTree: unknown;
-  locations: number[];
   /** Bytes consumed. */
   totalBytes: number;
 }
@@ -65,14 +70,15 @@ const S_STRINGS = 6;
 const S_CAPTURE = 7;
 const S_AFTER_VALUE = 8;
 const S_DONE = 9;
-/** Skipping the edges array (another thread parses it). */
-const S_SKIP_EDGES = 10;
+/** Skipping a number array nobody reads here (`locations`, `samples`, or the edges another thread parses). */
+const S_SKIP_NUMBERS = 10;
 
 // Which section a number array feeds.
 const SEC_NODES = 1;
 const SEC_EDGES = 2;
 const SEC_OTHER_NUMBERS = 3;
 const SEC_STRINGS = 4;
+const SEC_SKIPPED_NUMBERS = 5;
 
 // Roles of node fields.
 const NF_SKIP = 0;
@@ -91,6 +97,8 @@ const EF_NAME = 2;
 const EF_TO = 3;
 
 const EMPTY = Buffer.alloc(0);
+/** Where edges are counted by target when they cannot be (nothing is counted past its length). */
+const NO_COUNTS = new Uint32Array(0);
 /** Numbers tokenized per window (8 MiB of float64): bounds the parser's own memory. */
 const MAX_WINDOW_VALUES = 1 << 20;
 /** Longest string or key carried across chunks. */
@@ -136,12 +144,14 @@ const fastState = new Float64Array(4);
  * Stops at the first record it cannot take whole — other whitespace, the closing bracket, a bad
  * value, a full array, or fewer than {@link FAST_STOP_BYTES} bytes left — and leaves that record,
  * from its leading separators, to the state machine, which reports any error. Returns where it
- * stopped; `fastState` holds [ordinal, max type, max target, max named string index].
+ * stopped; `fastState` holds [ordinal, max type, max target, max named string index]. Counts each
+ * edge in `counts` by target (see {@link RawSnapshot.retainerCounts}).
  */
 function scanEdgeRecords(
   buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, to: Uint32Array, cap: number,
-  nf: number, elementType: number, hiddenType: number,
+  nf: number, elementType: number, hiddenType: number, counts: Uint32Array,
 ): number {
+  const countable = counts.length;
   // Ordinals and ranges are below 2^31 (int32, as the optimized loop wants them).
   let o = fastState[0]! | 0, maxType = fastState[1]! | 0, maxTo = fastState[2]! | 0, maxNamed = fastState[3]! | 0;
   const stop = len - FAST_STOP_BYTES;
@@ -165,6 +175,7 @@ function scanEdgeRecords(
     type[o] = t;
     name[o] = n;
     to[o] = target;
+    if (target < countable) counts[target]!++;
     if (t > maxType) maxType = t;
     if (target > maxTo) maxTo = target;
     if (t !== elementType && t !== hiddenType && name[o]! > maxNamed) maxNamed = name[o]!;
@@ -247,6 +258,36 @@ function scanNodeRecords(
   return p;
 }
 
+/**
+ * Fast path of {@link SnapshotParser.scanStrings}: strings without escapes, one after another,
+ * parted by commas and newlines as V8 writes them. Each is recorded as the span of its bytes
+ * (`base` turns buffer offsets into the table's) in `starts`/`ends` from index `fastState[0]` on,
+ * up to their length. Stops before the first string it cannot take whole (an escape, cut by the
+ * buffer end, other whitespace, the closing bracket, full arrays) and leaves that to the careful
+ * path. A byte loop: cheaper than a native search per string (they average ~20 bytes). Returns
+ * where it stopped; `fastState[0]` holds the next index.
+ */
+function scanPlainStrings(buf: Uint8Array, p: number, len: number, starts: Uint32Array, ends: Uint32Array, base: number): number {
+  let n = fastState[0]! | 0;
+  const cap = starts.length;
+  while (n < cap) {
+    let q = p;
+    while (q < len && (buf[q] === BYTE_COMMA || buf[q] === 10)) q++;
+    if (q >= len || buf[q] !== BYTE_QUOTE) break;
+    const start = q + 1;
+    let e = start;
+    let c = 0;
+    while (e < len && (c = buf[e]!) !== BYTE_QUOTE && c !== BYTE_BACKSLASH) e++;
+    if (e >= len || c !== BYTE_QUOTE) break;
+    starts[n] = base + start;
+    ends[n] = base + e;
+    n++;
+    p = e + 1;
+  }
+  fastState[0] = n;
+  return p;
+}
+
 function stringArray(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
@@ -282,6 +323,8 @@ export interface ParsedEdgeArrays {
   edgeTo: Uint32Array;
   edgeCount: number;
   ranges?: EdgeRanges;
+  /** See {@link RawSnapshot.retainerCounts}. */
+  retainerCounts?: Uint32Array;
 }
 
 /** One pass over the edges for {@link EdgeRanges}. */
@@ -352,6 +395,8 @@ export class SnapshotParser {
   private edgeTo: Uint32Array = new Uint32Array(0);
   private edgeCap = 0;
   private edgeOrdinal = 0;
+  /** See {@link RawSnapshot.retainerCounts}: sized from the header's node count. */
+  private retainerCounts: Uint32Array | undefined;
   private edgeField = 0;
   private sawNodes = false;
   private sawEdges = false;
@@ -360,7 +405,6 @@ export class SnapshotParser {
   private strings = new StringTableBuilder();
   private stringTable: StringTable | undefined;
   private traceFunctionInfos: number[] = [];
-  private locations: number[] = [];
   private traceTree: unknown = [];
   private decoder = new TextDecoder('utf-8');
 
@@ -421,7 +465,7 @@ export class SnapshotParser {
     const edgeType = trim(this.edgeType), edgeName = trim(this.edgeName), edgeTo = trim(this.edgeTo);
     const types = this.meta?.edgeTypes ?? [];
     const ranges = this.installedRanges ?? edgeRanges(edgeType, edgeName, edgeTo, n, types.indexOf('element'), types.indexOf('hidden'));
-    return { edgeType, edgeName, edgeTo, edgeCount: n, ranges };
+    return { edgeType, edgeName, edgeTo, edgeCount: n, ranges, ...(this.retainerCounts === undefined ? {} : { retainerCounts: this.retainerCounts }) };
   }
 
   /** Ranges of the installed edges when the parsing thread measured them (skips a validation pass). */
@@ -436,6 +480,7 @@ export class SnapshotParser {
     this.edgeOrdinal = e.edgeCount;
     this.edgeField = 0;
     this.installedRanges = e.ranges;
+    this.retainerCounts = e.retainerCounts;
   }
 
   private nodesDone = false;
@@ -556,10 +601,10 @@ export class SnapshotParser {
       edgeType,
       edgeName,
       edgeTo,
+      retainerCounts: this.retainerCounts?.length === nodeCount + 1 ? this.retainerCounts : undefined,
       strings: this.stringTable ??= this.strings.finish(),
       traceFunctionInfos: this.traceFunctionInfos,
       traceTree: this.traceTree,
-      locations: this.locations,
       totalBytes: end,
     };
   }
@@ -621,15 +666,15 @@ export class SnapshotParser {
           if (this.section === SEC_EDGES && this.skipEdgesAt === this.base + p) {
             this.edgesSkipped = true;
             p++;
-            this.state = S_SKIP_EDGES;
+            this.state = S_SKIP_NUMBERS;
             break;
           }
           p++;
-          this.state = this.section === SEC_STRINGS ? S_STRINGS : S_NUMBERS;
+          this.state = this.section === SEC_STRINGS ? S_STRINGS : this.section === SEC_SKIPPED_NUMBERS ? S_SKIP_NUMBERS : S_NUMBERS;
           break;
         }
-        case S_SKIP_EDGES: {
-          // The edges array holds only digits, commas and whitespace: its end is the next ']'.
+        case S_SKIP_NUMBERS: {
+          // A number array holds only digits, commas and whitespace: its end is the next ']'.
           const end = (buf as Buffer).indexOf(BYTE_RBRACKET, p);
           if (end < 0 || end >= len) { p = len; break; }
           p = end + 1;
@@ -685,9 +730,13 @@ export class SnapshotParser {
       this.sawStrings = true;
       this.strings = new StringTableBuilder();
       this.state = S_ARRAY_OPEN;
-    } else if (key === 'trace_function_infos' || key === 'locations' || key === 'samples') {
+    } else if (key === 'trace_function_infos') {
       this.section = SEC_OTHER_NUMBERS;
       this.otherNumbers = [];
+      this.state = S_ARRAY_OPEN;
+    } else if (key === 'locations' || key === 'samples') {
+      // Script positions of closures and allocation-sample times: not used by the analysis.
+      this.section = SEC_SKIPPED_NUMBERS;
       this.state = S_ARRAY_OPEN;
     } else {
       // `snapshot`, `trace_tree` (small, nested) are captured and parsed; others skipped.
@@ -710,7 +759,6 @@ export class SnapshotParser {
     }
     if (this.section === SEC_OTHER_NUMBERS) {
       if (this.key === 'trace_function_infos') this.traceFunctionInfos = this.otherNumbers;
-      else if (this.key === 'locations') this.locations = this.otherNumbers;
       this.otherNumbers = [];
     }
     this.state = S_AFTER_VALUE;
@@ -777,7 +825,11 @@ export class SnapshotParser {
     const edgeCount = typeof h['edge_count'] === 'number' && h['edge_count'] > 0 ? h['edge_count'] : 4096;
     // Each side of a parallel parse allocates only the arrays it fills.
     if (!this.edgesOnly) this.allocNodes(nodeCount);
-    if (this.skipEdgesAt < 0) this.allocEdges(edgeCount);
+    if (this.skipEdgesAt < 0) {
+      this.allocEdges(edgeCount);
+      // Only V8's usual edge layout goes through the scanners that count.
+      if (this.standardEdgeLayout && nodeCount === h['node_count']) this.retainerCounts = new Uint32Array(nodeCount + 1);
+    }
   }
 
   private allocNodes(cap: number): void {
@@ -1001,6 +1053,7 @@ export class SnapshotParser {
     const nf = this.nodeFieldCount;
     const elementType = this.elementEdgeType;
     const hiddenType = this.hiddenEdgeType;
+    const counts = this.retainerCounts ?? NO_COUNTS;
     let type = this.edgeType, name = this.edgeName, to = this.edgeTo;
     let cap = this.edgeCap;
     let o = this.edgeOrdinal;
@@ -1014,7 +1067,7 @@ export class SnapshotParser {
       let c = 0;
       if (field === 0 && !inNumber && p < fastStop) {
         fastState[0] = o; fastState[1] = maxType; fastState[2] = maxTo; fastState[3] = maxNamedString;
-        p = scanEdgeRecords(buf, p, len, type, name, to, cap, nf, elementType, hiddenType);
+        p = scanEdgeRecords(buf, p, len, type, name, to, cap, nf, elementType, hiddenType, counts);
         o = fastState[0]!; maxType = fastState[1]!; maxTo = fastState[2]!; maxNamedString = fastState[3]!;
       }
       if (!inNumber) {
@@ -1051,6 +1104,7 @@ export class SnapshotParser {
         const target = (v / nf) >>> 0;
         if (target * nf !== v) throw parseError(this.base + p, `edge ${o} points into the middle of a node (${v})`);
         to[o] = target;
+        if (target < counts.length) counts[target]!++;
         if (target > maxTo) maxTo = target;
         const t = type[o]!;
         if (t !== elementType && t !== hiddenType && name[o]! > maxNamedString) maxNamedString = name[o]!;
@@ -1251,6 +1305,11 @@ export class SnapshotParser {
     const base = strings.byteLength - regionStart;
     let result = -(len + 1);
     while (p < len) {
+      const spans = strings.spanArrays();
+      fastState[0] = strings.length;
+      p = scanPlainStrings(buf, p, len, spans.starts, spans.ends, base);
+      strings.setSpanCount(fastState[0]!);
+      if (p >= len) break;
       const c = buf[p]!;
       if (c === BYTE_QUOTE) {
         const end = this.scanString(buf, p + 1, len);

@@ -221,6 +221,20 @@ export class StringTableBuilder {
     this.count++;
   }
 
+  /**
+   * For a writer of many spans at once: the span arrays, with room for at least one more span
+   * from index {@link length} on (their length is the room); then {@link setSpanCount}.
+   */
+  spanArrays(): { starts: Uint32Array; ends: Uint32Array } {
+    if (this.count === this.starts.length) this.grow();
+    return { starts: this.starts, ends: this.ends };
+  }
+
+  /** The writer of {@link spanArrays} filled the spans below `count`. */
+  setSpanCount(count: number): void {
+    this.count = count;
+  }
+
   /** Records a string already decoded (escapes resolved); its span is empty. */
   addDecoded(s: string): void {
     this.decoded.set(this.count, s);
