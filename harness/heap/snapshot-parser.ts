@@ -99,6 +99,8 @@ const EF_TO = 3;
 const EMPTY = Buffer.alloc(0);
 /** Where edges are counted by target when they cannot be (nothing is counted past its length). */
 const NO_COUNTS = new Uint32Array(0);
+/** The detachedness array of a layout without that field (never written). */
+const NO_DETACHEDNESS = new Uint8Array(0);
 /** Numbers tokenized per window (8 MiB of float64): bounds the parser's own memory. */
 const MAX_WINDOW_VALUES = 1 << 20;
 /** Longest string or key carried across chunks. */
@@ -134,8 +136,8 @@ function describeByte(c: number): string {
  */
 const FAST_STOP_BYTES = 128;
 
-/** The fast paths' running values: ordinal, then the ranges they measure. */
-const fastState = new Float64Array(4);
+/** The fast paths' running values: ordinal, then the ranges they measure (and a flag). */
+const fastState = new Float64Array(5);
 
 /**
  * Fast path of {@link SnapshotParser.scanEdges} (measured: a third less time on a cold engine than
@@ -189,14 +191,16 @@ function scanEdgeRecords(
 /**
  * Fast path of {@link SnapshotParser.scanNodes}, as {@link scanEdgeRecords} for edges: whole
  * `type,name,id,self_size,edge_count[,…]` records whose self size fits 32 bits and whose extra
- * fields are 0, but for the detachedness (field `detachedField`) once `detached` exists.
- * `fastState` holds [ordinal, max type, max name, edge count sum].
+ * fields are 0, but for the detachedness (field `detachedField`, -1 when none), stored in
+ * `detached` whatever its value (a store every node, so V8 never meets it untried).
+ * `fastState` holds [ordinal, max type, max name, edge count sum, 1 if a detachedness was not 0].
  */
 function scanNodeRecords(
   buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, id: Uint32Array,
-  self: Uint32Array | Float64Array, edges: Uint32Array, cap: number, nf: number, detachedField: number, detached: Uint8Array | undefined,
+  self: Uint32Array | Float64Array, edges: Uint32Array, cap: number, nf: number, detachedField: number, detached: Uint8Array,
 ): number {
   let o = fastState[0]! | 0, maxType = fastState[1]! | 0, maxName = fastState[2]! | 0, edgeSum = fastState[3]!;
+  let anyDetached = fastState[4]! | 0;
   const stop = len - FAST_STOP_BYTES;
   record: while (p < stop && o < cap) {
     let q = p;
@@ -225,21 +229,21 @@ function scanNodeRecords(
     if ((c = buf[++q]!) > 57 || c < 48) break;
     let k = c - 48;
     while ((c = buf[++q]!) <= 57 && c >= 48) k = k * 10 + (c - 48);
-    // Extra fields: zeros, and the detachedness once its array exists (the state machine makes
-    // it at the first nonzero one). Anything else is the state machine's work.
+    // Extra fields: zeros, and the detachedness. Anything else is the state machine's work.
     let dv = 0;
     for (let f = 5; f < nf; f++) {
       if (c !== BYTE_COMMA) break record;
       c = buf[++q]!;
-      if (c === 48) {
-        c = buf[++q]!;
-        if (c <= 57 && c >= 48) break record;
+      if (f === detachedField) {
+        if (c > 57 || c < 48) break record;
+        dv = c - 48;
+        while ((c = buf[++q]!) <= 57 && c >= 48) dv = dv * 10 + (c - 48);
+        if (dv > 255) break record;
         continue;
       }
-      if (f !== detachedField || detached === undefined || c > 57 || c < 48) break record;
-      dv = c - 48;
-      while ((c = buf[++q]!) <= 57 && c >= 48) dv = dv * 10 + (c - 48);
-      if (dv > 255) break record;
+      if (c !== 48) break record;
+      c = buf[++q]!;
+      if (c <= 57 && c >= 48) break record;
     }
     if (q - p > FAST_STOP_BYTES || t > 255 || s > 0xffffffff) break;
     type[o] = t;
@@ -247,14 +251,15 @@ function scanNodeRecords(
     id[o] = i;
     self[o] = s;
     edges[o] = k;
-    if (dv !== 0) detached![o] = dv;
+    if (detachedField >= 0) detached[o] = dv;
+    anyDetached |= dv;
     if (t > maxType) maxType = t;
     if (n > maxName) maxName = n;
     edgeSum += k;
     o++;
     p = q;
   }
-  fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum;
+  fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum; fastState[4] = anyDetached;
   return p;
 }
 
@@ -386,7 +391,9 @@ export class SnapshotParser {
   private selfSize: Uint32Array | Float64Array = new Uint32Array(0);
   private firstEdge = new Uint32Array(1);
   private traceNodeId: Uint32Array | undefined;
+  /** Made with the node arrays when the layout has the field; kept only if a value was not 0. */
   private detachedness: Uint8Array | undefined;
+  private detachedSeen = false;
   private nodeCap = 0;
   private nodeOrdinal = 0;
   private nodeField = 0;
@@ -549,7 +556,7 @@ export class SnapshotParser {
     firstEdge[nodeCount] = 0;
     let traceNodeId = this.traceNodeId;
     if (traceNodeId !== undefined && traceNodeId.length !== nodeCount) traceNodeId = traceNodeId.slice(0, nodeCount);
-    let detachedness = this.detachedness;
+    let detachedness = this.detachedSeen ? this.detachedness : undefined;
     if (detachedness !== undefined && detachedness.length !== nodeCount) detachedness = detachedness.slice(0, nodeCount);
     const edgeType = this.edgeType.length === edgeCount ? this.edgeType : this.edgeType.slice(0, edgeCount);
     const edgeName = this.edgeName.length === edgeCount ? this.edgeName : this.edgeName.slice(0, edgeCount);
@@ -824,6 +831,7 @@ export class SnapshotParser {
     const nodeCount = typeof h['node_count'] === 'number' && h['node_count'] > 0 ? h['node_count'] : 1024;
     const edgeCount = typeof h['edge_count'] === 'number' && h['edge_count'] > 0 ? h['edge_count'] : 4096;
     // Each side of a parallel parse allocates only the arrays it fills.
+    if (!this.edgesOnly && this.nodeRoles.includes(NF_DETACHED)) this.detachedness = new Uint8Array(0);
     if (!this.edgesOnly) this.allocNodes(nodeCount);
     if (this.skipEdgesAt < 0) {
       this.allocEdges(edgeCount);
@@ -956,9 +964,10 @@ export class SnapshotParser {
     while (true) {
       let c = 0;
       if (field === 0 && !inNumber && p < fastStop && self instanceof Uint32Array) {
-        fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum;
-        p = scanNodeRecords(buf, p, len, type, name, id, self, edges, cap, nf, detachedField, this.detachedness);
+        fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum; fastState[4] = 0;
+        p = scanNodeRecords(buf, p, len, type, name, id, self, edges, cap, nf, detachedField, this.detachedness ?? NO_DETACHEDNESS);
         o = fastState[0]!; maxType = fastState[1]!; maxName = fastState[2]!; edgeSum = fastState[3]!;
+        if (fastState[4] !== 0) this.detachedSeen = true;
       }
       if (!inNumber) {
         while (p < len) {
@@ -1015,6 +1024,7 @@ export class SnapshotParser {
             if (v > 255) throw parseError(this.base + p, `node detachedness ${v} out of range`);
             if (this.detachedness === undefined) this.detachedness = new Uint8Array(cap);
             this.detachedness[o] = v;
+            this.detachedSeen = true;
           }
       }
       if (++field === nf) {
@@ -1196,6 +1206,7 @@ export class SnapshotParser {
               if (x > 255) throw parseError(this.base + offset, `node detachedness ${x} out of range`);
               if (this.detachedness === undefined) this.detachedness = new Uint8Array(this.nodeCap);
               this.detachedness[o] = x;
+              this.detachedSeen = true;
             }
           }
           break;
