@@ -101,6 +101,8 @@ const EMPTY = Buffer.alloc(0);
 const NO_COUNTS = new Uint32Array(0);
 /** The detachedness array of a layout without that field (never written). */
 const NO_DETACHEDNESS = new Uint8Array(0);
+/** No trace node ids yet (never written). */
+const NO_TRACE = new Uint32Array(0);
 /** Numbers tokenized per window (8 MiB of float64): bounds the parser's own memory. */
 const MAX_WINDOW_VALUES = 1 << 20;
 /** Longest string or key carried across chunks. */
@@ -192,13 +194,17 @@ function scanEdgeRecords(
  * Fast path of {@link SnapshotParser.scanNodes}, as {@link scanEdgeRecords} for edges: whole
  * `type,name,id,self_size,edge_count[,…]` records whose self size fits 32 bits and whose extra
  * fields are 0, but for the detachedness (field `detachedField`, -1 when none), stored in
- * `detached` whatever its value (a store every node, so V8 never meets it untried).
+ * `detached` whatever its value (a store every node, so V8 never meets it untried), and the
+ * trace node id (field `traceField`) once `trace` exists (the state machine makes it at the
+ * first id that is not 0: snapshots taken with allocation tracking).
  * `fastState` holds [ordinal, max type, max name, edge count sum, 1 if a detachedness was not 0].
  */
 function scanNodeRecords(
   buf: Uint8Array, p: number, len: number, type: Uint8Array, name: Uint32Array, id: Uint32Array,
   self: Uint32Array | Float64Array, edges: Uint32Array, cap: number, nf: number, detachedField: number, detached: Uint8Array,
+  traceField: number, trace: Uint32Array,
 ): number {
+  const tracing = trace.length > 0;
   let o = fastState[0]! | 0, maxType = fastState[1]! | 0, maxName = fastState[2]! | 0, edgeSum = fastState[3]!;
   let anyDetached = fastState[4]! | 0;
   const stop = len - FAST_STOP_BYTES;
@@ -231,9 +237,16 @@ function scanNodeRecords(
     while ((c = buf[++q]!) <= 57 && c >= 48) k = k * 10 + (c - 48);
     // Extra fields: zeros, and the detachedness. Anything else is the state machine's work.
     let dv = 0;
+    let tv = 0;
     for (let f = 5; f < nf; f++) {
       if (c !== BYTE_COMMA) break record;
       c = buf[++q]!;
+      if (f === traceField && tracing) {
+        if (c > 57 || c < 48) break record;
+        tv = c - 48;
+        while ((c = buf[++q]!) <= 57 && c >= 48) tv = tv * 10 + (c - 48);
+        continue;
+      }
       if (f === detachedField) {
         if (c > 57 || c < 48) break record;
         dv = c - 48;
@@ -252,6 +265,7 @@ function scanNodeRecords(
     self[o] = s;
     edges[o] = k;
     if (detachedField >= 0) detached[o] = dv;
+    if (tracing) trace[o] = tv;
     anyDetached |= dv;
     if (t > maxType) maxType = t;
     if (n > maxName) maxName = n;
@@ -965,7 +979,10 @@ export class SnapshotParser {
       let c = 0;
       if (field === 0 && !inNumber && p < fastStop && self instanceof Uint32Array) {
         fastState[0] = o; fastState[1] = maxType; fastState[2] = maxName; fastState[3] = edgeSum; fastState[4] = 0;
-        p = scanNodeRecords(buf, p, len, type, name, id, self, edges, cap, nf, detachedField, this.detachedness ?? NO_DETACHEDNESS);
+        p = scanNodeRecords(
+          buf, p, len, type, name, id, self, edges, cap, nf, detachedField, this.detachedness ?? NO_DETACHEDNESS,
+          traceField, this.traceNodeId ?? NO_TRACE,
+        );
         o = fastState[0]!; maxType = fastState[1]!; maxName = fastState[2]!; edgeSum = fastState[3]!;
         if (fastState[4] !== 0) this.detachedSeen = true;
       }
