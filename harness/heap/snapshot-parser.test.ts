@@ -11,12 +11,18 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { SnapshotBuilder, parseSnapshot, readSnapshot } from './index.js';
 import { SnapshotParser } from './snapshot-parser.js';
 
-function sample(layout: 'node20' | 'variant' = 'node20'): string {
+/** A builder holding the root, `(GC roots)` and the global object (returned). */
+function rootedBuilder(layout: 'node20' | 'variant' = 'node20'): { b: SnapshotBuilder; global: number } {
   const b = new SnapshotBuilder({ layout });
   const root = b.root();
   const gc = b.node('synthetic', '(GC roots)', 0);
   const global = b.node('object', 'global', 40);
   b.edge(root, gc, 'element', 1).edge(root, global, 'shortcut', 'global').edge(gc, global, 'element', 0);
+  return { b, global };
+}
+
+function sample(layout: 'node20' | 'variant' = 'node20'): string {
+  const { b, global } = rootedBuilder(layout);
   let prev = global;
   for (let i = 0; i < 30; i++) {
     const n = b.node(i % 3 === 0 ? 'string' : 'object', i % 3 === 0 ? `key-\u00e9-${i}-"q"` : `Rec${i % 4}`, 16 + i, { id: 1001 + 2 * i });
@@ -74,11 +80,7 @@ describe('snapshot parser', () => {
     // A bigger graph than sample(): its number arrays run far past the fast path's 128-byte
     // margin. Fed in 64-byte chunks, the parser never holds 128 bytes, so the fast path never
     // runs: that parse is the field-by-field reference.
-    const b = new SnapshotBuilder();
-    const root = b.root();
-    const gc = b.node('synthetic', '(GC roots)', 0);
-    const global = b.node('object', 'global', 40);
-    b.edge(root, gc, 'element', 1).edge(root, global, 'shortcut', 'global').edge(gc, global, 'element', 0);
+    const { b, global } = rootedBuilder();
     let prev = global;
     for (let i = 0; i < 400; i++) {
       const name = i % 11 === 0 ? `key "${i}" \\ é€ \n` : i % 13 === 0 ? '' : `Rec${i % 7}-${i}`;
