@@ -127,12 +127,13 @@ function runTool(tool: ToolName, file: string, timeoutMs: number, heapLimitMb: n
   });
 }
 
-/** The run with the median wall time (a failed run, if any: failing is the result). */
+/** The run with the median wall time, the slower middle one of an even count (a failed run, if any: failing is the result). */
 function medianRun(results: Measured[]): Measured | undefined {
   const failed = results.find((r) => !r.ok);
   if (failed !== undefined || results.length === 0) return failed;
-  const sorted = [...results].sort((a, b) => (a as ToolResult & { ok: true }).wallMs - (b as ToolResult & { ok: true }).wallMs);
-  return sorted[(sorted.length - 1) >> 1];
+  const wall = (r: Measured): number => (r.ok ? r.wallMs : Infinity);
+  const sorted = [...results].sort((a, b) => wall(a) - wall(b));
+  return sorted[sorted.length >> 1];
 }
 
 function fmtTime(ms: number): string {

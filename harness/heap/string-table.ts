@@ -85,14 +85,14 @@ export class StringTable {
    * Finds every occurrence of several values in one pass over the table and keeps the results for
    * {@link indexesOf}; with `digitsThen`, the same pass also keeps the indexes of the strings that
    * are ASCII digits followed by it (see {@link digitsThenIndexes}). The loop reads bytes only and
-   * compares a string in full only when its length and first byte match a value's, so V8 compiles
-   * it small and fast (this runs once per graph, cold).
+   * compares a string with the values (out of line) only when its length is one of theirs, so V8
+   * compiles it small and fast (it runs once per graph, cold).
    */
   findAll(values: readonly string[], digitsThen?: string): void {
     const wanted = values.filter((v) => !this.found.has(v));
     const prefixKey = digitsThen !== undefined && !this.digitsFound.has(digitsThen) ? digitsThen : undefined;
     if (wanted.length === 0 && prefixKey === undefined) return;
-    // The wanted values' bytes, one after another, and per byte length the first of them.
+    // The wanted values as UTF-8, and per byte length the first value of that length.
     const encoded = wanted.map((v) => Buffer.from(v, 'utf8'));
     const out = wanted.map(() => new Set<number>());
     const maxLength = encoded.reduce((m, b) => Math.max(m, b.length), 0);
