@@ -18,7 +18,7 @@ import { keySecret } from '../scenarios/kit/api-key.js';
 import { getScenario } from '../harness/catalog.js';
 import { runVariant } from '../harness/orchestrator/run-variant.js';
 import type { ProbePlan } from '../harness/orchestrator/run-variant.js';
-import { liveChildGroups, killProcessGroup } from '../harness/target/child-registry.js';
+import { liveChildGroups, killProcessGroup } from '../harness/server/child-registry.js';
 import type { VariantRun } from '../harness/types.js';
 
 type Mode = 'off' | 'sampling' | 'tracking' | 'tracking-inspector';

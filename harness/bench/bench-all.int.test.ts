@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
 import { captureIo } from '../cli/test-fixtures/capture-io.js';
-import type { MatrixSummary } from './matrix-types.js';
+import type { MatrixSummary } from '../report/matrix-types.js';
 
 const reportsDir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-bench-all-'));
 afterAll(() => rmSync(reportsDir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@
  * give. Nothing here feeds back into a verdict; it only decides the batch's exit code.
  */
 import type { Verdict } from '../types.js';
-import type { MatrixExpectation, MatrixRow } from './matrix-types.js';
+import type { MatrixExpectation, MatrixRow } from '../report/matrix-types.js';
 
 /** What the catalog expects of a scenario (its `expected` field), by scenario name. */
 export type ExpectedVerdicts = Record<string, { leaky: Verdict; fixed: Verdict }>;

@@ -8,7 +8,7 @@ import { buildFixtureReport } from '../report/build-fixture-report.js';
 import { renderMatrixHtml, renderMatrixMarkdown } from '../report/render-matrix.js';
 import type { RunReport } from '../types.js';
 import { compareWithExpected, matrixExitCode } from './matrix-gate.js';
-import { MATRIX_SCHEMA_VERSION, type MatrixCharts, type MatrixRow, type MatrixSummary } from './matrix-types.js';
+import { MATRIX_SCHEMA_VERSION, type MatrixCharts, type MatrixRow, type MatrixSummary } from '../report/matrix-types.js';
 import { rowFromReport } from './run-matrix.js';
 
 const PLANTED_KEY = 'lk_AbCdEfGhIjKlMnOpQrStUv_0123456789ab';

@@ -29,7 +29,7 @@ import {
   type MatrixCharts,
   type MatrixRow,
   type MatrixSummary,
-} from './matrix-types.js';
+} from '../report/matrix-types.js';
 
 /** Folder of batch summaries under the reports directory. */
 export const BENCH_ALL_DIR = 'bench-all';

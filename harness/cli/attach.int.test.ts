@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vit
 import { keySecret } from '../../scenarios/kit/api-key.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { validateRunReport } from '../report/read-run-report.js';
-import { findFreePort } from '../target/free-port.js';
-import { isProcessAlive } from '../target/process-table.js';
+import { findFreePort } from '../server/free-port.js';
+import { isProcessAlive } from '../server/process-table.js';
 import type { RunReport } from '../types.js';
 import { runCliToEnd } from './test-fixtures/cli-process.js';
 

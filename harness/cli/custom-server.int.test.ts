@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PACKAGE_ROOT } from '../paths.js';
 import { validateRunReport } from '../report/read-run-report.js';
-import { listeningSocketsOf } from '../target/listening-sockets.js';
+import { listeningSocketsOf } from '../server/listening-sockets.js';
 import type { RunReport } from '../types.js';
 import { errorLines, pidsWithTag, runCliToEnd, startCli } from './test-fixtures/cli-process.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { validateRunReport } from '../report/read-run-report.js';
-import { listeningSocketsOf } from '../target/listening-sockets.js';
+import { listeningSocketsOf } from '../server/listening-sockets.js';
 import type { RunReport } from '../types.js';
 import { pidsWithTag, startCli } from './test-fixtures/cli-process.js';
 

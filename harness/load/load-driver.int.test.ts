@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { keySecret } from '../../scenarios/kit/api-key.js';
-import { startServer } from '../target/start-server.js';
+import { startServer } from '../server/start-server.js';
 import { LoadDriver } from './load-driver.js';
 import { createRequestMix } from './request-mix.js';
 

@@ -13,7 +13,7 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { keySecret } from '../../scenarios/kit/api-key.js';
 import { getScenario } from '../catalog.js';
 import { PACKAGE_ROOT as REPO_ROOT } from '../paths.js';
-import { liveChildGroups } from '../target/child-registry.js';
+import { liveChildGroups } from '../server/child-registry.js';
 import type { VariantRun } from '../types.js';
 import { runScenario } from './run-scenario.js';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { isLeakbenchError } from '../errors.js';
-import type { ServerExit } from '../target/start-server.js';
+import type { ServerExit } from '../server/start-server.js';
 import type { SnapshotRef, VariantRun } from '../types.js';
 
 /** Node flags that make a child leave its near-heap-limit snapshot in `dir`. */

@@ -8,10 +8,10 @@
 import { LeakbenchError } from '../errors.js';
 import { ensurePrivateDir } from '../probe/heap-probe.js';
 import { inspectorUrlFromPort } from '../probe/inspector-session.js';
-import { listeningSocketsOf } from '../target/listening-sockets.js';
-import { pidsInGroup } from '../target/process-table.js';
-import { startCommand } from '../target/start-command.js';
-import type { ServerExit, ServerHandle } from '../target/start-server.js';
+import { listeningSocketsOf } from '../server/listening-sockets.js';
+import { pidsInGroup } from '../server/process-table.js';
+import { startCommand } from '../server/start-command.js';
+import type { ServerExit, ServerHandle } from '../server/start-server.js';
 import type { ProgressEvent, VariantRun } from '../types.js';
 import { nearLimitSnapshotArgs } from './crash-evidence.js';
 import { runBlackBox } from './run-blackbox.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInspectAddress, parseServiceUrl } from '../cli/commands/attach.js';
 import { isLeakbenchError } from '../errors.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
-import { listeningSockets, listeningSocketsOf } from '../target/listening-sockets.js';
+import { listeningSockets, listeningSocketsOf } from '../server/listening-sockets.js';
 import type { LoadSummary, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { describeServerEnd } from './crash-evidence.js';

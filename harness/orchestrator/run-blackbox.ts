@@ -13,8 +13,8 @@
 import path from 'node:path';
 import { growthTrend } from '../analysis/growth-trend.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
-import { processGroupRssBytes } from '../target/process-memory.js';
-import type { ServerHandle } from '../target/start-server.js';
+import { processGroupRssBytes } from '../server/process-memory.js';
+import type { ServerHandle } from '../server/start-server.js';
 import type { MemorySample, RunPhase, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd } from './crash-evidence.js';

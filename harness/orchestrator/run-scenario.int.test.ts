@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { keySecret } from '../../scenarios/kit/api-key.js';
 import { validateRunReport } from '../report/read-run-report.js';
-import { liveChildGroups } from '../target/child-registry.js';
-import { childPidsOf } from '../target/process-table.js';
+import { liveChildGroups } from '../server/child-registry.js';
+import { childPidsOf } from '../server/process-table.js';
 import type { ProgressEvent, RunPhase } from '../types.js';
 import { runScenario, type ScenarioPlan } from './run-scenario.js';
 

@@ -32,7 +32,7 @@ import {
   type AllocationRecordingInfo,
   type SamplingProfile,
 } from '../probe/allocation-recorder.js';
-import { startServer, type ServerHandle } from '../target/start-server.js';
+import { startServer, type ServerHandle } from '../server/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';

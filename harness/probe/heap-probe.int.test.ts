@@ -6,8 +6,8 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { keySecret } from '../../scenarios/kit/api-key.js';
 import { LoadDriver } from '../load/load-driver.js';
 import { createRequestMix } from '../load/request-mix.js';
-import { startServer } from '../target/start-server.js';
-import { childPidsOf } from '../target/process-table.js';
+import { startServer } from '../server/start-server.js';
+import { childPidsOf } from '../server/process-table.js';
 import { collectGarbage, ensurePrivateDir, sampleMemory, takeHeapSnapshot } from './heap-probe.js';
 import { InspectorSession } from './inspector-session.js';
 

@@ -5,7 +5,7 @@
  * text out. Charts are Vega-Lite rendered to inline SVG by {@link renderVegaLiteSvg}.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { MatrixCell, MatrixChartRun, MatrixCharts, MatrixExpectation, MatrixSummary } from '../bench/matrix-types.js';
+import type { MatrixCell, MatrixChartRun, MatrixCharts, MatrixExpectation, MatrixSummary } from './matrix-types.js';
 import { formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 import { VARIANT_COLORS, renderVegaLiteSvg } from './heap-charts.js';
 import { esc, pageHtml, verdictBadge } from './page-html.js';

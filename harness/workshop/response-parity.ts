@@ -8,7 +8,7 @@
  */
 import { rawRequest, type RawResponse } from '../../scenarios/kit/testing/raw-request.js';
 import { sharedRequestSet, type NamedRequest } from '../../scenarios/kit/testing/request-set.js';
-import { startServer, type ServerHandle } from '../target/start-server.js';
+import { startServer, type ServerHandle } from '../server/start-server.js';
 
 /** One request whose answers differ. */
 export interface ResponseDifference {

@@ -73,7 +73,7 @@ export const benchAllCommand: CommandModule = {
             import('../../report/format-units.js'),
             import('../../report/render-matrix.js'),
             import('../../report/terminal.js'),
-            import('../../target/child-registry.js'),
+            import('../../server/child-registry.js'),
           ]);
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
         const log = (line: string): void => {

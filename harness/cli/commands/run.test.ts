@@ -3,7 +3,7 @@
  * process starts; an unknown scenario lists the names; `--help` documents every flag.
  */
 import { describe, expect, test } from 'vitest';
-import { liveChildGroups } from '../../target/child-registry.js';
+import { liveChildGroups } from '../../server/child-registry.js';
 import { runCli } from '../main.js';
 import { captureIo as capture } from '../test-fixtures/capture-io.js';
 

@@ -79,7 +79,7 @@ export const runCommand: CommandModule = {
             import('../../orchestrator/run-scenario.js'),
             import('../../report/terminal.js'),
             import('../../report/write-report.js'),
-            import('../../target/child-registry.js'),
+            import('../../server/child-registry.js'),
           ]);
         const load = loadPlanFromFlags(flags, d, parseKeyMode);
         const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;

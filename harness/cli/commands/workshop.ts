@@ -98,7 +98,7 @@ export const workshopCommand: CommandModule = {
             import('../../../scenarios/kit/api-key.js'),
             import('../../report/redact-secrets.js'),
             import('../../report/terminal.js'),
-            import('../../target/child-registry.js'),
+            import('../../server/child-registry.js'),
             import('../../workshop/check-exercise.js'),
             import('../../workshop/exercise-files.js'),
             import('../../workshop/format-check.js'),
