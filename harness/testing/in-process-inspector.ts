@@ -73,6 +73,28 @@ export class InProcessInspector {
     }
   }
 
+  /**
+   * The inline source maps (`data:` URLs) of the scripts V8 has compiled from files, by script URL:
+   * code a test runner transformed in memory (vitest evaluates TypeScript as JavaScript) has its
+   * map only there, not in the file on disk. The Debugger domain reports every script with its map
+   * when enabled; it is disabled again at once, before any other code runs.
+   */
+  async inlineSourceMaps(): Promise<Map<string, string>> {
+    const maps = new Map<string, string>();
+    const onScript = (message: { params: { url: string; sourceMapURL?: string } }): void => {
+      const { url, sourceMapURL } = message.params;
+      if (url.startsWith('file://') && sourceMapURL?.startsWith('data:')) maps.set(url, sourceMapURL);
+    };
+    this.session.on('Debugger.scriptParsed', onScript);
+    try {
+      await this.post('Debugger.enable');
+      await this.post('Debugger.disable');
+    } finally {
+      this.session.off('Debugger.scriptParsed', onScript);
+    }
+    return maps;
+  }
+
   /** Disconnects (this resets V8's heap-object ids and stops any tracking or sampling it started). */
   close(): void {
     this.session.disconnect();

@@ -82,9 +82,9 @@ describe('DEFAULT_TEST_THRESHOLDS', () => {
 });
 
 describe('resolveLeakOptions', () => {
-  it('defaults: 1,000 calls per round, a warm-up as long, 2 rounds, 1 s settle, allocation tracking', () => {
+  it('defaults: 1,000 calls per round, a warm-up as long, 2 rounds, 1 s settle, allocation sampling', () => {
     const o = resolveLeakOptions();
-    expect(o).toMatchObject({ iterations: 1000, warmup: 1000, rounds: 2, settleTimeoutMs: 1000, allocationSites: 'tracking' });
+    expect(o).toMatchObject({ iterations: 1000, warmup: 1000, rounds: 2, settleTimeoutMs: 1000, allocationSites: 'sampling' });
     expect(o.thresholds).toEqual(DEFAULT_TEST_THRESHOLDS);
     expect(resolveLeakOptions({ iterations: 50 }).warmup).toBe(50);
   });

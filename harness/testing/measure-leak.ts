@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSnapshots, type AnalysisThresholds, type DismissedHolder } from '../analysis/index.js';
 import type { SamplingHeapProfile } from '../analysis/allocation-sites.js';
+import { SourceMapResolver } from '../analysis/source-map-resolver.js';
 import { LeakbenchError } from '../errors.js';
 import type { Finding } from '../types.js';
 import { InProcessInspector } from './in-process-inspector.js';
@@ -66,8 +67,10 @@ export interface MeasureLeakOptions {
   /** Longest wait for timers, sockets and other work the function started, before each snapshot (default 1,000 ms). */
   settleTimeoutMs?: number;
   /**
-   * How "allocated at" is recorded: `tracking` (exact stacks for every object, slower calls),
-   * `sampling` (V8's sampling heap profiler) or `off`. Default `tracking`.
+   * How "allocated at" is recorded: `sampling` (default: V8's sampling heap profiler, one sample
+   * per ~1 KiB allocated, cheap), `tracking` (exact stacks for every object — but through an
+   * inspector session V8 then runs a full GC and a heap walk every 50 ms while the calls run,
+   * measured ~10× slower here; see harness/probe/allocation-recorder.ts) or `off`.
    */
   allocationSites?: 'tracking' | 'sampling' | 'off';
   /** Floors of the verdict; defaults in {@link DEFAULT_TEST_THRESHOLDS}. */
@@ -138,7 +141,7 @@ export function resolveLeakOptions(options: MeasureLeakOptions = {}): ResolvedLe
   for (const [name, v] of Object.entries(thresholds)) {
     if (!(typeof v === 'number' && v >= 0)) throw new LeakbenchError('E_USAGE', `measureLeak: thresholds.${name} must be a number ≥ 0`);
   }
-  const allocationSites = options.allocationSites ?? 'tracking';
+  const allocationSites = options.allocationSites ?? 'sampling';
   if (!['tracking', 'sampling', 'off'].includes(allocationSites)) {
     throw new LeakbenchError('E_USAGE', `measureLeak: allocationSites must be tracking, sampling or off, got ${String(allocationSites)}`);
   }
@@ -223,12 +226,16 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     if (o.allocationSites === 'sampling') {
       samplingProfile = (await inspector.post<{ profile: SamplingHeapProfile }>('HeapProfiler.getSamplingProfile')).profile;
     }
+    const resolver = new SourceMapResolver();
+    if (o.allocationSites !== 'off') {
+      for (const [url, map] of await inspector.inlineSourceMaps()) resolver.useSourceMap(url, map);
+    }
     inspector.close();
     const analysisStarted = performance.now();
     const analysis = await analyzeSnapshots(paths, {
       requestsAtSnapshot: iterationsAtSnapshot,
       thresholds: analysisThresholds(o.thresholds),
-      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? {} : { samplingProfile },
+      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
     });
     timings.analysisMs = performance.now() - analysisStarted;
     const findings = analysis.findings.filter((f) => !isHarnessFinding(f));

@@ -1,0 +1,50 @@
+/**
+ * Names in retainer paths for people: a block scope's slots (hidden edges) are named from the
+ * scope's `scope_info`, as V8 lists the variables in slot order (vitest evaluates each module's
+ * top level inside a block, so its module variables reach a snapshot this way).
+ */
+import { describe, expect, it } from 'vitest';
+import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
+import { hiddenContextSlotName, holderName, humanPath } from './human-path.js';
+
+function blockScopedModule() {
+  const b = new SnapshotBuilder();
+  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
+  b.edge(b.root(), gcRoots, 'element', 1);
+  const scope = b.node('object', 'system / Context', 64, { id: 11 });
+  const fn = b.node('closure', 'resolveKeyMeta', 64, { id: 13 });
+  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
+  const script = b.node('code', 'file:///app/cache.ts', 144, { id: 17 });
+  b.edge(gcRoots, fn, 'element', 1);
+  b.edge(fn, scope, 'internal', 'context');
+  b.edge(fn, shared, 'internal', 'shared');
+  b.edge(shared, script, 'internal', 'script_or_debug_info');
+  const scopeInfo = b.node('code', 'system / ScopeInfo', 48, { id: 19 });
+  b.edge(scope, scopeInfo, 'internal', 'scope_info');
+  b.edge(scopeInfo, b.node('string', 'keyCache', 24, { id: 21 }), 'hidden', 0);
+  b.edge(scopeInfo, b.node('string', 'variant', 24, { id: 23 }), 'hidden', 1);
+  const map = b.node('object', 'Map', 32, { id: 25 });
+  b.edge(scope, map, 'hidden', 0);
+  const other = b.node('object', 'Object', 32, { id: 27 });
+  b.edge(scope, other, 'hidden', 1);
+  const g = parseSnapshot(b.toJson());
+  return { g, map: g.ordinalOfId(25), scope: g.ordinalOfId(11) };
+}
+
+describe('hidden closure-scope slots', () => {
+  it('are named by the scope info, slot by slot', () => {
+    const { g, map, scope } = blockScopedModule();
+    const edgeTo = (target: number): number => {
+      for (let e = g.firstEdge(scope); e < g.edgesEnd(scope); e++) if (g.edgeTarget(e) === target) return e;
+      return -1;
+    };
+    expect(hiddenContextSlotName(g, scope, edgeTo(map))).toBe('keyCache');
+    expect(hiddenContextSlotName(g, scope, edgeTo(g.ordinalOfId(27)))).toBe('variant');
+  });
+
+  it('give the holder its variable name and the path its step', () => {
+    const { g, map } = blockScopedModule();
+    expect(holderName(g, map)).toEqual({ expression: 'keyCache', owner: 'module scope of cache.ts' });
+    expect(humanPath(g, map).at(-1)).toMatchObject({ edge: 'keyCache', node: 'Map', isHolder: true });
+  });
+});
