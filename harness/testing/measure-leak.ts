@@ -250,7 +250,7 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
       verdict,
       bytesPerIteration: round2(findings.reduce((sum, f) => sum + (f.bytesPerRequest ?? 0), 0)),
       findings: findings.map(perIteration),
-      reason: reason.replaceAll('per request', 'per iteration'),
+      reason: inCallWords(reason),
       dismissed: analysis.dismissed,
       iterationsAtSnapshot,
       durationMs: 0,
@@ -286,9 +286,14 @@ export function analysisThresholds(t: LeakTestThresholds): Partial<AnalysisThres
   return { candidateMinBytes: t.candidateMinBytes, minLeakBytes: t.minLeakBytes, minBytesPerRequest: t.minBytesPerIteration };
 }
 
-/** A finding with the analysis's per-request words and figure carried over as per-iteration. */
+/** The analysis speaks of a server's requests; here each request is a call of the function. */
+function inCallWords(text: string): string {
+  return text.replace(/\brequests\b/g, 'calls').replace(/\brequest\b/g, 'call');
+}
+
+/** A finding in per-call words, with its bytes per request carried over as `bytesPerIteration`. */
 function perIteration(f: Finding): Finding {
-  const out: Finding = { ...f, explanation: f.explanation.replaceAll('per request', 'per iteration'), fix: f.fix.replaceAll('per request', 'per iteration') };
+  const out: Finding = { ...f, explanation: inCallWords(f.explanation), fix: inCallWords(f.fix) };
   if (f.bytesPerRequest !== undefined) out['bytesPerIteration'] = f.bytesPerRequest;
   return out;
 }
