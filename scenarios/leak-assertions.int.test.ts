@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import '../harness/testing/vitest-matcher.js';
-import { PER_CALL_DRIVERS, stopVirtualClock, type Twin } from './kit/testing/per-call-drivers.js';
+import { PER_CALL_DRIVERS, setUpTwin, stopVirtualClock, type Twin } from './kit/testing/per-call-drivers.js';
 
 afterAll(() => stopVirtualClock());
 
@@ -21,7 +21,7 @@ for (const driver of PER_CALL_DRIVERS) {
     for (const twin of ['leaky', 'fixed'] as const) {
       const want = expected(driver.scenario, twin);
       test(`${twin}: ${want === 'leak' ? 'toLeak' : 'not.toLeak'}`, async () => {
-        const { call, close } = await driver.setUp(twin);
+        const { call, close } = await setUpTwin(driver, twin);
         try {
           const options = { iterations: driver.iterations, warmup: driver.warmup };
           if (want === 'leak') await expect(call).toLeak(options);

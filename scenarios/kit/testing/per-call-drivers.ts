@@ -31,10 +31,16 @@ export interface PerCall {
 /** A scenario's driver. */
 export interface PerCallDriver {
   scenario: string;
-  /** Calls `setUp` gives per round of a measurement; warm-up calls (see each driver's reason). */
+  /** Calls per measured round, and warm-up calls (each driver says why its numbers). */
   iterations: number;
   warmup: number;
-  setUp(twin: Twin): Promise<PerCall>;
+  /** The per-call function of any variant of this scenario (a twin, or a workshop participant's copy). */
+  perCall(variant: ScenarioVariant): Promise<PerCall>;
+}
+
+/** The per-call function of one of a scenario's twins (imported on first use, after the clock starts). */
+export async function setUpTwin(driver: PerCallDriver, twin: Twin): Promise<PerCall> {
+  return driver.perCall(await twinModule(driver.scenario, twin));
 }
 
 const SECRET = 'per-call-driver-secret';
@@ -114,8 +120,8 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // The fixed twin's LRU holds 1,000 keys: a warm-up of 1,000 fresh keys fills it.
     iterations: 1000,
     warmup: 1000,
-    async setUp(twin) {
-      const variant = await twinModule(this.scenario, twin);
+    async perCall(variant) {
+      startVirtualClock();
       const ctx: KitContext = { secret: SECRET, keyService: createKeyService() };
       return {
         call: () => {
@@ -131,8 +137,8 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // Each call is a whole request through Fastify (`inject`), since the hook needs the reply.
     iterations: 400,
     warmup: 400,
-    async setUp(twin) {
-      const variant = await twinModule(this.scenario, twin);
+    async perCall(variant) {
+      startVirtualClock();
       const key = mintKey(SECRET, findKeyId((m) => !m.revoked && m.scopes.includes('read:data') && m.plan === 'enterprise'));
       return injecting(buildServer(variant, { secret: SECRET }), key);
     },
@@ -142,8 +148,8 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // The fixed twin drains its ring every 500 ms (500 calls): rounds of 1,000 end on a drain.
     iterations: 1000,
     warmup: 1000,
-    async setUp(twin) {
-      const variant = await twinModule(this.scenario, twin);
+    async perCall(variant) {
+      startVirtualClock();
       return {
         call: () => {
           tick();
@@ -166,8 +172,8 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // keeps at most two windows; rounds of 1,000 end at the same point of a window.
     iterations: 1000,
     warmup: 2000,
-    async setUp(twin) {
-      const variant = await twinModule(this.scenario, twin);
+    async perCall(variant) {
+      startVirtualClock();
       return {
         call: () => {
           tick();
@@ -182,8 +188,8 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // The store rotates every 500 ms (500 calls): two rotations per round.
     iterations: 1000,
     warmup: 1000,
-    async setUp(twin) {
-      const variant = await twinModule(this.scenario, twin);
+    async perCall(variant) {
+      startVirtualClock();
       const ctx: KitContext = { secret: SECRET, keyService: createKeyService() };
       return {
         call: () => {
@@ -199,8 +205,8 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // A whole request through Fastify: the verifier and the access-log hook both run.
     iterations: 400,
     warmup: 400,
-    async setUp(twin) {
-      const variant = await twinModule(this.scenario, twin);
+    async perCall(variant) {
+      startVirtualClock();
       return injecting(buildServer(variant, { secret: SECRET }), mintKey(SECRET, findKeyId((m) => !m.revoked && m.scopes.includes('read:data') && m.plan === 'enterprise')));
     },
   },
