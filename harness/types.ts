@@ -34,6 +34,29 @@ export interface MemorySample {
   rssBytes: number;
   /** True when a full GC was forced just before this sample (the verdict uses these). */
   afterGc: boolean;
+  /** The stretch of the run this sample was taken in (absent in reports written before phases). */
+  phase?: LoadPhaseKind;
+}
+
+/**
+ * What a stretch of a run's load was for. `warmup` precedes the baseline; `load` is the planned
+ * window; `extend` is load added because the evidence could not decide yet; `idle` sends no
+ * requests (growth per second, not per request); `replay` reuses a small pool of keys (growth per
+ * distinct key or per request); `self-check` runs with the planted positive-control leak.
+ */
+export type LoadPhaseKind = 'warmup' | 'load' | 'extend' | 'idle' | 'replay' | 'self-check';
+
+/** One stretch of a run, as `report.json` records it and the charts draw it. */
+export interface PhaseRecord {
+  kind: LoadPhaseKind;
+  /** Milliseconds since the variant's load started, like {@link MemorySample.tMs}. */
+  startMs: number;
+  endMs: number;
+  /** Cumulative completed requests at the start and end of the stretch. */
+  requestsStart: number;
+  requestsEnd: number;
+  /** Why the stretch was run (for `extend`, `replay`: what the evidence could not decide). */
+  why?: string;
 }
 
 /** A heap snapshot taken during a run. */
