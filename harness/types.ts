@@ -230,6 +230,26 @@ export interface VariantRun {
   };
   /** When the run failed inside a batch: the error (state `errored`). */
   error?: { code: string; message: string };
+  /** The stretches of the run in order (warm-up, planned load, extensions, idle, replay, self-check). */
+  phases?: PhaseRecord[];
+  /** How the run came to its verdict: at the planned end, early (sure sooner), after extending, or when the budget ran out. */
+  decidedBy?: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string };
+  /** Milliseconds from the start of load (warm-up included) to the moment the verdict's evidence was complete. */
+  timeToVerdictMs?: number;
+  /**
+   * What drives the growth: `requests` (per request), `distinct-keys` (per new key: stops when
+   * keys repeat), `time` (goes on with no traffic), from the idle and replay phases when run.
+   */
+  drivenBy?: 'requests' | 'distinct-keys' | 'time';
+  /** Heap id resets seen before a snapshot (another inspector session disconnected): no diff crosses one. */
+  idWipes?: Array<{ beforeSnapshot: string; tMs: number; requests: number }>;
+  /** The positive control (`--self-check`): the planted leak found at its rate, missed, or never reached by the traffic. */
+  selfCheck?: {
+    state: 'found' | 'missed' | 'not-reached';
+    plantedBytesPerRequest: number;
+    foundBytesPerRequest?: number;
+    reason: string;
+  };
   /** Allocation data recorded for "allocated at": which method, and the sampling profile file. */
   allocationProfile?: {
     method: AllocationMethod;
