@@ -76,7 +76,7 @@ describe('decideVerdict', () => {
   });
 
   describe('with the run phases', () => {
-    const sample = (tMs: number, requests: number, retained: number, phase: MemorySample['phase'], native = 50e6): MemorySample => ({
+    const sample = (tMs: number, requests: number, retained: number, phase: NonNullable<MemorySample['phase']>, native = 50e6): MemorySample => ({
       tMs, requests, heapUsedBytes: retained, heapTotalBytes: retained + 4e6, externalBytes: 0, arrayBuffersBytes: 0,
       rssBytes: retained + 4e6 + native, afterGc: true, phase,
     });
