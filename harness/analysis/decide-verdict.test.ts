@@ -57,8 +57,10 @@ describe('decideVerdict', () => {
       needsMore: { why: 'still-growing' as const, holder: 'Map cache', detail: 'Map cache holds 58,000 entries' },
       snapshots: [{ nodeCount: 1, totalSelfSizeBytes: 1, newObjects: 0, newBytes: 0, requests: 61_000 }],
     };
-    const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(310) });
+    const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(310) }, { samples: [] });
     expect(d.verdict).toBe('inconclusive');
+    // Without the run protocol (no run context: a fixed sequence), the diff's leak stands.
+    expect(decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(310) }).verdict).toBe('leak');
     expect(d.reason).toMatch(/Still growing after 61,000 requests: Map cache holds 58,000 entries\. If it is bounded, the bound is above/);
   });
 

@@ -44,7 +44,10 @@ export type SnapshotEvidence =
   | { state: 'errored'; error: { code: string; message: string } }
   | { state: 'none' };
 
-/** The run's samples, for the evidence beyond the diff and the trend. */
+/**
+ * The run's samples, for the evidence beyond the diff and the trend. Passing it also says the run
+ * followed the run protocol (loaded until `nextStep` said decide).
+ */
 export interface RunContext {
   /** Every memory sample of the run, tagged with its phase. */
   samples: readonly MemorySample[];
@@ -58,7 +61,7 @@ export function decideVerdict(
   trend: { verdict: GrowthVerdict; statistic: GrowthStatistic },
   run?: RunContext,
 ): DecidedVerdict {
-  const decided = decideHeap(snapshots, trend);
+  const decided = decideHeap(snapshots, trend, run !== undefined);
   if (run === undefined) return decided;
   const idle = idleGrowth(run.samples);
   const native: GrowthTrend = nativeTrend(run.samples, run.baselineMs ?? 0);
@@ -90,7 +93,16 @@ export function decideVerdict(
   return out;
 }
 
-function decideHeap(snapshots: SnapshotEvidence, trend: { verdict: GrowthVerdict; statistic: GrowthStatistic }): DecidedVerdict {
+/**
+ * The heap evidence's verdict. `loadedToDecide`: the run kept loading until nextStep said decide,
+ * so an analysis that still needs more load ran out of budget (without the run protocol, e.g. a
+ * fixed three-snapshot sequence, the diff's leak stands with its caveat in the reason).
+ */
+function decideHeap(
+  snapshots: SnapshotEvidence,
+  trend: { verdict: GrowthVerdict; statistic: GrowthStatistic },
+  loadedToDecide: boolean,
+): DecidedVerdict {
   const stat = trend.statistic;
   const trendText = `after-GC ${stat.metric} ${signed(stat.bytesPerRequest)} B/request (95% CI ${signed(stat.ciLowBytesPerRequest)} … ${signed(stat.ciHighBytesPerRequest)})`;
 
@@ -109,7 +121,7 @@ function decideHeap(snapshots: SnapshotEvidence, trend: { verdict: GrowthVerdict
   }
 
   const result = snapshots.result;
-  if (result.verdict === 'leak' && result.needsMore !== undefined) {
+  if (result.verdict === 'leak' && result.needsMore !== undefined && loadedToDecide) {
     // The run stopped loading (its budget spent) before it could tell a leak from a bounded
     // structure still filling: say what was ruled out, not a guess.
     const requests = result.snapshots[result.snapshots.length - 1]?.requests;
