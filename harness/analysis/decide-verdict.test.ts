@@ -45,10 +45,10 @@ describe('decideVerdict', () => {
 
   it('a significant trend not yet decided keeps a clean diff from saying no-leak (a slow leak early)', () => {
     const slow = { ...stat(24), ciLowBytesPerRequest: 18.5, ciHighBytesPerRequest: 29.3, reason: 'significant but only 0.9 MiB' };
-    const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: slow });
+    const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: slow }, { samples: [] });
     expect(d.verdict).toBe('inconclusive');
     const flat = { ...stat(2), ciLowBytesPerRequest: -3, ciHighBytesPerRequest: 7 };
-    expect(decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: flat }).verdict).toBe('no-leak');
+    expect(decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: flat }, { samples: [] }).verdict).toBe('no-leak');
   });
 
   it('a diff leak the run could not yet tell from a filling bound is inconclusive, naming what was ruled out', () => {

@@ -160,7 +160,7 @@ function decideHeap(
       findings: result.findings,
     };
   }
-  if (result.verdict === 'no-leak' && trend.verdict === 'inconclusive' && stat.ciLowBytesPerRequest > 0) {
+  if (result.verdict === 'no-leak' && trend.verdict === 'inconclusive' && stat.ciLowBytesPerRequest > 0 && loadedToDecide) {
     return {
       verdict: 'inconclusive',
       pattern: 'unknown',
