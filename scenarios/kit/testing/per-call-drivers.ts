@@ -99,8 +99,27 @@ function claimsFor(keyId: string): Claims {
 
 const noClose = async (): Promise<void> => {};
 
-/** A per-call function that sends one authenticated GET through the kit's real Fastify pipeline. */
-function injecting(server: FastifyInstance, key: string): PerCall {
+/** A per-call function that resolves a fresh key id's metadata through the variant's `resolveKeyMeta`. */
+async function resolvingFreshKeys(variant: ScenarioVariant): Promise<PerCall> {
+  startVirtualClock();
+  const ctx: KitContext = { secret: SECRET, keyService: createKeyService() };
+  return {
+    call: () => {
+      tick();
+      return variant.resolveKeyMeta!(randomKeyId(), ctx);
+    },
+    close: noClose,
+  };
+}
+
+/**
+ * A per-call function that sends one authenticated GET through the kit's real Fastify pipeline
+ * (`inject`), with one valid key that may read (enterprise plan: the kit's default allowance).
+ */
+async function injecting(variant: ScenarioVariant): Promise<PerCall> {
+  startVirtualClock();
+  const server: FastifyInstance = buildServer(variant, { secret: SECRET });
+  const key = mintKey(SECRET, findKeyId((m) => !m.revoked && m.scopes.includes('read:data') && m.plan === 'enterprise'));
   return {
     call: async () => {
       tick();
@@ -120,28 +139,14 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // The fixed twin's LRU holds 1,000 keys: a warm-up of 1,000 fresh keys fills it.
     iterations: 1000,
     warmup: 1000,
-    async perCall(variant) {
-      startVirtualClock();
-      const ctx: KitContext = { secret: SECRET, keyService: createKeyService() };
-      return {
-        call: () => {
-          tick();
-          return variant.resolveKeyMeta!(randomKeyId(), ctx);
-        },
-        close: noClose,
-      };
-    },
+    perCall: resolvingFreshKeys,
   },
   {
     scenario: 'closure-captured-buffers',
     // Each call is a whole request through Fastify (`inject`), since the hook needs the reply.
     iterations: 400,
     warmup: 400,
-    async perCall(variant) {
-      startVirtualClock();
-      const key = mintKey(SECRET, findKeyId((m) => !m.revoked && m.scopes.includes('read:data') && m.plan === 'enterprise'));
-      return injecting(buildServer(variant, { secret: SECRET }), key);
-    },
+    perCall: injecting,
   },
   {
     scenario: 'uncleaned-audit-cache',
@@ -188,26 +193,13 @@ export const PER_CALL_DRIVERS: readonly PerCallDriver[] = [
     // The store rotates every 500 ms (500 calls): two rotations per round.
     iterations: 1000,
     warmup: 1000,
-    async perCall(variant) {
-      startVirtualClock();
-      const ctx: KitContext = { secret: SECRET, keyService: createKeyService() };
-      return {
-        call: () => {
-          tick();
-          return variant.resolveKeyMeta!(randomKeyId(), ctx);
-        },
-        close: noClose,
-      };
-    },
+    perCall: resolvingFreshKeys,
   },
   {
     scenario: 'regex-churn',
     // A whole request through Fastify: the verifier and the access-log hook both run.
     iterations: 400,
     warmup: 400,
-    async perCall(variant) {
-      startVirtualClock();
-      return injecting(buildServer(variant, { secret: SECRET }), mintKey(SECRET, findKeyId((m) => !m.revoked && m.scopes.includes('read:data') && m.plan === 'enterprise')));
-    },
+    perCall: injecting,
   },
 ];
