@@ -74,6 +74,22 @@ export class InProcessInspector {
   }
 
   /**
+   * The heap-snapshot id V8 gives this process's `process` object now: an object alive for the
+   * whole measurement, so its id stays the same unless V8's id map was reset — which any inspector
+   * session that disconnects does (STACK-NOTES, "Measured 2026-12-07"); overlap of ids is no proof.
+   */
+  async processHeapId(): Promise<string> {
+    const evaluated = await this.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'process', silent: true, objectGroup: 'leakbench' });
+    try {
+      const objectId = evaluated.result.objectId;
+      if (objectId === undefined) throw new LeakbenchError('E_INSPECTOR', 'Runtime.evaluate gave no object for `process`');
+      return (await this.post<{ heapSnapshotObjectId: string }>('HeapProfiler.getHeapObjectId', { objectId })).heapSnapshotObjectId;
+    } finally {
+      await this.post('Runtime.releaseObjectGroup', { objectGroup: 'leakbench' });
+    }
+  }
+
+  /**
    * The inline source maps (`data:` URLs) of the scripts V8 has compiled from files, by script URL:
    * code a test runner transformed in memory (vitest evaluates TypeScript as JavaScript) has its
    * map only there, not in the file on disk. The Debugger domain reports every script with its map

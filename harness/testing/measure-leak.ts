@@ -219,8 +219,13 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     if (o.allocationSites === 'tracking') await inspector.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
     if (o.allocationSites === 'sampling') await inspector.post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL_BYTES });
     await snapshot(paths[0]!);
+    // Checked before each snapshot: a reset during the calls shows as a new id then; the next
+    // snapshot may hand the old objects their old ids again by coincidence (same walk order).
+    const idAtBaseline = await inspector.processHeapId();
+    let idsReset = false;
     for (let round = 1; round <= o.rounds; round++) {
       await runAndSettle(o.iterations);
+      if ((await inspector.processHeapId()) !== idAtBaseline) idsReset = true;
       await snapshot(paths[round]!);
     }
     let samplingProfile: SamplingHeapProfile | undefined;
@@ -239,11 +244,16 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
       allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
     });
     timings.analysisMs = performance.now() - analysisStarted;
-    const findings = analysis.findings.filter((f) => !isHarnessFinding(f));
+    const findings = idsReset ? [] : analysis.findings.filter((f) => !isHarnessFinding(f));
     const dropped = analysis.findings.length - findings.length;
     let verdict = analysis.verdict;
     let reason = analysis.reason;
-    if (verdict === 'leak' && findings.length === 0) {
+    if (idsReset) {
+      verdict = 'inconclusive';
+      reason =
+        "V8's heap-object ids were reset during the measurement (another inspector session disconnected — a debugger, " +
+        'a profiler or coverage tool, or the code under test), so the snapshots cannot be diffed. Run it again without it.';
+    } else if (verdict === 'leak' && findings.length === 0) {
       verdict = 'no-leak';
       reason = `Only the measurement's or the test framework's own objects grew (${dropped} holder${dropped > 1 ? 's' : ''} set aside).`;
     }
