@@ -5,13 +5,20 @@
  * `not.toLeak` out of N fresh runs each. Prints the load (`uptime`) beside the figures: on a shared
  * 2-core machine the load decides them.
  *
- * Usage: node dist/scripts/bench-assertions.js [--noise-runs <n>] [--skip-scenarios]
+ * `--direct` measures the same assertions with `measureLeak` in plain Node, one child process per
+ * twin, and prints each phase and the CPU time (all threads): on a loaded machine the CPU time is
+ * the figure that says what the assertion costs on an idle one.
+ *
+ * Usage: node dist/scripts/bench-assertions.js [--noise-runs <n>] [--skip-scenarios] [--direct]
+ * (internal: --child <scenario> <twin> measures one twin and prints its JSON result)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureLeak } from '../harness/testing/measure-leak.js';
+import { PER_CALL_DRIVERS, setUpTwin, stopVirtualClock, type Twin } from '../scenarios/kit/testing/per-call-drivers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const VITEST = path.join(ROOT, 'node_modules/vitest/vitest.mjs');
@@ -31,17 +38,19 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { noiseRuns: number; scenarios: boolean } {
+function parseArgs(argv: string[]): { noiseRuns: number; scenarios: boolean; direct: boolean } {
   let noiseRuns = 0;
   let scenarios = true;
+  let direct = false;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--noise-runs') {
+    if (argv[i] === '--direct') direct = true;
+    else if (argv[i] === '--noise-runs') {
       noiseRuns = Number(argv[++i]);
       if (!Number.isInteger(noiseRuns) || noiseRuns < 1 || noiseRuns > 1000) fail('--noise-runs must be an integer 1..1000');
     } else if (argv[i] === '--skip-scenarios') scenarios = false;
-    else fail(`unknown argument '${argv[i]}' (usage: bench-assertions [--noise-runs <n>] [--skip-scenarios])`);
+    else fail(`unknown argument '${argv[i]}' (usage: bench-assertions [--noise-runs <n>] [--skip-scenarios] [--direct])`);
   }
-  return { noiseRuns, scenarios };
+  return { noiseRuns, scenarios, direct };
 }
 
 function load(): string {
@@ -118,8 +127,58 @@ function noiseTable(runs: number): boolean {
   return ok;
 }
 
-const args = parseArgs(process.argv.slice(2));
+/** One twin's measurement in this process (the child side of `--direct`). */
+async function measureChild(scenario: string, twin: Twin): Promise<void> {
+  const driver = PER_CALL_DRIVERS.find((d) => d.scenario === scenario);
+  if (driver === undefined) fail(`no driver for ${scenario}`);
+  const { call, close } = await setUpTwin(driver, twin);
+  try {
+    const m = await measureLeak(call, { iterations: driver.iterations, warmup: driver.warmup });
+    process.stdout.write(`${JSON.stringify({ verdict: m.verdict, bytesPerIteration: m.bytesPerIteration, timingsMs: m.timingsMs })}\n`);
+  } finally {
+    await close();
+    stopVirtualClock();
+  }
+}
+
+function directTable(): boolean {
+  process.stdout.write(`\nthe same assertions with measureLeak in plain Node (a child per twin), ${load()}\n`);
+  process.stdout.write(`${pad('scenario', 26)}${pad('twin', 7)}${pad('verdict', 9)}${pad('wall', 9)}${pad('cpu', 9)}calls / settle / gc / snapshots / analysis (ms)\n`);
+  let ok = true;
+  const cpus: number[] = [];
+  for (const driver of PER_CALL_DRIVERS) {
+    for (const twin of ['leaky', 'fixed'] as const) {
+      const res = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), '--child', driver.scenario, twin], { cwd: ROOT, encoding: 'utf8' });
+      const line = res.stdout.trim().split('\n').at(-1) ?? '';
+      let m: { verdict: string; timingsMs: Record<string, number> };
+      try {
+        m = JSON.parse(line) as typeof m;
+      } catch {
+        ok = false;
+        process.stdout.write(`${pad(driver.scenario, 26)}${pad(twin, 7)}error: ${(res.stderr || line).split('\n')[0]}\n`);
+        continue;
+      }
+      const t = m.timingsMs;
+      cpus.push(t['cpuMs']!);
+      process.stdout.write(
+        `${pad(driver.scenario, 26)}${pad(twin, 7)}${pad(m.verdict, 9)}${pad(`${(t['totalMs']! / 1000).toFixed(2)} s`, 9)}${pad(`${(t['cpuMs']! / 1000).toFixed(2)} s`, 9)}` +
+          `${t['callsMs']} / ${t['settleMs']} / ${t['gcMs']} / ${t['snapshotMs']} / ${t['analysisMs']}\n`,
+      );
+    }
+  }
+  cpus.sort((a, b) => a - b);
+  process.stdout.write(`cpu median ${(cpus[Math.floor((cpus.length - 1) / 2)]! / 1000).toFixed(2)} s, max ${(cpus.at(-1)! / 1000).toFixed(2)} s; after: ${load()}\n`);
+  return ok;
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') {
+  await measureChild(argv[1] ?? '', (argv[2] ?? '') as Twin);
+  process.exit(0);
+}
+const args = parseArgs(argv);
 let ok = true;
+if (args.direct) ok = directTable() && ok;
 if (args.scenarios) ok = scenarioTable() && ok;
 if (args.noiseRuns > 0) ok = noiseTable(args.noiseRuns) && ok;
 process.exitCode = ok ? 0 : 3;

@@ -101,7 +101,11 @@ export interface LeakMeasurement {
   timingsMs: LeakTimings;
 }
 
-/** Phases of a measurement, ms (`callsMs`: the calls themselves; `settleMs`: waiting for their work to end). */
+/**
+ * Phases of a measurement, ms (`callsMs`: the calls themselves; `settleMs`: waiting for their work
+ * to end), and `cpuMs`: CPU time of the whole process meanwhile (all threads, the analysis's
+ * reader included) — about the wall time the measurement takes on an otherwise idle machine.
+ */
 export interface LeakTimings {
   callsMs: number;
   settleMs: number;
@@ -109,6 +113,7 @@ export interface LeakTimings {
   snapshotMs: number;
   analysisMs: number;
   totalMs: number;
+  cpuMs: number;
 }
 
 /**
@@ -193,7 +198,8 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
   const paths = Array.from({ length: o.rounds + 1 }, (_, i) => join(dir, `${i}.heapsnapshot`));
   const iterationsAtSnapshot = Array.from({ length: o.rounds + 1 }, (_, i) => i * o.iterations);
   const unsettled: string[] = [];
-  const timings: LeakTimings = { callsMs: 0, settleMs: 0, gcMs: 0, snapshotMs: 0, analysisMs: 0, totalMs: 0 };
+  const timings: LeakTimings = { callsMs: 0, settleMs: 0, gcMs: 0, snapshotMs: 0, analysisMs: 0, totalMs: 0, cpuMs: 0 };
+  const cpuAtStart = process.cpuUsage();
   try {
     await inspector.post('HeapProfiler.enable');
     const before = activeResourceCounts();
@@ -269,6 +275,8 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     };
     if (unsettled.length > 0) result.unsettled = unsettled[unsettled.length - 1]!;
     timings.totalMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
+    timings.cpuMs = (cpu.user + cpu.system) / 1000;
     for (const k of Object.keys(timings) as Array<keyof LeakTimings>) timings[k] = Math.round(timings[k]);
     result.durationMs = timings.totalMs;
     return result;
