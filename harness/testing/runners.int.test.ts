@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, onTestFinished, test } from 'vitest';
 
+/** A whole runner with three leak assertions: ~15 s on an idle machine, minutes on a loaded one. */
+const RUNNER_TIMEOUT_MS = 600_000;
+
 const FIXTURES = new URL('./test-fixtures/', import.meta.url);
 const VITEST_BIN = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
 
@@ -45,7 +48,7 @@ describe('node --test with leakbench/test', () => {
     expect(output).toContain('Array kept (module scope of node-test-suite.mjs) grows at every round');
     expect(output).toContain(`node-test-suite.mjs:${lineOf(file, 'kept.push(')}:`);
     expect(output).toContain("name: 'AssertionError'");
-  });
+  }, RUNNER_TIMEOUT_MS);
 });
 
 describe('vitest with leakbench/vitest', () => {
@@ -61,6 +64,6 @@ describe('vitest with leakbench/vitest', () => {
       expect(output).toContain('Array kept (module scope of leak.test.mjs) grows at every round');
       expect(output).toContain(`leak.test.mjs:${lineOf(new URL('leak.test.mjs', project), 'kept.push(')}:`);
       expect(code).toBe(1);
-    });
+    }, RUNNER_TIMEOUT_MS);
   }
 });
