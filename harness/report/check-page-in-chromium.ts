@@ -56,10 +56,25 @@ export interface PageCheck {
   title: string;
   /** The page's visible text. */
   text: string;
+  /** Document width, CSS px: above the viewport width the whole page scrolls sideways. */
+  documentWidthPx: number;
+  /** Cards whose content is wider than the card (they scroll sideways), as `class scrollWidth>clientWidth`. */
+  overflowingCards: string[];
+}
+
+/** Options of {@link checkPageInChromium}. */
+export interface PageCheckOptions {
+  /** Viewport width, CSS px (default 1280). */
+  viewportWidthPx?: number;
 }
 
 /** Opens `htmlFile` from disk in a fresh profile, waits for load, inspects it and takes a full-page screenshot. */
-export async function checkPageInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<PageCheck> {
+export async function checkPageInChromium(
+  htmlFile: string,
+  screenshotPath: string,
+  executablePath: string,
+  options: PageCheckOptions = {},
+): Promise<PageCheck> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'leakbench-chromium-'));
   const pageUrl = pathToFileURL(path.resolve(htmlFile)).href;
@@ -69,7 +84,7 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
     executablePath,
     headless: true,
     args: [...CHROMIUM_FLAGS],
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: options.viewportWidthPx ?? 1280, height: 900 },
     offline: true,
   });
   try {
@@ -96,6 +111,12 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
     })()`);
     const markGroups = await page.locator('svg g[class^="mark-"]').count();
     const box = await page.locator('[data-chart] svg').first().boundingBox();
+    const { documentWidthPx, overflowingCards } = await page.evaluate<{ documentWidthPx: number; overflowingCards: string[] }>(`({
+      documentWidthPx: document.documentElement.scrollWidth,
+      overflowingCards: [...document.querySelectorAll('.card')]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1)
+        .map((c) => (c.querySelector('table') ? c.querySelector('table').className || 'table' : c.className) + ' ' + c.scrollWidth + '>' + c.clientWidth),
+    })`);
     await page.screenshot({ path: screenshotPath, fullPage: true });
     return {
       lineMarksByChart,
@@ -107,6 +128,8 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
       screenshotPath,
       title: await page.title(),
       text: await page.locator('body').innerText(),
+      documentWidthPx,
+      overflowingCards,
     };
   } finally {
     await context.close();

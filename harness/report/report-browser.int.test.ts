@@ -67,6 +67,25 @@ describe('report pages in headless Chromium', () => {
     expect(containsKeyLike(seen.text)).toBe(false);
   });
 
+  it.skipIf(!chromium)('the verdict table fits a laptop (1,400 px) and a phone (390 px) without sideways scrolling', async () => {
+    const report = buildFixtureReport();
+    const long = 'One accumulation point grew at every one of 2 steps; the largest is Map keyCache (module scope of leaky.js) at 389.03 bytes per request (unbounded-map). ';
+    (report.runs[0] as { reason: string }).reason = long + 'The growth trend agrees: after-GC heapUsed+external +436 B/request (95% CI +422 … +449). '.repeat(3);
+    const runDir = path.join(root, 'widths', report.scenario, report.runId);
+    mkdirSync(runDir, { recursive: true });
+    const { htmlPath } = await writeReportPages(report, runDir, { index: false });
+    mkdirSync(shots, { recursive: true });
+    for (const width of [1400, 390]) {
+      const seen = await checkPageInChromium(htmlPath, path.join(shots, `report-${width}.png`), chromium!, { viewportWidthPx: width });
+      process.stderr.write(`[report-browser] screenshot at ${width} px: ${seen.screenshotPath}\n`);
+      expect(seen.documentWidthPx).toBeLessThanOrEqual(width);
+      expect(seen.overflowingCards.filter((c) => c.startsWith('verdicts'))).toEqual([]);
+      // The long reason is on the page, its first sentence visible without opening anything.
+      expect(seen.text).toContain('One accumulation point grew at every one of 2 steps');
+      if (width === 1400) expect(seen.overflowingCards).toEqual([]);
+    }
+  });
+
   it.skipIf(!chromium)('the comparison page overlays both runs', async () => {
     const before = buildFixtureReport({ runId: 'before' });
     const after = buildFixtureReport({ runId: 'after', leakBytesPerRequest: 0 });
