@@ -68,13 +68,19 @@ export interface PageCheckOptions {
   viewportWidthPx?: number;
 }
 
-/** Opens `htmlFile` from disk in a fresh profile, waits for load, inspects it and takes a full-page screenshot. */
-export async function checkPageInChromium(
-  htmlFile: string,
-  screenshotPath: string,
-  executablePath: string,
-  options: PageCheckOptions = {},
-): Promise<PageCheck> {
+/** An offline page opened from disk, with what it logged and asked for so far. */
+interface OfflinePage {
+  page: import('playwright-core').Page;
+  consoleErrors: string[];
+  /** Requests for anything but the page itself (its hash ignored). */
+  extraRequests: string[];
+}
+
+/**
+ * Opens `htmlFile` from disk in a fresh profile with the network off, waits for load, and hands the
+ * page to `inspect`; the browser and its profile are removed afterwards, whatever happens.
+ */
+async function withOfflinePage<T>(htmlFile: string, executablePath: string, viewportWidthPx: number, inspect: (p: OfflinePage) => Promise<T>): Promise<T> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'leakbench-chromium-'));
   const pageUrl = pathToFileURL(path.resolve(htmlFile)).href;
@@ -84,12 +90,12 @@ export async function checkPageInChromium(
     executablePath,
     headless: true,
     args: [...CHROMIUM_FLAGS],
-    viewport: { width: options.viewportWidthPx ?? 1280, height: 900 },
+    viewport: { width: viewportWidthPx, height: 900 },
     offline: true,
   });
   try {
     context.on('request', (req) => {
-      if (req.url() !== pageUrl) extraRequests.push(req.url());
+      if (req.url().split('#')[0] !== pageUrl) extraRequests.push(req.url());
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (msg) => {
@@ -97,6 +103,21 @@ export async function checkPageInChromium(
     });
     page.on('pageerror', (err) => consoleErrors.push(err.message));
     await page.goto(pageUrl, { waitUntil: 'load' });
+    return await inspect({ page, consoleErrors, extraRequests });
+  } finally {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+/** Opens `htmlFile` from disk in a fresh profile, waits for load, inspects it and takes a full-page screenshot. */
+export async function checkPageInChromium(
+  htmlFile: string,
+  screenshotPath: string,
+  executablePath: string,
+  options: PageCheckOptions = {},
+): Promise<PageCheck> {
+  return withOfflinePage(htmlFile, executablePath, options.viewportWidthPx ?? 1280, async ({ page, consoleErrors, extraRequests }) => {
     // Evaluated in the page; a string keeps DOM types out of this Node-only tsconfig.
     const { lineMarksByChart, marksByChart } = await page.evaluate<{ lineMarksByChart: Record<string, number>; marksByChart: Record<string, number> }>(`(() => {
       const lines = {};
@@ -131,8 +152,31 @@ export async function checkPageInChromium(
       documentWidthPx,
       overflowingCards,
     };
-  } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** What the browser saw of an interactive flame graph page (speedscope). */
+export interface FlameViewerCheck {
+  consoleErrors: string[];
+  /** Requests for anything but the page itself. */
+  extraRequests: string[];
+  title: string;
+  /** Text of speedscope's sandwich view: the table of functions by self and total bytes. */
+  sandwichText: string;
+  screenshotPath: string;
+}
+
+/**
+ * Opens a speedscope page written by render-flame-viewer.ts offline, waits for the flame graph's
+ * canvas, screenshots it, then switches to the sandwich view (a DOM table; the flame graph itself
+ * is drawn with WebGL) and returns its text.
+ */
+export async function checkFlameViewerInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<FlameViewerCheck> {
+  return withOfflinePage(htmlFile, executablePath, 1400, async ({ page, consoleErrors, extraRequests }) => {
+    await page.locator('canvas').first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath });
+    await page.getByText('Sandwich', { exact: false }).first().click();
+    await page.waitForTimeout(300);
+    return { consoleErrors, extraRequests, title: await page.title(), sandwichText: await page.locator('body').innerText(), screenshotPath };
+  });
 }

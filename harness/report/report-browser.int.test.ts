@@ -12,7 +12,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintKey } from '../../scenarios/kit/api-key.js';
 import { buildFixtureReport } from './build-fixture-report.js';
-import { checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { checkFlameViewerInChromium, checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { flameViewerFileName } from './render-flame-viewer.js';
 import { containsKeyLike } from './redact-secrets.js';
 import { renderCompareHtml } from './render-compare-html.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -65,6 +66,14 @@ describe('report pages in headless Chromium', () => {
     expect(seen.text).toContain('Map keyCache');
     expect(seen.text).not.toContain(key);
     expect(containsKeyLike(seen.text)).toBe(false);
+    // The interactive flame graph of the same profile: linked, offline, showing the allocating function.
+    expect(seen.text).toContain('Interactive flame graph');
+    const flame = await checkFlameViewerInChromium(path.join(runDir, flameViewerFileName('leaky')), path.join(shots, 'flame-leaky.png'), chromium!);
+    process.stderr.write(`[report-browser] screenshot: ${flame.screenshotPath}\n`);
+    expect(flame.consoleErrors).toEqual([]);
+    expect(flame.extraRequests).toEqual([]);
+    expect(flame.title).toContain('leaky');
+    expect(flame.sandwichText).toContain('resolveKeyMeta');
   });
 
   it.skipIf(!chromium)('the verdict table fits a laptop (1,400 px) and a phone (390 px) without sideways scrolling', async () => {

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST_DIR, PACKAGE_ROOT } from '../paths.js';
 import type { RunReport } from '../types.js';
-import { checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { checkFlameViewerInChromium, checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { flameViewerFileName } from './render-flame-viewer.js';
 import { containsKeyLike } from './redact-secrets.js';
 import { reportSchemaErrors } from './read-run-report.js';
 
@@ -104,5 +105,15 @@ describe('reports of a real unbounded-map run', () => {
     expect(seen.consoleErrors).toEqual([]);
     expect(seen.extraRequests).toEqual([]);
     expect(seen.lineMarksByChart['by-time']).toBeGreaterThanOrEqual(6);
+  });
+
+  it.skipIf(!findChromium())('the interactive flame graph of the leaky twin opens offline and names its allocating function', async () => {
+    const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain(`href="${flameViewerFileName('leaky')}"`);
+    const seen = await checkFlameViewerInChromium(path.join(runDir, flameViewerFileName('leaky')), path.join(root, 'real-flame.png'), findChromium()!);
+    expect(seen.consoleErrors).toEqual([]);
+    expect(seen.extraRequests).toEqual([]);
+    // The leaky twin stores each key's metadata from resolveKeyMeta (scenarios/unbounded-map/leaky.ts).
+    expect(seen.sandwichText).toContain('resolveKeyMeta');
   });
 });

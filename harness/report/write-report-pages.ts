@@ -1,11 +1,12 @@
 /**
- * Writes the human-facing pages of a run: `report.html` beside its report.json, and the reports
- * index two levels up (`reports/<scenario>/<run-id>/` → `reports/index.html`). Both atomically.
+ * Writes the human-facing pages of a run: `report.html` beside its report.json (with the pages of
+ * its allocation profiles, see write-allocation-views.ts), and the reports index two levels up (`reports/<scenario>/<run-id>/` → `reports/index.html`). Both atomically.
  */
 import path from 'node:path';
 import type { RunReport } from '../types.js';
 import { loadAllocationProfiles } from './load-allocation-profiles.js';
 import { renderReportHtml } from './render-report-html.js';
+import { writeAllocationViews } from './write-allocation-views.js';
 import { updateReportsIndex } from './update-reports-index.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -31,7 +32,8 @@ export async function writeReportPages(
 ): Promise<ReportPages> {
   const htmlPath = path.join(runDir, REPORT_HTML);
   const allocationProfiles = loadAllocationProfiles(report, runDir);
-  await writeFileAtomic(htmlPath, await renderReportHtml(report, { allocationProfiles }));
+  const allocationViews = await writeAllocationViews(report.scenario, runDir, allocationProfiles);
+  await writeFileAtomic(htmlPath, await renderReportHtml(report, { allocationProfiles, allocationViews }));
   if (options.index === false) return { htmlPath };
   const reportsDir = options.reportsDir ?? reportsDirOf(report, runDir);
   if (reportsDir === undefined) return { htmlPath };
