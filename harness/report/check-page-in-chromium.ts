@@ -155,28 +155,46 @@ export async function checkPageInChromium(
   });
 }
 
-/** What the browser saw of an interactive flame graph page (speedscope). */
-export interface FlameViewerCheck {
+/** What the browser saw of a page that is not one of leakbench's own (speedscope, Clinic). */
+export interface OfflineViewCheck {
   consoleErrors: string[];
   /** Requests for anything but the page itself. */
   extraRequests: string[];
   title: string;
-  /** Text of speedscope's sandwich view: the table of functions by self and total bytes. */
-  sandwichText: string;
+  /** The page's visible text after the steps. */
+  text: string;
   screenshotPath: string;
 }
 
+/** What to do on the page before reading it. */
+export interface OfflineViewSteps {
+  /** A selector to wait for (15 s at most) before the screenshot. */
+  waitFor?: string;
+  /** Then click the first element with this text. */
+  click?: string;
+  /** Then wait this long, so late requests (font loaders, timers) are seen too (default 300 ms). */
+  settleMs?: number;
+}
+
 /**
- * Opens a speedscope page written by render-flame-viewer.ts offline, waits for the flame graph's
- * canvas, screenshots it, then switches to the sandwich view (a DOM table; the flame graph itself
- * is drawn with WebGL) and returns its text.
+ * Opens a viewer page (render-flame-viewer.ts, clinic-heap-profiler.ts) offline at 1,400 px, runs
+ * `steps`, screenshots it and returns its text with every request and console error seen.
  */
-export async function checkFlameViewerInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<FlameViewerCheck> {
+export async function viewPageOffline(htmlFile: string, screenshotPath: string, executablePath: string, steps: OfflineViewSteps = {}): Promise<OfflineViewCheck> {
   return withOfflinePage(htmlFile, executablePath, 1400, async ({ page, consoleErrors, extraRequests }) => {
-    await page.locator('canvas').first().waitFor({ timeout: 15_000 });
+    if (steps.waitFor !== undefined) await page.locator(steps.waitFor).first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: screenshotPath });
-    await page.getByText('Sandwich', { exact: false }).first().click();
-    await page.waitForTimeout(300);
-    return { consoleErrors, extraRequests, title: await page.title(), sandwichText: await page.locator('body').innerText(), screenshotPath };
+    if (steps.click !== undefined) await page.getByText(steps.click, { exact: false }).first().click();
+    await page.waitForTimeout(steps.settleMs ?? 300);
+    return { consoleErrors, extraRequests, title: await page.title(), text: await page.locator('body').innerText(), screenshotPath };
   });
+}
+
+/**
+ * An interactive flame graph page (speedscope) offline: waits for its canvas (the flame graph is
+ * drawn with WebGL), then switches to the sandwich view, a DOM table of functions by bytes, whose
+ * text is returned.
+ */
+export function checkFlameViewerInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<OfflineViewCheck> {
+  return viewPageOffline(htmlFile, screenshotPath, executablePath, { waitFor: 'canvas', click: 'Sandwich' });
 }

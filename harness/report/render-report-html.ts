@@ -82,6 +82,7 @@ export interface ReportHtmlOptions {
 function allocationViewLinksHtml(views: AllocationViewLinks | undefined): string {
   const links: string[] = [];
   if (views?.flame) links.push(`<a href="${esc(views.flame)}">Interactive flame graph</a> <span class="muted">(speedscope: zoom, search, left-heavy and sandwich views; offline)</span>`);
+  if (views?.clinic) links.push(`<a href="${esc(views.clinic)}">Clinic.js Heap Profiler</a> <span class="muted">(the same profile in Clinic's flame view)</span>`);
   return links.length === 0 ? '' : `<p class="small views">Open: ${links.join(' · ')}</p>`;
 }
 

@@ -73,7 +73,7 @@ describe('report pages in headless Chromium', () => {
     expect(flame.consoleErrors).toEqual([]);
     expect(flame.extraRequests).toEqual([]);
     expect(flame.title).toContain('leaky');
-    expect(flame.sandwichText).toContain('resolveKeyMeta');
+    expect(flame.text).toContain('resolveKeyMeta');
   });
 
   it.skipIf(!chromium)('the verdict table fits a laptop (1,400 px) and a phone (390 px) without sideways scrolling', async () => {
