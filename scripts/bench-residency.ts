@@ -58,12 +58,25 @@ async function main(): Promise<void> {
     readMs.push(performance.now() - t);
     readCpuMs.push(process.cpuUsage(c).user / 1000);
     // The secrets: every key the heap holds, plus as many that it never saw (not timed).
+    // The server builds each key with a template literal: V8 keeps it as a concatenation of
+    // "lbk_" and the 24 hex digits (the secret part), or flat once something flattened it.
     const secrets: SentSecret[] = [];
-    const shape = /^lbk_([0-9a-f]{24})$/;
+    const flat = /^lbk_([0-9a-f]{24})$/;
+    const hex = /^[0-9a-f]{24}$/;
     for (let o = 0; o < g.nodeCount; o++) {
-      if (g.nodeType(o) !== 'string') continue;
-      const m = shape.exec(g.nodeName(o));
-      if (m) secrets.push({ whole: m[0], secret: m[1]!, completedAtRequest: 1 });
+      const type = g.nodeType(o);
+      if (type === 'string') {
+        const m = flat.exec(g.nodeName(o));
+        if (m) secrets.push({ whole: m[0], secret: m[1]!, completedAtRequest: 1 });
+      } else if (type === 'concatenated string') {
+        let first = '';
+        let second = '';
+        for (let e = g.firstEdge(o); e < g.edgesEnd(o); e++) {
+          if (g.edgeNameIs(e, 'first')) first = g.nodeName(g.edgeTarget(e));
+          else if (g.edgeNameIs(e, 'second')) second = g.nodeName(g.edgeTarget(e));
+        }
+        if (first === 'lbk_' && hex.test(second)) secrets.push({ whole: first + second, secret: second, completedAtRequest: 1 });
+      }
     }
     const present = secrets.length;
     for (let i = 0; i < present; i++) {

@@ -33,9 +33,9 @@ interface LengthTable {
   next: Int32Array;
 }
 
-function hashOf(units: ArrayLike<number>): number {
+function hashOf(units: Uint8Array, from: number, to: number): number {
   let h = 0;
-  for (let k = 0; k < units.length; k++) h = (Math.imul(h, BASE) + units[k]!) | 0;
+  for (let k = from; k < to; k++) h = (Math.imul(h, BASE) + units[k]!) | 0;
   return h;
 }
 
@@ -48,15 +48,25 @@ function power(length: number): number {
 /** A searchable set of values. */
 export class MaterialIndex {
   private readonly tables: LengthTable[] = [];
-  private readonly bytes: Buffer[];
+  /** Every value's UTF-8 bytes, one after the other: value i is `all[start[i], start[i + 1])`. */
+  private readonly all: Buffer;
+  private readonly start: Int32Array;
   /** Smallest value length (strings shorter than it are skipped). */
   readonly minLength: number;
 
   constructor(readonly values: readonly string[]) {
-    this.bytes = values.map((v) => Buffer.from(v, 'utf8'));
+    // One buffer for all values (a Buffer each would be 100,000 objects for the GC).
+    const joined = values.join('');
+    const ascii = !/[^\x00-\x7f]/.test(joined);
+    this.all = Buffer.from(joined, ascii ? 'latin1' : 'utf8');
+    this.start = new Int32Array(values.length + 1);
+    for (let i = 0, at = 0; i < values.length; i++) {
+      at += ascii ? values[i]!.length : Buffer.byteLength(values[i]!);
+      this.start[i + 1] = at;
+    }
     const byLength = new Map<number, number[]>();
     for (let i = 0; i < values.length; i++) {
-      const n = this.bytes[i]!.length;
+      const n = this.start[i + 1]! - this.start[i]!;
       if (n === 0) continue;
       let list = byLength.get(n);
       if (list === undefined) byLength.set(n, (list = []));
@@ -70,7 +80,7 @@ export class MaterialIndex {
       const mask = size - 1;
       const filter = new Int32Array(1 << (FILTER_BITS - 5));
       for (const i of list) {
-        const h = hashOf(this.bytes[i]!);
+        const h = hashOf(this.all, this.start[i]!, this.start[i + 1]!);
         const slot = h & mask;
         next[i] = table[slot]!;
         table[slot] = i;
@@ -87,7 +97,7 @@ export class MaterialIndex {
   searchBytes(bytes: Uint8Array, start: number, end: number, onHit: HitCallback): void {
     for (const t of this.tables) {
       if (end - start < t.length) return; // tables are sorted by length
-      searchBytesOfLength(bytes, start, end, t, this.bytes, onHit);
+      searchBytesOfLength(bytes, start, end, t, this.all, this.start, onHit);
     }
   }
 
@@ -95,13 +105,13 @@ export class MaterialIndex {
   searchString(text: string, onHit: HitCallback): void {
     for (const t of this.tables) {
       if (text.length < t.length) return;
-      searchStringOfLength(text, t, this.bytes, this.values, onHit);
+      searchStringOfLength(text, t, this.values, onHit);
     }
   }
 }
 
 /** One length's pass over a byte range (a function of its own so V8 optimizes the loop once). */
-function searchBytesOfLength(bytes: Uint8Array, start: number, end: number, t: LengthTable, values: Buffer[], onHit: HitCallback): void {
+function searchBytesOfLength(bytes: Uint8Array, start: number, end: number, t: LengthTable, all: Buffer, valueStart: Int32Array, onHit: HitCallback): void {
   const L = t.length;
   const { table, mask, next, topPower, filter } = t;
   let h = 0;
@@ -110,10 +120,10 @@ function searchBytesOfLength(bytes: Uint8Array, start: number, end: number, t: L
     const f = h >>> (32 - FILTER_BITS);
     let i = (filter[f >>> 5]! & (1 << (f & 31))) === 0 ? -1 : table[h & mask]!;
     while (i >= 0) {
-      const v = values[i]!;
-      if (v.length === L) {
+      const v = valueStart[i]!;
+      if (valueStart[i + 1]! - v === L) {
         let k = 0;
-        while (k < L && bytes[p + k] === v[k]) k++;
+        while (k < L && bytes[p + k] === all[v + k]) k++;
         if (k === L) onHit(i, p - start);
       }
       i = next[i]!;
@@ -124,7 +134,7 @@ function searchBytesOfLength(bytes: Uint8Array, start: number, end: number, t: L
 }
 
 /** One length's pass over a JS string (decoded strings: JSON escapes, reconstructed concatenations). */
-function searchStringOfLength(text: string, t: LengthTable, bytes: Buffer[], values: readonly string[], onHit: HitCallback): void {
+function searchStringOfLength(text: string, t: LengthTable, values: readonly string[], onHit: HitCallback): void {
   const L = t.length;
   const { table, mask, next, topPower, filter } = t;
   let h = 0;
@@ -133,7 +143,7 @@ function searchStringOfLength(text: string, t: LengthTable, bytes: Buffer[], val
     const f = h >>> (32 - FILTER_BITS);
     let i = (filter[f >>> 5]! & (1 << (f & 31))) === 0 ? -1 : table[h & mask]!;
     while (i >= 0) {
-      if (bytes[i]!.length === L && text.startsWith(values[i]!, p)) onHit(i, p);
+      if (values[i]!.length === L && text.startsWith(values[i]!, p)) onHit(i, p);
       i = next[i]!;
     }
     if (p + L >= text.length) return;

@@ -74,20 +74,40 @@ interface Needles {
   originalIndex: Int32Array;
 }
 
-/** One place key material was found: a node, and per credential the best part it holds. */
-interface Hit {
-  node: number;
-  form: KeyForm;
-  parts: Map<number, number>;
-  /** Bytes of memory holding it when not the node's self size (an ArrayBuffer's contents). */
-  bytes?: number;
+const FORMS: readonly KeyForm[] = ['exact', 'embedded', 'json', 'concatenated', 'sliced', 'buffer'];
+const FORM_BUFFER = 5;
+const FORM_CONCATENATED = 3;
+
+/**
+ * Where key material was found, one entry per (node, credential): flat arrays, since a leaking
+ * server gives one entry per request (hundreds of thousands).
+ */
+class Hits {
+  readonly node: number[] = [];
+  readonly secret: number[] = [];
+  readonly part: number[] = [];
+  readonly form: number[] = [];
+  /** Bytes holding it when not the node's self size (an ArrayBuffer's contents), else -1. */
+  readonly bytes: number[] = [];
+
+  add(node: number, secret: number, part: number, form: number, bytes = -1): void {
+    this.node.push(node);
+    this.secret.push(secret);
+    this.part.push(part);
+    this.form.push(form);
+    this.bytes.push(bytes);
+  }
+
+  get length(): number {
+    return this.node.length;
+  }
 }
 
 /** The scan of one graph. */
 interface GraphScan {
   /** Best part resident per completed credential (-1: none). */
   best: Int8Array;
-  hits: Hit[];
+  hits: Hits;
   truncated: number;
   consSkipped: number;
 }
@@ -107,30 +127,27 @@ export function scanKeyResidency(graphs: HeapGraph[], input: KeyResidencyInput):
   const n = needles.completed.length;
 
   // Buffers found through the inspector count as resident too (final snapshot's id space).
-  const bufferHits: Hit[] = [];
   let bufferKeys = 0;
   if (input.buffers?.state === 'scanned') {
     const position = new Map<number, number>();
     needles.originalIndex.forEach((orig, i) => position.set(orig, i));
     const seen = new Set<number>();
     for (const b of input.buffers.hits) {
-      const parts = new Map<number, number>();
+      const node = b.nodeId > 0 ? final.ordinalOfId(b.nodeId) : -1;
       for (const f of b.found) {
         const i = position.get(f.secret);
         if (i === undefined) continue;
         const part = f.whole ? WHOLE : SECRET;
-        parts.set(i, Math.max(parts.get(i) ?? -1, part));
         if (part > finalScan.best[i]!) finalScan.best[i] = part;
         seen.add(i);
+        if (node >= 0) finalScan.hits.add(node, i, part, FORM_BUFFER, b.sizeBytes);
       }
-      const node = b.nodeId > 0 ? final.ordinalOfId(b.nodeId) : -1;
-      if (node >= 0 && parts.size > 0) bufferHits.push({ node, form: 'buffer', parts, bytes: b.sizeBytes });
     }
     bufferKeys = seen.size;
   }
 
   // Holders of the final snapshot, and their key counts in the middle one (by node id).
-  const holders = collectHolders(final, [...finalScan.hits, ...bufferHits], needles, input.secrets.shape);
+  const holders = collectHolders(final, finalScan.hits, needles, input.secrets.shape);
   const middleScan = graphs.length > 1 ? scans[finalIndex - 1] : undefined;
   const middle = graphs.length > 1 ? graphs[finalIndex - 1] : undefined;
   if (middle !== undefined && middleScan !== undefined) {
@@ -259,82 +276,247 @@ function flatArrays(g: HeapGraph): FlatGraphArrays | undefined {
 function scanGraph(g: HeapGraph, needles: Needles): GraphScan {
   const n = needles.completed.length;
   const best = new Int8Array(n).fill(-1);
-  const hits: Hit[] = [];
+  const hits = new Hits();
   const scan: GraphScan = { best, hits, truncated: 0, consSkipped: 0 };
   if (n === 0) return scan;
   const types = g.meta.nodeTypes;
   const tString = types.indexOf('string');
   const tCons = types.indexOf('concatenated string');
   const tSliced = types.indexOf('sliced string');
+  const reachable = bulkArrays(g).reachable;
   const arrays = flatArrays(g);
-  const typeOf = arrays ? (o: number): number => arrays.nodeType[o]! : (o: number): number => types.indexOf(g.nodeType(o));
+  const record = (node: number, found: TextHits, formOverride = -1): void => {
+    const form = formOverride >= 0 ? formOverride : found.form;
+    for (let k = 0; k < found.secrets.length; k++) {
+      const i = found.secrets[k]!;
+      const p = found.parts[k]!;
+      hits.add(node, i, p, form);
+      if (p > best[i]!) best[i] = p;
+    }
+  };
+  if (arrays === undefined) {
+    // Any other HeapGraph: strings by name, concatenations rebuilt as text.
+    const typeOf = (o: number): number => types.indexOf(g.nodeType(o));
+    for (let o = 0; o < g.nodeCount; o++) {
+      const t = typeOf(o);
+      if (reachable[o] === 0) continue;
+      if (t === tString) {
+        const text = g.nodeName(o);
+        if (text.length >= SNAPSHOT_STRING_LIMIT && g.selfSize(o) > SNAPSHOT_STRING_LIMIT + 24) scan.truncated++;
+        const found = hitsInText(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text), needles);
+        if (found !== undefined) record(o, found);
+      } else if (t === tCons && isConsRoot(g, o, typeOf, tCons, tSliced)) {
+        const parts: Uint8Array[] = [];
+        let length = 0;
+        forEachConsLeaf(g, o, typeOf, tCons, (leaf) => {
+          const piece = typeOf(leaf) === tString ? Buffer.from(g.nodeName(leaf), 'utf8') : ZERO;
+          length += piece.length;
+          parts.push(piece);
+          return length <= MAX_CONCAT_CHARS;
+        });
+        if (length > MAX_CONCAT_CHARS) scan.consSkipped++;
+        else {
+          const text = Buffer.concat(parts);
+          const found = hitsInText(text, 0, text.length, needles);
+          if (found !== undefined) record(o, found, FORM_CONCATENATED);
+        }
+      }
+    }
+    return scan;
+  }
 
   // 1. Which texts reachable string nodes hold (V8 names equal strings alike, and the string
   // table holds each text once), and which concatenations head a tree of parts.
-  const reachable = bulkArrays(g).reachable;
+  const { nodeType, nodeName, firstRetainer, retainerNode, firstEdge, edgeName, edgeTo } = arrays;
+  const table = arrays.strings.parts();
+  const decoded = new Map(table.decoded);
+  const { bytes, starts, ends } = table;
+  const used = new Uint8Array(table.length);
   const consRoots: number[] = [];
-  const record = (node: number, form: KeyForm, parts: Map<number, number>): void => {
-    hits.push({ node, form, parts });
-    for (const [i, p] of parts) if (p > best[i]!) best[i] = p;
-  };
-  if (arrays) {
-    const { nodeType, nodeName } = arrays;
-    const table = arrays.strings.parts();
-    const used = new Uint8Array(table.length);
-    for (let o = 0, count = g.nodeCount; o < count; o++) {
-      const t = nodeType[o]!;
-      if ((t !== tString && t !== tCons) || reachable[o] === 0) continue;
-      if (t === tString) used[nodeName[o]!] = 1;
-      else if (isConsRoot(g, o, typeOf, tCons, tSliced)) consRoots.push(o);
+  for (let o = 0, count = g.nodeCount; o < count; o++) {
+    const t = nodeType[o]!;
+    if ((t !== tString && t !== tCons) || reachable[o] === 0) continue;
+    if (t === tString) {
+      used[nodeName[o]!] = 1;
+      continue;
     }
-    // 2. Search each text once; then charge its nodes.
-    const found = new Map<number, TextHits>();
-    const decoded = new Map(table.decoded);
-    const long = new Uint8Array(table.length);
-    const { bytes, starts, ends } = table;
-    for (let name = 0; name < table.length; name++) {
-      if (used[name] === 0) continue;
-      const text = decoded.get(name);
-      if ((text?.length ?? ends[name]! - starts[name]!) >= SNAPSHOT_STRING_LIMIT) long[name] = 1;
-      const hit = text !== undefined ? hitsInString(text, needles) : hitsInBytes(bytes, starts[name]!, ends[name]!, needles, needles.index);
-      if (hit !== undefined) found.set(name, hit);
-    }
-    for (let o = 0, count = g.nodeCount; o < count; o++) {
-      if (nodeType[o] !== tString || reachable[o] === 0) continue;
-      const name = nodeName[o]!;
-      // A name of the limit's length on a string larger than that many characters was cut.
-      if (long[name] === 1 && g.selfSize(o) > SNAPSHOT_STRING_LIMIT + 24) scan.truncated++;
-      const hit = found.get(name);
-      if (hit !== undefined) record(o, hit.form, hit.parts);
-    }
-  } else {
-    for (let o = 0; o < g.nodeCount; o++) {
-      const t = typeOf(o);
-      if ((t !== tString && t !== tCons) || reachable[o] === 0) continue;
-      if (t === tCons) {
-        if (isConsRoot(g, o, typeOf, tCons, tSliced)) consRoots.push(o);
-        continue;
+    // A concatenation that is not only a part of other concatenations (or slices) heads a tree.
+    for (let r = firstRetainer[o]!, end = firstRetainer[o + 1]!; r < end; r++) {
+      const rt = nodeType[retainerNode[r]!]!;
+      if (rt !== tCons && rt !== tSliced) {
+        consRoots.push(o);
+        break;
       }
-      const text = g.nodeName(o);
-      if (text.length >= SNAPSHOT_STRING_LIMIT && g.selfSize(o) > SNAPSHOT_STRING_LIMIT + 24) scan.truncated++;
-      const hit = hitsInString(text, needles);
-      if (hit !== undefined) record(o, hit.form, hit.parts);
     }
   }
-
-  // 3. Concatenations, rebuilt from their parts (a slice's offset is not in the snapshot: its text
-  // is unknown and stands as a separator; its parent string was searched in step 2).
+  // 2. Search each text once (UTF-8 bytes; decoded strings, which had JSON escapes, re-encoded),
+  // keeping what was found per text in flat arrays; then charge each text's nodes.
+  const search = new TextSearch(needles);
+  const foundAt = new Int32Array(table.length).fill(-1);
+  const foundSecret: number[] = [];
+  const foundPart: number[] = [];
+  const foundForm: number[] = [];
+  const foundEnd: number[] = [];
+  const long = new Uint8Array(table.length);
+  for (let name = 0; name < table.length; name++) {
+    if (used[name] === 0) continue;
+    const text = decoded.get(name);
+    if ((text?.length ?? ends[name]! - starts[name]!) >= SNAPSHOT_STRING_LIMIT) long[name] = 1;
+    let any: boolean;
+    if (text === undefined) any = search.run(bytes, starts[name]!, ends[name]!);
+    else {
+      const b = Buffer.from(text, 'utf8');
+      any = search.run(b, 0, b.length);
+    }
+    if (!any) continue;
+    foundAt[name] = foundForm.length;
+    foundForm.push(search.form);
+    for (let k = 0; k < search.secrets.length; k++) {
+      foundSecret.push(search.secrets[k]!);
+      foundPart.push(search.parts[k]!);
+    }
+    foundEnd.push(foundSecret.length);
+  }
+  for (let o = 0, count = g.nodeCount; o < count; o++) {
+    if (nodeType[o] !== tString || reachable[o] === 0) continue;
+    const name = nodeName[o]!;
+    // A name of the limit's length on a string larger than that many characters was cut.
+    if (long[name] === 1 && g.selfSize(o) > SNAPSHOT_STRING_LIMIT + 24) scan.truncated++;
+    const f = foundAt[name]!;
+    if (f < 0) continue;
+    for (let k = f === 0 ? 0 : foundEnd[f - 1]!, end = foundEnd[f]!; k < end; k++) {
+      const i = foundSecret[k]!;
+      const p = foundPart[k]!;
+      hits.add(o, i, p, foundForm[f]!);
+      if (p > best[i]!) best[i] = p;
+    }
+  }
+  // 3. Concatenations, rebuilt from their parts' bytes (a slice's offset is not in the snapshot:
+  // its text is unknown and stands as a zero byte; its parent string was searched in step 2).
+  const firstNames = arrays.strings.indexesOf('first');
+  const secondNames = arrays.strings.indexesOf('second');
+  let scratch = Buffer.allocUnsafe(4096);
+  let stack = new Int32Array(256);
   for (const root of consRoots) {
-    const text = consText(g, root, typeOf, tString, tCons);
-    if (text === undefined) {
+    let length = 0;
+    let sp = 0;
+    let fits = true;
+    stack[sp++] = root;
+    while (sp > 0) {
+      const o = stack[--sp]!;
+      if (nodeType[o] === tCons) {
+        let first = -1;
+        let second = -1;
+        for (let e = firstEdge[o]!, end = firstEdge[o + 1]!; e < end; e++) {
+          const nm = edgeName[e]!;
+          if (firstNames.has(nm)) first = edgeTo[e]!;
+          else if (secondNames.has(nm)) second = edgeTo[e]!;
+        }
+        if (sp + 2 > stack.length) {
+          const bigger = new Int32Array(stack.length * 2);
+          bigger.set(stack);
+          stack = bigger;
+        }
+        if (second >= 0) stack[sp++] = second;
+        if (first >= 0) stack[sp++] = first;
+        continue;
+      }
+      let piece: Buffer | undefined;
+      let from = 0;
+      let to = 1;
+      if (nodeType[o] === tString) {
+        const name = nodeName[o]!;
+        const text = decoded.size > 0 ? decoded.get(name) : undefined;
+        if (text === undefined) {
+          piece = bytes as Buffer;
+          from = starts[name]!;
+          to = ends[name]!;
+        } else {
+          piece = Buffer.from(text, 'utf8');
+          to = piece.length;
+        }
+      }
+      const size = to - from;
+      if (length + size > MAX_CONCAT_CHARS) {
+        fits = false;
+        break;
+      }
+      if (length + size > scratch.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, length + size));
+        scratch.copy(bigger, 0, 0, length);
+        scratch = bigger;
+      }
+      if (piece === undefined) scratch[length] = 0;
+      else piece.copy(scratch, length, from, to);
+      length += size;
+    }
+    if (!fits) {
       scan.consSkipped++;
       continue;
     }
-    const found = hitsInString(text, needles);
-    if (found !== undefined) record(root, 'concatenated', found.parts);
+    if (!search.run(scratch, 0, length)) continue;
+    for (let k = 0; k < search.secrets.length; k++) {
+      const i = search.secrets[k]!;
+      const p = search.parts[k]!;
+      hits.add(root, i, p, FORM_CONCATENATED);
+      if (p > best[i]!) best[i] = p;
+    }
   }
   return scan;
 }
+
+/**
+ * Finds the material in one text at a time: per credential found, the best part (`secrets`,
+ * `parts`), and the text's form (index into FORMS). One object per scan, its hit callback made
+ * once: the scan runs it on every string of the heap.
+ */
+class TextSearch {
+  secrets: number[] = [];
+  parts: number[] = [];
+  form = 1;
+  private exact = false;
+  private bytes: Uint8Array = ZERO;
+  private start = 0;
+  private end = 0;
+
+  constructor(private readonly needles: Needles) {}
+
+  /** Searches `bytes[start, end)`; true when anything was found. */
+  run(bytes: Uint8Array, start: number, end: number): boolean {
+    const { index } = this.needles;
+    if (end - start < index.minLength) return false;
+    this.secrets.length = 0;
+    this.parts.length = 0;
+    this.exact = false;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    index.searchBytes(bytes, start, end, this.onHit);
+    if (this.secrets.length === 0) return false;
+    const first = bytes[start];
+    this.form = this.exact ? 0 : first === 0x7b || first === 0x5b ? 2 : 1;
+    return true;
+  }
+
+  private readonly onHit = (v: number, offset: number): void => {
+    const needles = this.needles;
+    const i = needles.secretOf[v]!;
+    let part = needles.partOf[v]!;
+    const wo = needles.secretOffset[i]!;
+    if (part === SECRET && wo >= 0 && offset >= wo && wholeAt(this.bytes, this.start + offset - wo, this.end, needles.completed[i]!.whole)) {
+      part = WHOLE;
+      offset -= wo;
+    }
+    const k = this.secrets.indexOf(i);
+    if (k < 0) {
+      this.secrets.push(i);
+      this.parts.push(part);
+    } else if (this.parts[k]! < part) this.parts[k] = part;
+    if (part === WHOLE && offset === 0 && this.end - this.start === needles.completed[i]!.whole.length) this.exact = true;
+  };
+}
+
+const ZERO = new Uint8Array(1);
 
 /** A concatenation that is not itself a part of another concatenation (or is also held elsewhere). */
 function isConsRoot(g: HeapGraph, o: number, typeOf: (o: number) => number, tCons: number, tSliced: number): boolean {
@@ -345,15 +527,15 @@ function isConsRoot(g: HeapGraph, o: number, typeOf: (o: number) => number, tCon
   return false;
 }
 
-/** The text of a concatenation (parts that are not plain strings become U+0000), or undefined when too long. */
-function consText(g: HeapGraph, root: number, typeOf: (o: number) => number, tString: number, tCons: number): string | undefined {
-  const parts: string[] = [];
-  let length = 0;
+/**
+ * Calls `visit` with the leaves of a concatenation tree in text order (first before second);
+ * stops and returns false when `visit` does.
+ */
+function forEachConsLeaf(g: HeapGraph, root: number, typeOf: (o: number) => number, tCons: number, visit: (leaf: number) => boolean): boolean {
   const stack = [root];
   while (stack.length > 0) {
     const o = stack.pop()!;
-    const t = typeOf(o);
-    if (t === tCons) {
+    if (typeOf(o) === tCons) {
       let first = -1;
       let second = -1;
       for (let e = g.firstEdge(o), end = g.edgesEnd(o); e < end; e++) {
@@ -364,39 +546,22 @@ function consText(g: HeapGraph, root: number, typeOf: (o: number) => number, tSt
       if (first >= 0) stack.push(first);
       continue;
     }
-    const piece = t === tString ? g.nodeName(o) : '\u0000';
-    length += piece.length;
-    if (length > MAX_CONCAT_CHARS) return undefined;
-    parts.push(piece);
+    if (!visit(o)) return false;
   }
-  return parts.join('');
+  return true;
 }
 
-/** Material found in one text: the best part per credential, and the form. */
+/** Material found in one text (the fallback path for graphs other than the engine's). */
 interface TextHits {
-  form: KeyForm;
-  parts: Map<number, number>;
+  form: number;
+  secrets: number[];
+  parts: number[];
 }
 
-function hitsInBytes(bytes: Uint8Array, start: number, end: number, needles: Needles, index: MaterialIndex): TextHits | undefined {
-  if (end - start < index.minLength) return undefined;
-  let parts: Map<number, number> | undefined;
-  let exact = false;
-  index.searchBytes(bytes, start, end, (v, offset) => {
-    const i = needles.secretOf[v]!;
-    let part = needles.partOf[v]!;
-    const wo = needles.secretOffset[i]!;
-    if (part === SECRET && wo >= 0 && offset >= wo && wholeAt(bytes, start + offset - wo, end, needles.completed[i]!.whole)) {
-      part = WHOLE;
-      offset -= wo;
-    }
-    parts ??= new Map();
-    if ((parts.get(i) ?? -1) < part) parts.set(i, part);
-    if (part === WHOLE && offset === 0 && end - start === Buffer.byteLength(needles.completed[i]!.whole)) exact = true;
-  });
-  if (parts === undefined) return undefined;
-  const first = bytes[start];
-  return { form: exact ? 'exact' : first === 0x7b || first === 0x5b ? 'json' : 'embedded', parts };
+function hitsInText(bytes: Uint8Array, start: number, end: number, needles: Needles): TextHits | undefined {
+  const search = new TextSearch(needles);
+  if (!search.run(bytes, start, end)) return undefined;
+  return { form: search.form, secrets: [...search.secrets], parts: [...search.parts] };
 }
 
 /** True when the ASCII text `whole` is at `bytes[at…]` (before `end`). */
@@ -406,26 +571,6 @@ function wholeAt(bytes: Uint8Array, at: number, end: number, whole: string): boo
   return true;
 }
 
-function hitsInString(text: string, needles: Needles): TextHits | undefined {
-  if (text.length < needles.index.minLength) return undefined;
-  let parts: Map<number, number> | undefined;
-  let exact = false;
-  needles.index.searchString(text, (v, offset) => {
-    const i = needles.secretOf[v]!;
-    let part = needles.partOf[v]!;
-    const wo = needles.secretOffset[i]!;
-    if (part === SECRET && wo >= 0 && offset >= wo && text.startsWith(needles.completed[i]!.whole, offset - wo)) {
-      part = WHOLE;
-      offset -= wo;
-    }
-    parts ??= new Map();
-    if ((parts.get(i) ?? -1) < part) parts.set(i, part);
-    if (part === WHOLE && offset === 0 && text.length === needles.completed[i]!.whole.length) exact = true;
-  });
-  if (parts === undefined) return undefined;
-  return { form: exact ? 'exact' : text.startsWith('{') || text.startsWith('[') ? 'json' : 'embedded', parts };
-}
-
 /** Container kinds that end the walk up from a string (what accumulates entries). */
 const COLLECTIONS: ReadonlySet<ContainerKind> = new Set(['map', 'set', 'weak-collection', 'array', 'listener-array', 'dictionary', 'timer-list']);
 
@@ -433,113 +578,173 @@ const COLLECTIONS: ReadonlySet<ContainerKind> = new Set(['map', 'set', 'weak-col
 const MAX_WALK = 12;
 
 /** Groups hits by holder and describes each holder. */
-function collectHolders(g: HeapGraph, hits: Hit[], needles: Needles, shape: string): KeyHolder[] {
-  const distances = (g as { distanceArray?: () => Int32Array }).distanceArray?.();
-  const weak = g.meta.edgeTypes.indexOf('weak');
-  const memo = new Map<number, number>();
-  const groups = new Map<number, { parts: Map<number, number>; forms: Set<KeyForm>; nodes: Map<number, number> }>();
-  for (const hit of hits) {
-    const found = holderOf(g, hit.node, distances, weak, memo);
-    let group = groups.get(found.holder);
-    if (group === undefined) groups.set(found.holder, (group = { parts: new Map(), forms: new Set(), nodes: new Map() }));
-    group.forms.add(found.via ?? hit.form);
-    group.nodes.set(hit.node, hit.bytes ?? g.selfSize(hit.node));
-    for (const [i, p] of hit.parts) if ((group.parts.get(i) ?? -1) < p) group.parts.set(i, p);
+function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: string): KeyHolder[] {
+  const walk = new Walker(g);
+  interface Group {
+    /** Best part per credential (-1: none). */
+    parts: Int8Array;
+    keys: number;
+    forms: Set<number>;
+    bytes: number;
+  }
+  const n = needles.completed.length;
+  const groups = new Map<number, Group>();
+  // Per node: its holder (-2 not walked yet) and the form met on the way (-1 none).
+  const holderOfNode = new Int32Array(g.nodeCount).fill(-2);
+  const viaOfNode = new Int8Array(g.nodeCount);
+  const counted = new Uint8Array(g.nodeCount);
+  for (let h = 0; h < hits.length; h++) {
+    const node = hits.node[h]!;
+    if (holderOfNode[node] === -2) {
+      const found = walk.holderOf(node);
+      holderOfNode[node] = found.holder;
+      viaOfNode[node] = found.via;
+    }
+    const holder = holderOfNode[node]!;
+    let group = groups.get(holder);
+    if (group === undefined) groups.set(holder, (group = { parts: new Int8Array(n).fill(-1), keys: 0, forms: new Set(), bytes: 0 }));
+    const via = viaOfNode[node]!;
+    group.forms.add(via >= 0 ? via : hits.form[h]!);
+    if (counted[node] === 0) {
+      counted[node] = 1;
+      group.bytes += hits.bytes[h]! >= 0 ? hits.bytes[h]! : g.selfSize(node);
+    }
+    const i = hits.secret[h]!;
+    const p = hits.part[h]!;
+    if (group.parts[i] === -1) group.keys++;
+    if (group.parts[i]! < p) group.parts[i] = p;
   }
   const marker = shape === 'leakbench-key' ? 'lk_…#' : 'secret…#';
   const out: KeyHolder[] = [];
   for (const [holder, group] of groups) {
     const counts = [0, 0, 0];
-    for (const p of group.parts.values()) counts[p]!++;
+    const examples: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = group.parts[i]!;
+      if (p < 0) continue;
+      counts[p]!++;
+      if (examples.length < 3) examples.push(secretFingerprint(needles.completed[i]!.whole, marker));
+    }
     const secretKeys = counts[WHOLE]! + counts[SECRET]!;
     const part: KeyPart = secretKeys === 0 ? 'id-only' : counts[WHOLE]! >= counts[SECRET]! ? 'whole-key' : 'secret-part';
-    let bytes = 0;
-    for (const size of group.nodes.values()) bytes += size;
-    const examples = [...group.parts.keys()].slice(0, 3).map((i) => secretFingerprint(needles.completed[i]!.whole, marker));
     const label = holder === g.rootOrdinal ? { holder: '(GC roots)' } : describeHolder(g, holder, containerKind(g, holder));
-    const entry: KeyHolder = {
+    out.push({
       holder: redactKnown(label.holder, needles, marker),
       path: redactPath(humanPath(g, holder), needles, marker),
       holderId: g.nodeId(holder),
       part,
-      forms: [...group.forms].sort(),
-      keys: group.parts.size,
+      forms: [...group.forms].map((f) => FORMS[f]!).sort(),
+      keys: group.keys,
       secretKeys,
-      bytes,
+      bytes: group.bytes,
       examples,
-    };
-    out.push(entry);
+    });
   }
   out.sort((a, b) => b.secretKeys - a.secretKeys || b.keys - a.keys || b.bytes - a.bytes || (a.holderId ?? 0) - (b.holderId ?? 0));
   return out;
 }
 
 /**
- * The holder of a string (or buffer) node: walks its shortest retainer path towards the root,
- * through strings (noting a slice or a concatenation on the way) and backing stores, to the first
- * collection; else the first object that owns it.
+ * Walks from a node holding material to its holder along shortest retainer paths (as
+ * HeapGraph.pathToRoot): through strings, noting a slice or a concatenation on the way, then from
+ * the first other node to the first collection (backing stores lifted to their owner), else that
+ * first owner. The part above the strings is remembered per node: every key of one Map shares it.
  */
-function holderOf(
-  g: HeapGraph,
-  start: number,
-  distances: Int32Array | undefined,
-  weak: number,
-  memo: Map<number, number>,
-): { holder: number; via: KeyForm | undefined } {
-  let via: KeyForm | undefined;
-  let cur = start;
-  let firstOwner = -1;
-  const visited: number[] = [];
-  for (let step = 0; step < MAX_WALK; step++) {
-    const known = memo.get(cur);
-    if (known !== undefined) {
-      for (const v of visited) memo.set(v, known);
-      return { holder: known, via };
-    }
-    const parent = shortestParent(g, cur, distances, weak);
-    if (parent < 0) break;
-    const type = g.nodeType(parent);
-    if (type === 'sliced string' || type === 'concatenated string' || type === 'string') {
-      via ??= type === 'sliced string' ? 'sliced' : type === 'concatenated string' ? 'concatenated' : undefined;
-      cur = parent;
-      continue;
-    }
-    visited.push(cur);
-    let at = parent;
-    if (isBackingStoreNode(g, at)) {
-      const owner = backingStoreOwner(g, at);
-      if (owner < 0) {
-        cur = at;
-        continue;
-      }
-      at = owner;
-    }
-    if (COLLECTIONS.has(containerKind(g, at))) {
-      for (const v of visited) memo.set(v, at);
-      return { holder: at, via };
-    }
-    if (firstOwner < 0) firstOwner = at;
-    cur = at;
-  }
-  const holder = firstOwner >= 0 ? firstOwner : cur;
-  for (const v of visited) memo.set(v, holder);
-  return { holder, via };
-}
+class Walker {
+  private readonly memo = new Map<number, number>();
+  private readonly distances: Int32Array | undefined;
+  private readonly weak: number;
+  private readonly arrays: FlatGraphArrays | undefined;
+  /** Form index by node type index for the string types (-1 plain string), -2 for other types. */
+  private readonly stringForm: Int8Array;
 
-/** The retainer one step closer to the root on a shortest path (as HeapGraph.pathToRoot), or -1. */
-function shortestParent(g: HeapGraph, o: number, distances: Int32Array | undefined, weak: number): number {
-  const d = distances ? distances[o]! : g.distance(o);
-  if (d <= 0) return -1;
-  const root = g.rootOrdinal;
-  for (let r = g.firstRetainer(o), end = g.retainersEnd(o); r < end; r++) {
-    const from = g.retainerNode(r);
-    if (from === o) continue;
-    const e = g.retainerEdge(r);
-    if (weak >= 0 && g.edgeType(e) === 'weak') continue;
-    const want = d === 1 ? from === root : (distances ? distances[from]! : g.distance(from)) === d - 1;
-    if (want) return from;
+  constructor(private readonly g: HeapGraph) {
+    this.distances = (g as { distanceArray?: () => Int32Array }).distanceArray?.();
+    this.weak = g.meta.edgeTypes.indexOf('weak');
+    this.arrays = flatArrays(g);
+    const types = g.meta.nodeTypes;
+    this.stringForm = new Int8Array(types.length).fill(-2);
+    types.forEach((t, k) => {
+      if (t === 'string') this.stringForm[k] = -1;
+      else if (t === 'sliced string') this.stringForm[k] = 4;
+      else if (t === 'concatenated string') this.stringForm[k] = FORM_CONCATENATED;
+    });
   }
-  return -1;
+
+  holderOf(start: number): { holder: number; via: number } {
+    let via = -1;
+    let cur = start;
+    for (let step = 0; step < MAX_WALK; step++) {
+      const parent = this.parent(cur);
+      if (parent < 0) return { holder: cur, via };
+      const form = this.stringForm[this.typeIndex(parent)]!;
+      if (form === -2) return { holder: this.holderAbove(parent), via };
+      if (via < 0) via = form;
+      cur = parent;
+    }
+    return { holder: cur, via };
+  }
+
+  private typeIndex(o: number): number {
+    return this.arrays ? this.arrays.nodeType[o]! : this.g.meta.nodeTypes.indexOf(this.g.nodeType(o));
+  }
+
+  private holderAbove(owner: number): number {
+    const g = this.g;
+    const known = this.memo.get(owner);
+    if (known !== undefined) return known;
+    let at = owner;
+    let firstOwner = -1;
+    let holder = -1;
+    for (let step = 0; step < MAX_WALK && at >= 0; step++) {
+      if (isBackingStoreNode(g, at)) {
+        const lifted = backingStoreOwner(g, at);
+        if (lifted < 0) {
+          at = this.parent(at);
+          continue;
+        }
+        at = lifted;
+      }
+      const cached = this.memo.get(at);
+      if (cached !== undefined) {
+        holder = cached;
+        break;
+      }
+      if (COLLECTIONS.has(containerKind(g, at))) {
+        holder = at;
+        break;
+      }
+      if (firstOwner < 0) firstOwner = at;
+      at = this.parent(at);
+    }
+    if (holder < 0) holder = firstOwner >= 0 ? firstOwner : owner;
+    this.memo.set(owner, holder);
+    return holder;
+  }
+
+  /** The retainer one step closer to the root on a shortest path, or -1. */
+  private parent(o: number): number {
+    const g = this.g;
+    const distances = this.distances;
+    const d = distances ? distances[o]! : g.distance(o);
+    if (d <= 0) return -1;
+    const root = g.rootOrdinal;
+    const a = this.arrays;
+    if (a !== undefined && distances !== undefined) {
+      for (let r = a.firstRetainer[o]!, end = a.firstRetainer[o + 1]!; r < end; r++) {
+        const from = a.retainerNode[r]!;
+        if (from === o || a.edgeType[a.retainerEdge[r]!] === this.weak) continue;
+        if (d === 1 ? from === root : distances[from] === d - 1) return from;
+      }
+      return -1;
+    }
+    for (let r = g.firstRetainer(o), end = g.retainersEnd(o); r < end; r++) {
+      const from = g.retainerNode(r);
+      if (from === o || g.edgeType(g.retainerEdge(r)) === 'weak') continue;
+      if (d === 1 ? from === root : g.distance(from) === d - 1) return from;
+    }
+    return -1;
+  }
 }
 
 /** `text` with every known credential, secret part or header value replaced by its fingerprint. */
