@@ -65,6 +65,8 @@ export interface VariantTarget {
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
   keyHeader?: string;
+  /** The key header's value with `{key}` where the key goes (`Bearer {key}`); default the key alone. */
+  keyTemplate?: string;
   /** What a secret looks like in the values sent (`--secret-pattern`; default leakbench keys). */
   secretShape?: SecretShape;
   /** The command as the report records it (default `node --inspect=127.0.0.1:0 … <entry>`). */
@@ -405,6 +407,7 @@ export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | '
         ...(target.requestPath ? { path: target.requestPath } : {}),
       }),
       target.keyHeader,
+      target.keyTemplate,
     ),
   });
 }
