@@ -180,7 +180,8 @@ export function scanKeyResidency(graphs: HeapGraph[], input: KeyResidencyInput):
     }
     return { label: at.label, keysCompleted: completed, residentKeys: res, secretResidentKeys: sec, share: completed === 0 ? 0 : round4(res / completed) };
   });
-  const trend = resident === 0 ? 'none' : holders.some(holderGrows) ? 'grows' : 'steady';
+  // Growth compares string residency only: buffers are searched at the final snapshot alone.
+  const trend = resident === 0 ? 'none' : holders.some((h) => holderGrows({ keys: stringKeysOf.get(h) ?? h.keys, ...(h.keysAtMiddle === undefined ? {} : { keysAtMiddle: h.keysAtMiddle }) })) ? 'grows' : 'steady';
   const bytes = holders.reduce((s, h) => s + h.bytes, 0);
 
   const limits: string[] = [];
@@ -577,6 +578,9 @@ const COLLECTIONS: ReadonlySet<ContainerKind> = new Set(['map', 'set', 'weak-col
 /** How far up a string's shortest path the walk looks for a collection. */
 const MAX_WALK = 12;
 
+/** Keys a holder keeps in strings (not counting buffers): what its middle-snapshot count compares with. */
+const stringKeysOf = new WeakMap<KeyHolder, number>();
+
 /** Groups hits by holder and describes each holder. */
 function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: string): KeyHolder[] {
   const walk = new Walker(g);
@@ -584,6 +588,9 @@ function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: strin
     /** Best part per credential (-1: none). */
     parts: Int8Array;
     keys: number;
+    /** 1 for credentials found in its strings (the middle snapshot has no buffer scan to compare with). */
+    inStrings: Uint8Array;
+    stringKeys: number;
     forms: Set<number>;
     bytes: number;
   }
@@ -602,7 +609,10 @@ function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: strin
     }
     const holder = holderOfNode[node]!;
     let group = groups.get(holder);
-    if (group === undefined) groups.set(holder, (group = { parts: new Int8Array(n).fill(-1), keys: 0, forms: new Set(), bytes: 0 }));
+    if (group === undefined) {
+      group = { parts: new Int8Array(n).fill(-1), keys: 0, inStrings: new Uint8Array(n), stringKeys: 0, forms: new Set(), bytes: 0 };
+      groups.set(holder, group);
+    }
     const via = viaOfNode[node]!;
     group.forms.add(via >= 0 ? via : hits.form[h]!);
     if (counted[node] === 0) {
@@ -612,6 +622,10 @@ function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: strin
     const i = hits.secret[h]!;
     const p = hits.part[h]!;
     if (group.parts[i] === -1) group.keys++;
+    if (hits.form[h] !== FORM_BUFFER && group.inStrings[i] === 0) {
+      group.inStrings[i] = 1;
+      group.stringKeys++;
+    }
     if (group.parts[i]! < p) group.parts[i] = p;
   }
   const marker = shape === 'leakbench-key' ? 'lk_…#' : 'secret…#';
@@ -628,7 +642,7 @@ function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: strin
     const secretKeys = counts[WHOLE]! + counts[SECRET]!;
     const part: KeyPart = secretKeys === 0 ? 'id-only' : counts[WHOLE]! >= counts[SECRET]! ? 'whole-key' : 'secret-part';
     const label = holder === g.rootOrdinal ? { holder: '(GC roots)' } : describeHolder(g, holder, containerKind(g, holder));
-    out.push({
+    const entry: KeyHolder = {
       holder: redactKnown(label.holder, needles, marker),
       path: redactPath(humanPath(g, holder), needles, marker),
       holderId: g.nodeId(holder),
@@ -638,7 +652,9 @@ function collectHolders(g: HeapGraph, hits: Hits, needles: Needles, shape: strin
       secretKeys,
       bytes: group.bytes,
       examples,
-    });
+    };
+    stringKeysOf.set(entry, group.stringKeys);
+    out.push(entry);
   }
   out.sort((a, b) => b.secretKeys - a.secretKeys || b.keys - a.keys || b.bytes - a.bytes || (a.holderId ?? 0) - (b.holderId ?? 0));
   return out;
