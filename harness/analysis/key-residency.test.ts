@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import type { SentSecret, SentSecrets } from '../sent-secrets.js';
-import { GROWTH_MIN_KEYS, GROWTH_MIN_RATIO, MAX_CONCAT_CHARS, holderGrows, scanKeyResidency } from './key-residency.js';
+import { GROWTH_MIN_KEYS, GROWTH_MIN_SHARE, MAX_CONCAT_CHARS, holderGrows, scanKeyResidency } from './key-residency.js';
 
 /** A key in leakbench's format: id of 22 base62 characters, checksum of 12 hex digits. */
 function key(n: number): SentSecret {
@@ -172,12 +172,14 @@ describe('scanKeyResidency', () => {
 
   it('pins the growth thresholds at their defaults', () => {
     expect(GROWTH_MIN_KEYS).toBe(16);
-    expect(GROWTH_MIN_RATIO).toBe(1.2);
-    expect(holderGrows({ keys: 100, keysAtMiddle: 80 })).toBe(true);
-    expect(holderGrows({ keys: 100, keysAtMiddle: 85 })).toBe(false); // 15 more keys: below the floor
-    expect(holderGrows({ keys: 1_000, keysAtMiddle: 900 })).toBe(false); // 1.11×: below the ratio
-    expect(holderGrows({ keys: 1_000, keysAtMiddle: 833 })).toBe(true);
-    expect(holderGrows({ keys: 100 })).toBe(false);
+    expect(GROWTH_MIN_SHARE).toBe(0.25);
+    expect(holderGrows({ keys: 100, keysAtMiddle: 80 }, 40)).toBe(true);
+    expect(holderGrows({ keys: 100, keysAtMiddle: 85 }, 40)).toBe(false); // 15 more keys: below the floor
+    expect(holderGrows({ keys: 519, keysAtMiddle: 142 }, 2_570)).toBe(false); // a swept map: 0.15 of the new keys
+    expect(holderGrows({ keys: 7_977, keysAtMiddle: 5_465 }, 2_655)).toBe(true); // the leaky map: 0.95
+    expect(holderGrows({ keys: 1_000, keysAtMiddle: 750 }, 1_000)).toBe(true); // exactly the share
+    expect(holderGrows({ keys: 1_000, keysAtMiddle: 751 }, 1_000)).toBe(false);
+    expect(holderGrows({ keys: 100 }, 100)).toBe(false);
     expect(MAX_CONCAT_CHARS).toBe(16_384);
   });
 
