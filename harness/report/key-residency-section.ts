@@ -58,14 +58,27 @@ function holderLine(h: KeyHolder): string {
   return `${h.holder}: ${formatCount(h.keys)} keys${middle}, ${PART_WORDS[h.part]}, as ${h.forms.join('/')} · ${formatBytes(h.bytes)}`;
 }
 
-/** The terminal section: a title and, per run with a scan, two to five lines. Empty when no run has one. */
+/** Why a run that sent load has no scan (never shown as "0 resident"). */
+function notSearchedWhy(run: VariantRun): string {
+  if (run.verdict === 'crashed' || run.verdict === 'interrupted') return `not searched: the run ended ${run.verdict}`;
+  if (run.snapshots.length === 0) return 'not searched: no heap snapshots (black-box run)';
+  return 'not searched';
+}
+
+/**
+ * The terminal section: a title and, per run with a scan, two to five lines (a run that sent load
+ * without a scan says so). Empty when no run has one.
+ */
 export function keyResidencyLines(runs: readonly VariantRun[], c: Paint, indent: number): string[] {
-  const withScan = runs.filter((r) => r.keyResidency !== undefined);
-  if (withScan.length === 0) return [];
+  if (!runs.some((r) => r.keyResidency !== undefined)) return [];
   const pad = ' '.repeat(indent);
   const lines = [`  ${c.bold(KEY_RESIDENCY_TITLE)} ${c.dim('(keys of completed requests, final snapshot)')}`];
-  for (const run of withScan) {
-    const k = run.keyResidency!;
+  for (const run of runs) {
+    const k = run.keyResidency;
+    if (k === undefined) {
+      if (run.load !== undefined) lines.push(`  ${c.bold(run.variant.padEnd(indent - 2))}${c.yellow(notSearchedWhy(run))}`);
+      continue;
+    }
     const paint = k.secretResidentKeys > 0 ? c.red : k.residentKeys > 0 ? c.yellow : c.green;
     const trend = trendWords(k);
     lines.push(`  ${c.bold(run.variant.padEnd(indent - 2))}${paint(headline(k))}${trend ? c.dim(` · ${trend}`) : ''}`);
