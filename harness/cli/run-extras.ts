@@ -50,7 +50,7 @@ export function addRunExtraOptions(run: Command): void {
     .option('--cmd <command>', 'measure your own server: a shell command that listens on $PORT (Node gets the inspector through NODE_OPTIONS; anything else runs black-box, RSS only)')
     .option('--name <name>', "with --cmd: the report's scenario name (default 'custom')")
     .option('--path <path>', 'with --cmd: the route under load (default /v1/data)')
-    .option('--header <name>', 'with --cmd: the header that carries the key (default X-API-Key)')
+    .option('--header <name>', "with --cmd: the header that carries the key (default X-API-Key), or 'Name: template' with {key} (e.g. 'Authorization: Bearer {key}')")
     .option('--black-box', 'with --cmd: do not inject the inspector; RSS-only verdict')
     .option('--max-old-space-size <MB>', "the server's V8 old-space limit (a leak then ends in a heap-limit crash, analysed)")
     .option('--node-arg <flag>', 'extra Node flag for the server, repeatable (e.g. --node-arg=--expose-gc)', collect)
@@ -69,6 +69,7 @@ export function addRunExtraOptions(run: Command): void {
         '  leakbench run --cmd "python3 app.py" --name my-api        (not Node: RSS-only black-box verdict)',
         '  leakbench run unbounded-map --expect leaky=leak,fixed=no-leak --no-keep-snapshots',
         '  leakbench run unbounded-map --variant leaky --max-old-space-size 16 --rate max   (the leak ends in an analysed heap-limit crash)',
+        '  leakbench run --cmd "node server.js" --header \'Authorization: Bearer {key}\' --secret-pattern \'Bearer (\\S+)\' --fail-on key-residency',
         'Exit codes: 0 ok · 2 bad input or a run that could not be measured · 3 a gate failed · 130 interrupted.',
       ].join('\n'),
     );

@@ -17,6 +17,9 @@ import type { InspectorSession } from './inspector-session.js';
 /** Buffers larger than this in total are left out (and the scan says so). */
 export const MAX_BUFFER_SCAN_BYTES = 512 * 1024 * 1024;
 
+/** At most this many credentials (the latest completed) travel to the server to be searched for. */
+export const MAX_BUFFER_SCAN_KEYS = 200_000;
+
 /** Holders are resolved for at most this many buffers holding material. */
 const MAX_HIT_BUFFERS = 500;
 
@@ -92,10 +95,12 @@ interface SearchResult {
  */
 export async function scanBuffersForSecrets(session: InspectorSession, secrets: SentSecrets): Promise<BufferScan> {
   const empty = { buffersScanned: 0, bytesScanned: 0, hits: [] };
-  const payload: Array<[number, string, string]> = [];
+  let payload: Array<[number, string, string]> = [];
   secrets.secrets.forEach((s, i) => {
     if (s.completedAtRequest > 0) payload.push([i, s.whole, s.secret]);
   });
+  const leftOut = Math.max(0, payload.length - MAX_BUFFER_SCAN_KEYS);
+  if (leftOut > 0) payload = payload.sort((a, b) => secrets.secrets[a[0]]!.completedAtRequest - secrets.secrets[b[0]]!.completedAtRequest).slice(leftOut);
   if (payload.length === 0) return { state: 'scanned', ...empty };
   try {
     const proto = await session.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'ArrayBuffer.prototype', objectGroup: GROUP });
@@ -126,6 +131,7 @@ export async function scanBuffersForSecrets(session: InspectorSession, secrets: 
       hits.push({ nodeId: nodeId ?? 0, sizeBytes: h.size, found: h.found.map(([secret, whole]) => ({ secret, whole: whole === 1 })) });
     }
     const notes: string[] = [];
+    if (leftOut > 0) notes.push(`the ${leftOut} earliest completed keys were not searched for (the latest ${MAX_BUFFER_SCAN_KEYS} were)`);
     if (found.skipped > 0) notes.push(`${found.skipped} buffer(s), ${found.skippedBytes} bytes, left out above the ${MAX_BUFFER_SCAN_BYTES}-byte scan budget`);
     if (unresolved > 0) notes.push(`${unresolved} buffer(s) holding material could not be placed in the heap graph (counted, without a holder)`);
     const scan: BufferScan = { state: 'scanned', buffersScanned: found.scanned, bytesScanned: found.bytes, hits };
