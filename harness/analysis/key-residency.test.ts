@@ -124,6 +124,16 @@ describe('scanKeyResidency', () => {
     expect(r.holders[0]!.forms).toEqual(['concatenated', 'json']);
   });
 
+  it('calls a string that is exactly the header value as sent an exact copy', () => {
+    const k = { ...key(71), headerValue: '' };
+    k.headerValue = `Bearer ${k.whole}`;
+    const h = skeleton();
+    arrayOf(h, 'authLog', [h.b.node('string', k.headerValue, 80)]);
+    const r = scanKeyResidency([graph(h)], { secrets: secrets([k]), snapshots: FINAL });
+    expect(r.holders[0]!.forms).toEqual(['exact']);
+    expect(r.byPart['whole-key']).toBe(1);
+  });
+
   it('counts a secret part alone as secret residency, and a key id alone as not', () => {
     const a = key(21);
     const b = key(22);

@@ -523,7 +523,13 @@ class TextSearch {
       this.secrets.push(i);
       this.parts.push(part);
     } else if (this.parts[k]! < part) this.parts[k] = part;
-    if (part === WHOLE && offset === 0 && this.end - this.start === needles.completed[i]!.whole.length) this.exact = true;
+    if (part === WHOLE) {
+      // The whole text is the credential, or the header value exactly as it was sent (`Bearer <token>`).
+      const sent = needles.completed[i]!;
+      const length = this.end - this.start;
+      if (offset === 0 && length === sent.whole.length) this.exact = true;
+      else if (sent.headerValue !== undefined && length === sent.headerValue.length && offset === sent.headerValue.indexOf(sent.whole)) this.exact = true;
+    }
   };
 }
 
