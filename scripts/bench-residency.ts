@@ -85,14 +85,17 @@ async function main(): Promise<void> {
     }
     t = performance.now();
     c = process.cpuUsage();
+    const timings: Record<string, number> = {};
     const r = scanKeyResidency([g], {
       secrets: { shape: 'lbk_([0-9a-f]{24})', requestsWithSecrets: secrets.length, secrets },
       snapshots: [{ label: 'final', requests: 1 }],
+      timings,
     });
     scanMs.push(performance.now() - t);
     scanCpuMs.push(process.cpuUsage(c).user / 1000);
     line = `${g.nodeCount.toLocaleString('en')} nodes; ${secrets.length.toLocaleString('en')} keys searched, ${r.residentKeys.toLocaleString('en')} found resident in ${r.holders.length} holder(s) (${r.holders[0]?.holder ?? '–'})`;
-    console.log(`  run ${run + 1}: read ${(readMs[run]! / 1000).toFixed(2)} s, scan ${(scanMs[run]! / 1000).toFixed(2)} s; load ${load()}`);
+    const phases = Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ');
+    console.log(`  run ${run + 1}: read ${(readMs[run]! / 1000).toFixed(2)} s, scan ${(scanMs[run]! / 1000).toFixed(2)} s (${phases}); load ${load()}`);
   }
   const read = median(readMs);
   const scan = median(scanMs);

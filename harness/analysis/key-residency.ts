@@ -54,6 +54,8 @@ export interface KeyResidencyInput {
   snapshots: Array<{ label: string; requests: number }>;
   /** ArrayBuffer contents searched through the inspector after the final snapshot, if they were. */
   buffers?: BufferScan;
+  /** Phase timings (ms) are written here when given: `index`, `strings`, `holders`. */
+  timings?: Record<string, number>;
 }
 
 /** Which part of a credential a value is. */
@@ -124,8 +126,14 @@ export function scanKeyResidency(graphs: HeapGraph[], input: KeyResidencyInput):
   const t0 = performance.now();
   const finalIndex = graphs.length - 1;
   const finalRequests = input.snapshots[finalIndex]?.requests ?? Infinity;
+  const timings = input.timings ?? {};
+  let t = performance.now();
   const needles = buildNeedles(input.secrets.secrets, finalRequests);
+  timings['index'] = performance.now() - t;
+  t = performance.now();
   const scans = graphs.map((g) => scanGraph(g, needles));
+  timings['strings'] = performance.now() - t;
+  t = performance.now();
   const final = graphs[finalIndex]!;
   const finalScan = scans[finalIndex]!;
   const n = needles.completed.length;
@@ -161,6 +169,7 @@ export function scanKeyResidency(graphs: HeapGraph[], input: KeyResidencyInput):
     for (const h of holders) if ((stringKeysOf.get(h) ?? h.keys) > 0) h.keysAtMiddle = h.holderId === undefined ? 0 : byId.get(h.holderId) ?? 0;
   }
 
+  timings['holders'] = performance.now() - t;
   const byPart: Record<KeyPart, number> = { 'whole-key': 0, 'secret-part': 0, 'id-only': 0 };
   let resident = 0;
   let secretResident = 0;
@@ -458,6 +467,7 @@ function scanGraph(g: HeapGraph, needles: Needles): GraphScan {
         scratch = bigger;
       }
       if (piece === undefined) scratch[length] = 0;
+      else if (size <= 64) for (let k = 0; k < size; k++) scratch[length + k] = piece[from + k]!; // cheaper than a native call
       else piece.copy(scratch, length, from, to);
       length += size;
     }
