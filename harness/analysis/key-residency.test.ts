@@ -214,6 +214,29 @@ describe('scanKeyResidency', () => {
     expect(r.holders[0]!.examples.every((e) => /^lk_…#[0-9a-f]{6}$/.test(e))).toBe(true);
   });
 
+  it('gives the same answer on a HeapGraph that is not the engine\'s (no flat arrays)', () => {
+    const a = key(81);
+    const b = key(82);
+    const h = skeleton();
+    const cons = h.b.node('concatenated string', '(concatenated string)', 32);
+    h.b.edge(cons, h.b.node('string', a.whole.slice(0, 9), 32), 'internal', 'first');
+    h.b.edge(cons, h.b.node('string', a.whole.slice(9), 48), 'internal', 'second');
+    mapOf(h, 'keyCache', [cons, h.b.node('string', b.whole, 64)]);
+    const g = graph(h);
+    const other = new Proxy(g, {
+      get: (target, prop) => {
+        if (prop === 'arrays') return undefined;
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const input = { secrets: secrets([a, b]), snapshots: FINAL };
+    const flat = scanKeyResidency([g], input);
+    const plain = scanKeyResidency([other], input);
+    expect(plain.secretResidentKeys).toBe(2);
+    expect({ ...plain, durationMs: 0 }).toEqual({ ...flat, durationMs: 0 });
+  });
+
   it('reports what it could not look at', () => {
     const h = skeleton();
     arrayOf(h, 'log', [h.b.node('string', 'x'.repeat(1024), 4_096)]);
