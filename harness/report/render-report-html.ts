@@ -15,6 +15,7 @@ import {
   verdictBadge,
   verdictTableHtml,
 } from './page-html.js';
+import { keyResidencySectionHtml } from './key-residency-section.js';
 import { redactDeep } from './redact-secrets.js';
 import { type SamplingHeapProfile, renderAllocationFlame, topAllocationSites } from './render-allocation-flame.js';
 import type { AllocationViewLinks } from './write-allocation-views.js';
@@ -128,6 +129,7 @@ ${opts}
 ${await chartsSectionHtml(runs, 'run')}
 <h2>Findings</h2>
 ${await findingsSectionHtml(runs, 'run')}
+${keyResidencySectionHtml(runs)}
 ${await allocationSectionHtml(runs, options.allocationProfiles ?? {}, options.allocationViews ?? {})}
 <h2>Load</h2>
 ${loadTableHtml(runs)}

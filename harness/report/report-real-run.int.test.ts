@@ -63,6 +63,13 @@ describe('reports of a real unbounded-map run', () => {
     const report = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
     expect(reportSchemaErrors(report)).toEqual([]);
     expect(report.runs.map((r) => r.variant)).toEqual(['leaky', 'fixed']);
+    // Key material still in memory: the leaky twin keeps the keys it saw in its Map, the fixed one at most its bounded LRU.
+    const [leaky, fixed] = report.runs;
+    expect(leaky!.keyResidency!.secretResidentKeys).toBeGreaterThan(100);
+    expect(leaky!.keyResidency!.holders[0]!.holder).toContain('keyCache');
+    expect(fixed!.keyResidency!.keysCompleted).toBeGreaterThan(100);
+    expect(fixed!.keyResidency!.secretResidentKeys).toBeLessThanOrEqual(1_000);
+    expect(readFileSync(path.join(runDir, 'report.html'), 'utf8')).toContain('Key material still in memory');
     const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
     expect((html.match(/class="mark-line role-mark/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(readFileSync(path.join(root, 'index.html'), 'utf8')).toContain(`${path.basename(runDir)}/report.html`);
@@ -82,10 +89,12 @@ describe('reports of a real unbounded-map run', () => {
     expect(snapshots.length).toBeGreaterThan(0);
     const keys = new Set<string>();
     const ids = new Set<string>();
+    const checksums = new Set<string>();
     for (const f of snapshots) {
       for (const m of readFileSync(f, 'utf8').matchAll(KEY_GLOBAL)) {
         keys.add(m[0]);
         ids.add(m[1]!);
+        checksums.add(m[2]!);
       }
     }
     // Without keys in the snapshots this test could not fail: require many.
@@ -98,10 +107,19 @@ describe('reports of a real unbounded-map run', () => {
       expect.arrayContaining(['index.html', expect.stringMatching(/report\.json$/), expect.stringMatching(/report\.html$/), expect.stringMatching(/compare\.html$/)]),
     );
     outputs.push({ name: 'terminal output', text: terminal.join('\n') });
+    expect(terminal.join('\n')).toContain('Key material still in memory');
     for (const { name, text } of outputs) {
       expect(containsKeyLike(text), `${name} holds a key-like string`).toBe(false);
       for (const token of text.match(/[0-9A-Za-z]{16,32}/g) ?? []) {
         expect(ids.has(token), `${name} holds the id of a sent key`).toBe(false);
+      }
+      // The secret part alone (the checksum), e.g. in the key-residency section, neither.
+      for (let i = 0; i + 12 <= text.length; i++) {
+        const c = text.charCodeAt(i);
+        if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) {
+          const window = text.slice(i, i + 12);
+          if (checksums.has(window)) expect.fail(`${name} holds the checksum of a sent key`);
+        }
       }
     }
   });
