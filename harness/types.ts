@@ -21,6 +21,43 @@ export type LeakPattern =
   | 'none'
   | 'unknown';
 
+/**
+ * How a leak shows in the heap, named for what grows (harness/analysis/mechanisms/ holds one module
+ * per mechanism: its heap signature, explanation and fix). `pattern` stays the coarse seed family;
+ * `mechanism` is the precise shape. `native-growth` and `time-driven-growth` are run-level (they come
+ * from the verdict, not from a snapshot finding); `unknown` is a real growth of no registered shape.
+ */
+export type LeakMechanism =
+  | 'keyed-collection'
+  | 'append-only-array'
+  | 'listener-accumulation'
+  | 'timer-accumulation'
+  | 'pending-call-table'
+  | 'linked-chain'
+  | 'closure-context-retention'
+  | 'string-building'
+  | 'promise-retention'
+  | 'external-buffers'
+  | 'spread-over-many-containers'
+  | 'native-growth'
+  | 'time-driven-growth'
+  | 'unknown';
+
+/** Whose code a finding's holder belongs to. */
+export type FindingOwnerKind = 'application' | 'dependency' | 'node-core' | 'unknown';
+
+/**
+ * The owner of a finding's holder, from the scripts of the closures and scopes that reach it: the
+ * application file, a dependency (`node_modules/<package>@<version>`), or Node core (`node:…`).
+ */
+export interface FindingOwner {
+  kind: FindingOwnerKind;
+  /** `app.js`, `node_modules/pino@9.1.0`, `node:events`, or `unknown`. */
+  label: string;
+  /** The script URL the owner was read from, when there is one. */
+  script?: string;
+}
+
 /** One memory sample of the server under test, taken during load. */
 export interface MemorySample {
   /** Milliseconds since the variant's load started (warm-up included). */
@@ -103,6 +140,10 @@ export interface PathStep {
 /** One accumulation point found by the analysis. Filled in by harness/analysis. */
 export interface Finding {
   pattern: LeakPattern;
+  /** What the heap shows growing (a finer name than `pattern`, see {@link LeakMechanism}). */
+  mechanism: LeakMechanism;
+  /** Whose code holds the growth (application, dependency, Node core). */
+  owner?: FindingOwner;
   confidence: 'high' | 'medium' | 'low';
   /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
   holder: string;

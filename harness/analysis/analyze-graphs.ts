@@ -18,7 +18,7 @@
  */
 import { LeakbenchError } from '../errors.js';
 import type { HeapGraph } from '../heap/types.js';
-import type { Finding, LeakPattern } from '../types.js';
+import type { Finding, LeakMechanism, LeakPattern } from '../types.js';
 import { attributeNewObjects, baselineIds, type Attribution } from './attribute-new-objects.js';
 import type { IdSet } from './id-set.js';
 import { bulkArrays } from './bulk-arrays.js';
@@ -269,6 +269,12 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     }
     const evidence = patternEvidence(final, finalAttr, c, container, kind);
     const pattern: LeakPattern = classifyPattern(evidence);
+    const mechanism: LeakMechanism =
+      kind === 'listener-array' ? 'listener-accumulation'
+        : kind === 'timer-list' ? 'timer-accumulation'
+          : pattern === 'unbounded-map' ? 'keyed-collection'
+            : pattern === 'uncleaned-audit-cache' ? (kind === 'array' ? 'append-only-array' : 'linked-chain')
+              : pattern === 'closure-captured-buffers' ? 'closure-context-retention' : 'unknown';
     const accumulates = [...c.classes.entries()]
       .map(([cls, tally]) => ({ name: displayClass(cls), count: tally.count, bytes: tally.bytes }))
       .filter((a) => a.bytes > 0)
@@ -304,6 +310,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       stepCount < 2 ? 'low' : bytesGrow.every(Boolean) && consistency >= 0.5 ? 'high' : 'medium';
     const finding: Finding & { sortBytes: number; sortId: number } = {
       pattern,
+      mechanism,
       confidence,
       holder: name.holder,
       path: humanPath(final, container),
