@@ -144,6 +144,16 @@ export interface Finding {
   mechanism: LeakMechanism;
   /** Whose code holds the growth (application, dependency, Node core). */
   owner?: FindingOwner;
+  /**
+   * When the growth is spread over many containers under this one (an accumulation point): how
+   * many grow, and the largest few with the new bytes each keeps.
+   */
+  members?: { count: number; largest: Array<{ holder: string; newBytes: number }> };
+  /**
+   * Other holders that reach some of this finding's new objects too (a record in a Map and an
+   * Array): their bytes are split evenly between the holders; here, bytes shared with each.
+   */
+  sharedWith?: Array<{ holder: string; bytes: number }>;
   confidence: 'high' | 'medium' | 'low';
   /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
   holder: string;

@@ -232,7 +232,7 @@ describe('analyzeGraphs', () => {
     expect(small!['newBytes']).toEqual([0, 10 * 96 + 16 + 10 * 16, 20 * 96 + 16 + 20 * 16]);
   });
 
-  it('nested Maps: each growing inner Map is its own finding, named by its key', () => {
+  it('nested Maps: one finding on the outer Map (the accumulation point), its growing inner Maps listed as members', () => {
     const graphs = [0, 1, 2].map((step) => {
       const h = skeleton();
       const outer = h.b.node('object', 'Map', 32, { id: 71 });
@@ -255,10 +255,16 @@ describe('analyzeGraphs', () => {
     });
     const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 60, 120], thresholds: SMALL });
     expect(result.verdict).toBe('leak');
-    expect(result.findings.map((f) => [f.pattern, f.holder])).toEqual([
-      ['unbounded-map', 'Map byTenant.get("south") (module scope of server.js)'],
-      ['unbounded-map', 'Map byTenant.get("north") (module scope of server.js)'],
+    expect(result.findings.map((f) => [f.pattern, f.mechanism, f.holder])).toEqual([
+      ['unbounded-map', 'keyed-collection', 'Map byTenant (module scope of server.js)'],
     ]);
+    expect(result.findings[0]!.members).toEqual({
+      count: 2,
+      largest: [
+        { holder: 'Map byTenant.get("south") (module scope of server.js)', newBytes: 80 * 96 + 16 + 80 * 16 },
+        { holder: 'Map byTenant.get("north") (module scope of server.js)', newBytes: 40 * 96 + 16 + 40 * 16 },
+      ],
+    });
   });
 
   it('an LRU that fills and then plateaus is not a leak', () => {

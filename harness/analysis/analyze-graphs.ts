@@ -22,7 +22,8 @@ import type { Finding, LeakMechanism, LeakPattern } from '../types.js';
 import { attributeNewObjects, baselineIds, type Attribution } from './attribute-new-objects.js';
 import type { IdSet } from './id-set.js';
 import { bulkArrays } from './bulk-arrays.js';
-import { classifyPattern, explain, type PatternEvidence } from './classify-pattern.js';
+import { accumulationPoints, growthTree, pointOfTouched, type GrowthTree } from './accumulation-points.js';
+import { classifyMechanism, MIN_SPREAD_MEMBERS, type ExplainInput, type MechanismEvidence } from './mechanisms/index.js';
 import {
   containerKind,
   edgeTargetByName,
@@ -87,8 +88,11 @@ interface ClassTally {
 }
 
 interface Candidate {
+  /** The accumulation point (a holder, or the container of a spread point's members). */
   holderOrdinal: number;
   holderId: number;
+  /** Growing children of a spread point, largest first (empty when the point grows itself). */
+  members: number[];
   /** New bytes / objects it holds at each snapshot (index 0 = baseline = 0). */
   newBytes: number[];
   newCount: number[];
@@ -177,26 +181,32 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     };
   }
 
-  // 2. Candidates: holders of enough new bytes in the last snapshot.
+  // 2. Candidates: accumulation points of enough new bytes in the last snapshot (a growing holder,
+  // or a container whose growth is spread over many members: accumulation-points.ts).
   t = performance.now();
-  const candidateOrdinals = holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes);
-  candidateOrdinals.sort(
-    (a, b) => finalAttr.newBytesByHolder[b]! - finalAttr.newBytesByHolder[a]! || final.nodeId(a) - final.nodeId(b),
+  const trees: Array<GrowthTree | undefined> = graphs.map((g, i) => (i === 0 ? undefined : growthTree(g, attributions[i]!)));
+  const finalTree = trees[stepCount]!;
+  const points = accumulationPoints(finalTree, finalAttr, thresholds.candidateMinBytes);
+  points.sort(
+    (a, b) =>
+      finalTree.subtreeBytes[b.ordinal]! - finalTree.subtreeBytes[a.ordinal]! || final.nodeId(a.ordinal) - final.nodeId(b.ordinal),
   );
-  candidateOrdinals.length = Math.min(candidateOrdinals.length, MAX_CANDIDATES);
+  points.length = Math.min(points.length, MAX_CANDIDATES);
   const candidates = new Map<number, Candidate>();
-  for (const h of candidateOrdinals) {
+  for (const point of points) {
+    const h = point.ordinal;
     const holderId = final.nodeId(h);
     const newBytes = [0];
     const newCount = [0];
     for (let i = 1; i < graphs.length; i++) {
       const o = i === stepCount ? h : graphs[i]!.ordinalOfId(holderId);
-      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]!);
-      newCount.push(o < 0 ? 0 : attributions[i]!.newCountByHolder[o]!);
+      newBytes.push(o < 0 ? 0 : trees[i]!.subtreeBytes[o]!);
+      newCount.push(o < 0 ? 0 : trees[i]!.subtreeCount[o]!);
     }
     candidates.set(h, {
       holderOrdinal: h,
       holderId,
+      members: point.members,
       newBytes,
       newCount,
       classes: new Map(),
@@ -205,7 +215,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       largestEntryBytes: 0,
     });
   }
-  if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()]);
+  if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()], pointOfTouched(finalTree, points));
   phase('candidates', t);
 
   // 3. Growth at every step, significance, pattern, finding.
@@ -214,7 +224,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   const dismissed: Array<DismissedHolder & { sortBytes: number }> = [];
   let lateGrowth: string | undefined;
   for (const c of candidates.values()) {
-    const container = effectiveContainer(final, finalAttr, c);
+    const container = c.members.length > 0 ? c.holderOrdinal : effectiveContainer(final, finalAttr, c);
     const containerId = final.nodeId(container);
     const kind = containerKind(final, container);
     const counts: number[] = [];
@@ -267,14 +277,15 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       } else lateGrowth ??= name.holder;
       continue;
     }
-    const evidence = patternEvidence(final, finalAttr, c, container, kind);
-    const pattern: LeakPattern = classifyPattern(evidence);
-    const mechanism: LeakMechanism =
-      kind === 'listener-array' ? 'listener-accumulation'
-        : kind === 'timer-list' ? 'timer-accumulation'
-          : pattern === 'unbounded-map' ? 'keyed-collection'
-            : pattern === 'uncleaned-audit-cache' ? (kind === 'array' ? 'append-only-array' : 'linked-chain')
-              : pattern === 'closure-captured-buffers' ? 'closure-context-retention' : 'unknown';
+    // A point with a few growing members is named by the shape of its largest member (four
+    // growing inner Maps are a keyed collection); many members are a spread of their own.
+    const fewMembers = c.members.length > 0 && c.members.length < MIN_SPREAD_MEMBERS;
+    const shapeOf = fewMembers ? c.members[0]! : container;
+    const shapeKind = shapeOf === container ? kind : containerKind(final, shapeOf);
+    const evidence = patternEvidence(final, finalAttr, c, shapeOf, shapeKind);
+    const mechanismModule = classifyMechanism(evidence);
+    const pattern: LeakPattern = mechanismModule.family;
+    const mechanism: LeakMechanism = mechanismModule.id;
     const accumulates = [...c.classes.entries()]
       .map(([cls, tally]) => ({ name: displayClass(cls), count: tally.count, bytes: tally.bytes }))
       .filter((a) => a.bytes > 0)
@@ -284,17 +295,20 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     const firstCount = counts[0]!;
     const entriesPerRequest =
       requests === undefined ? undefined : (counts[stepCount]! - firstCount) / totalWork;
-    const explainInput: Parameters<typeof explain>[0] = {
-      pattern,
-      kind,
+    const explainInput: ExplainInput = {
+      kind: shapeKind,
       holder: name.holder,
       externalBytes: evidence.externalBytes,
     };
+    const members = c.members.length === 0 ? undefined : describeMembers(final, c.members, finalTree);
+    if (members !== undefined) {
+      explainInput.members = { count: members.count, largest: members.largest.map((m) => `${m.holder} (${formatBytes(m.newBytes)})`) };
+    }
     if (name.eventName !== undefined) explainInput.eventName = name.eventName;
     if (bytesPerRequest !== undefined) explainInput.bytesPerRequest = bytesPerRequest;
     if (entriesPerRequest !== undefined) explainInput.entriesPerRequest = entriesPerRequest;
     if (top !== undefined) explainInput.topClass = `${top.name} (${top.count} objects, ${formatBytes(top.bytes)})`;
-    if (pattern === 'uncleaned-audit-cache' && evidence.chainLink !== undefined && evidence.chainClass !== undefined) {
+    if (mechanism === 'linked-chain' && evidence.chainLink !== undefined && evidence.chainClass !== undefined) {
       explainInput.chain = { length: evidence.chainLength, link: evidence.chainLink, className: evidence.chainClass };
       // Name the chain by the variable that heads it: `KeyStore chain current.previous… (module scope of x.js)` (the label has its own parentheses).
       if (kind === 'context' || kind === 'object') {
@@ -303,7 +317,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
         explainInput.holder = name.holder;
       }
     }
-    const { explanation, fix } = explain(explainInput);
+    const { explanation, fix } = mechanismModule.explain(explainInput);
     const rates = c.newBytes.slice(1).map((b, k) => (b - c.newBytes[k]!) / workPerStep[k]!);
     const consistency = stepCount < 2 ? 0 : Math.min(...rates) / Math.max(...rates);
     const confidence: Finding['confidence'] =
@@ -328,6 +342,9 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     };
     if (bytesPerRequest !== undefined) finding.bytesPerRequest = round2(bytesPerRequest);
     if (requests !== undefined) finding.requestsPerStep = workPerStep;
+    if (members !== undefined) finding.members = members;
+    const shared = sharedWith(final, finalAttr, c, container);
+    if (shared.length > 0) finding.sharedWith = shared;
     findings.push(finding);
   }
   phase('classify', t);
@@ -394,9 +411,15 @@ function holdersAbove(newBytesByHolder: Float64Array, minBytes: number): number[
  * direct new entry (every object counted; nothing sampled). A function of its own so V8 optimizes
  * this loop alone (see attributeNewObjects).
  */
-function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candidate[]): void {
+function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candidate[], pointOf: Map<number, number>): void {
   const slotOf = new Int32Array(final.nodeCount).fill(-1);
-  for (let i = 0; i < list.length; i++) slotOf[list[i]!.holderOrdinal] = i;
+  const slotOfPoint = new Map<number, number>();
+  for (let i = 0; i < list.length; i++) slotOfPoint.set(list[i]!.holderOrdinal, i);
+  // Every holder below a point counts with it (the members of a spread point).
+  for (const [holder, point] of pointOf) {
+    const slot = point < 0 ? undefined : slotOfPoint.get(point);
+    if (slot !== undefined) slotOf[holder] = slot;
+  }
   const { dominators } = bulkArrays(final);
   const holderOf = finalAttr.holderOf;
   const isOld = finalAttr.isOld;
@@ -511,7 +534,7 @@ function patternEvidence(
   c: Candidate,
   container: number,
   kind: ContainerKind,
-): PatternEvidence {
+): MechanismEvidence {
   const entries: EntryTally = { topLevel: 0, closures: 0, chainStarts: [] };
   if (kind === 'timer-list') {
     let at = edgeTargetByName(g, container, '_idleNext');
@@ -548,15 +571,26 @@ function patternEvidence(
     }
   }
   const tally = (name: string): ClassTally => c.classes.get(name) ?? { count: 0, bytes: 0 };
+  const stringTallies = [tally('string'), tally('concatenated string'), tally('sliced string')];
+  let promiseReactions = 0;
+  for (const [name, t] of c.classes) if (name.includes('PromiseReaction')) promiseReactions += t.count;
+  const last = c.newBytes.length - 1;
   return {
     ...(chainLink !== undefined && chainClass !== undefined ? { chainLink, chainClass, chainHead: chainHead ?? '' } : {}),
     chainLength,
+    chainClassCount: chainClass === undefined ? 0 : tally(chainClass).count,
     kind,
+    className: g.nodeName(container),
     topLevelEntries: entries.topLevel,
     closureEntries: entries.closures,
     contexts: tally('system / Context').count,
+    newObjects: c.newCount[last]!,
+    newBytes: c.newBytes[last]!,
     externalBytes: tally('system / JSArrayBufferData').bytes,
-    strings: tally('string').count + tally('concatenated string').count + tally('sliced string').count,
+    strings: stringTallies.reduce((sum, t) => sum + t.count, 0),
+    stringBytes: stringTallies.reduce((sum, t) => sum + t.bytes, 0),
+    promiseReactions,
+    members: c.members.length,
   };
 }
 
@@ -629,6 +663,43 @@ function describeHolder(
   const out: { holder: string; eventName?: string } = { holder };
   if (name.eventName !== undefined) out.eventName = name.eventName;
   return out;
+}
+
+/** Members of a spread point: how many, and the largest five by name and new bytes. */
+function describeMembers(
+  g: HeapGraph,
+  members: number[],
+  tree: GrowthTree,
+): NonNullable<Finding['members']> {
+  return {
+    count: members.length,
+    largest: members.slice(0, 5).map((m) => ({
+      holder: describeHolder(g, m, containerKind(g, m)).holder,
+      newBytes: Math.round(tree.subtreeBytes[m]!),
+    })),
+  };
+}
+
+/**
+ * The other holders that share objects with this point (objects reachable from both, whose bytes
+ * were split between them), largest first, by name.
+ */
+function sharedWith(g: HeapGraph, attr: Attribution, c: Candidate, container: number): NonNullable<Finding['sharedWith']> {
+  const mine = new Set([c.holderOrdinal, container, ...c.members]);
+  const byName = new Map<string, number>();
+  for (const holder of mine) {
+    const row = attr.sharedBytes.get(holder);
+    if (row === undefined) continue;
+    for (const [other, bytes] of row) {
+      if (mine.has(other)) continue;
+      const name = describeHolder(g, other, containerKind(g, other)).holder;
+      byName.set(name, (byName.get(name) ?? 0) + bytes);
+    }
+  }
+  return [...byName.entries()]
+    .map(([holder, bytes]) => ({ holder, bytes: Math.round(bytes) }))
+    .sort((a, b) => b.bytes - a.bytes || compareText(a.holder, b.holder))
+    .slice(0, 5);
 }
 
 /**
