@@ -32,6 +32,7 @@ import {
   kindWord,
   type ContainerKind,
 } from './container-shape.js';
+import { findingOwner } from './finding-owner.js';
 import { holderName, humanPath, nodeLabel } from './human-path.js';
 import type {
   AnalysisResult,
@@ -55,6 +56,9 @@ export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
   stepGrowthShare: 0.25,
   maxFindings: 20,
 };
+
+/** Accumulating functions sampled per candidate to tell whose code registered them. */
+const MAX_CLOSURE_SAMPLES = 16;
 
 /** Candidates examined in detail, largest first (the rest are far below the largest). */
 const MAX_CANDIDATES = 200;
@@ -93,6 +97,8 @@ interface Candidate {
   holderId: number;
   /** Growing children of a spread point, largest first (empty when the point grows itself). */
   members: number[];
+  /** A few of the new functions it holds (their scripts say whose code registered them). */
+  closureSamples: number[];
   /** New bytes / objects it holds at each snapshot (index 0 = baseline = 0). */
   newBytes: number[];
   newCount: number[];
@@ -207,6 +213,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       holderOrdinal: h,
       holderId,
       members: point.members,
+      closureSamples: [],
       newBytes,
       newCount,
       classes: new Map(),
@@ -342,6 +349,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     };
     if (bytesPerRequest !== undefined) finding.bytesPerRequest = round2(bytesPerRequest);
     if (requests !== undefined) finding.requestsPerStep = workPerStep;
+    finding.owner = findingOwner(final, container, c.closureSamples);
     if (members !== undefined) finding.members = members;
     const shared = sharedWith(final, finalAttr, c, container);
     if (shared.length > 0) finding.sharedWith = shared;
@@ -429,6 +437,7 @@ function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candida
     const slot = slotOf[h]!;
     if (slot < 0) continue;
     const c = list[slot]!;
+    if (c.closureSamples.length < MAX_CLOSURE_SAMPLES && final.nodeType(o) === 'closure') c.closureSamples.push(o);
     // Tally by the engine's group key (a number for the type name, or the node name of objects)
     // so the hot loop never builds or decodes a string; names are looked up once per key below.
     const key = final.groupKey(o);
