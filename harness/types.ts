@@ -154,6 +154,8 @@ export interface Finding {
    * Array): their bytes are split evenly between the holders; here, bytes shared with each.
    */
   sharedWith?: Array<{ holder: string; bytes: number }>;
+  /** A structural bound the heap shows (the finding is full and still grows: a leak of the bound). */
+  bound?: { capacity: number; filled: number; plateauBytes: number; bytesPerRequest?: number };
   confidence: 'high' | 'medium' | 'low';
   /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
   holder: string;

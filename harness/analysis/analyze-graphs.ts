@@ -27,6 +27,7 @@ import { classifyMechanism, MIN_SPREAD_MEMBERS, type ExplainInput, type Mechanis
 import {
   containerKind,
   edgeTargetByName,
+  fixedCapacity,
   entryCount,
   isBackingStoreNode,
   kindWord,
@@ -40,6 +41,7 @@ import type {
   AnalyzeOptions,
   DismissedHolder,
   SnapshotSummary,
+  StructuralBound,
 } from './types.js';
 
 /**
@@ -284,6 +286,13 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       } else lateGrowth ??= name.holder;
       continue;
     }
+    // A structural bound: a fixed-capacity array in the point (or among its members) whose length
+    // never changed while it filled, and that is not full yet. It will plateau; not a leak.
+    const bound = structuralBound(graphs, container, c.members, retainedBytes[stepCount]!, totalBytes, bytesPerRequest);
+    if (bound !== undefined && bound.filled < bound.capacity) {
+      dismissed.push({ holder: name.holder, why: 'bounded', newBytes: c.newBytes, counts, bound, sortBytes: totalBytes });
+      continue;
+    }
     // A point with a few growing members is named by the shape of its largest member (four
     // growing inner Maps are a keyed collection); many members are a spread of their own.
     const fewMembers = c.members.length > 0 && c.members.length < MIN_SPREAD_MEMBERS;
@@ -351,6 +360,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     if (requests !== undefined) finding.requestsPerStep = workPerStep;
     finding.owner = findingOwner(final, container, c.closureSamples);
     if (members !== undefined) finding.members = members;
+    if (bound !== undefined) finding.bound = bound;
     const shared = sharedWith(final, finalAttr, c, container);
     if (shared.length > 0) finding.sharedWith = shared;
     findings.push(finding);
@@ -361,6 +371,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   dismissed.sort((a, b) => b.sortBytes - a.sortBytes || compareText(a.holder, b.holder));
   const kept = findings.slice(0, thresholds.maxFindings).map(({ sortBytes: _b, sortId: _i, ...f }) => f as Finding);
   const dismissedOut = dismissed.slice(0, 10).map(({ sortBytes: _b, ...d }) => d);
+  const bounded = dismissed.flatMap((d) => (d.bound === undefined ? [] : [{ holder: d.holder, ...d.bound }]));
 
   const result: AnalysisResult = {
     schemaVersion: 1,
@@ -372,6 +383,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     dismissed: dismissedOut,
     timingsMs: { ...timings },
   };
+  if (bounded.length > 0) result.bounded = bounded;
   if (requests !== undefined && kept.length > 0) {
     result.bytesPerRequest = round2(kept.reduce((sum, f) => sum + (f.bytesPerRequest ?? 0), 0));
   }
@@ -396,8 +408,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       'run longer or take more snapshots.';
   } else {
     const largest = dismissedOut.find((d) => d.why === 'plateau' || d.why === 'churn');
+    const firstBound = bounded[0];
     result.reason =
-      `No container grew at every step (${survivors}).` +
+      (firstBound === undefined
+        ? `No container grew at every step (${survivors}).`
+        : `No container grows without bound (${survivors}): ${boundText(firstBound)}.`) +
       (largest === undefined
         ? ''
         : largest.why === 'plateau'
@@ -674,6 +689,56 @@ function describeHolder(
   return out;
 }
 
+/**
+ * The structural bound of a growing point: the largest fixed-capacity Array among the point and
+ * its first members whose capacity is the same in every snapshot while its filled slots grew. The
+ * plateau is today's retained size plus, for each empty slot, the new bytes each filled slot
+ * brought.
+ */
+function structuralBound(
+  graphs: HeapGraph[],
+  container: number,
+  members: number[],
+  retainedBytesNow: number,
+  newBytesNow: number,
+  bytesPerRequest: number | undefined,
+): StructuralBound | undefined {
+  const final = graphs[graphs.length - 1]!;
+  let best: { capacity: number; filled: number; firstFilled: number } | undefined;
+  for (const o of [container, ...members.slice(0, 8)]) {
+    const now = fixedCapacity(final, o);
+    if (now === undefined || (best !== undefined && now.capacity <= best.capacity)) continue;
+    const id = final.nodeId(o);
+    let steady = true;
+    let firstFilled = now.filled;
+    for (let i = 0; i < graphs.length - 1 && steady; i++) {
+      const then = graphs[i]!.ordinalOfId(id);
+      const shape = then < 0 ? undefined : fixedCapacity(graphs[i]!, then);
+      if (shape === undefined || shape.capacity !== now.capacity) steady = false;
+      else if (i === 0) firstFilled = shape.filled;
+    }
+    if (steady && now.filled > firstFilled) best = { ...now, firstFilled };
+  }
+  if (best === undefined) return undefined;
+  // Each slot filled since the baseline brought this many new bytes; the empty slots will too.
+  const bytesPerSlot = newBytesNow / (best.filled - best.firstFilled);
+  const out: StructuralBound = {
+    capacity: best.capacity,
+    filled: best.filled,
+    plateauBytes: Math.round(retainedBytesNow + (best.capacity - best.filled) * bytesPerSlot),
+  };
+  if (bytesPerRequest !== undefined) out.bytesPerRequest = round2(bytesPerRequest);
+  return out;
+}
+
+/** `Map x is bounded at max = 200,000 (32,000 filled): it will plateau near 27.0 MiB`. */
+export function boundText(b: { holder: string } & StructuralBound): string {
+  return (
+    `${b.holder} grows but is bounded at max = ${groupDigits(b.capacity)} ` +
+    `(${groupDigits(b.filled)} filled): it will plateau near ${formatBytes(b.plateauBytes)}`
+  );
+}
+
 /** Members of a spread point: how many, and the largest five by name and new bytes. */
 function describeMembers(
   g: HeapGraph,
@@ -717,6 +782,11 @@ function sharedWith(g: HeapGraph, attr: Attribution, c: Candidate, container: nu
  */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `200,000` (no locale lookup: see {@link compareText}). */
+function groupDigits(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function round2(x: number): number {
