@@ -159,7 +159,14 @@ export interface Finding {
   confidence: 'high' | 'medium' | 'low';
   /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
   holder: string;
+  /** DevTools' shortest retainer path from the GC root to the holder, every step. */
   path: PathStep[];
+  /**
+   * The path a person reads: from the nearest anchor their code names (a module or closure scope
+   * variable, a `globalThis` property, a class static) to the holder; Node-internal steps before
+   * the anchor folded into one first step (`edgeType: 'folded'`).
+   */
+  anchorPath?: PathStep[];
   /** Growth of the holder per snapshot step: count and retained bytes. */
   growth: { counts: number[]; retainedBytes: number[] };
   bytesPerRequest?: number;

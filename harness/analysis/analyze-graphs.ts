@@ -34,7 +34,7 @@ import {
   type ContainerKind,
 } from './container-shape.js';
 import { findingOwner } from './finding-owner.js';
-import { holderName, humanPath, nodeLabel } from './human-path.js';
+import { anchorPath, holderName, humanPath, nodeLabel } from './human-path.js';
 import type {
   AnalysisResult,
   AnalysisThresholds,
@@ -252,6 +252,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       totalBytes >= thresholds.minLeakBytes &&
       (bytesPerRequest === undefined || bytesPerRequest >= thresholds.minBytesPerRequest);
     const name = describeHolder(final, container, kind);
+    // A scope holding the growth directly is named by the variable of its largest new entry.
+    if (kind === 'context' && c.largestEntry >= 0) {
+      const variable = contextVariableOf(final, container, c.largestEntry);
+      if (variable !== undefined) name.holder = `${nodeTypeWord(final, c.largestEntry)} ${variable} ${nodeLabel(final, container)}`;
+    }
     if (!significant || !grows[stepCount - 1]) {
       dismissed.push({
         holder: name.holder,
@@ -359,6 +364,8 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     if (bytesPerRequest !== undefined) finding.bytesPerRequest = round2(bytesPerRequest);
     if (requests !== undefined) finding.requestsPerStep = workPerStep;
     finding.owner = findingOwner(final, container, c.closureSamples);
+    const fromAnchor = anchorPath(final, container);
+    if (fromAnchor !== undefined) finding.anchorPath = fromAnchor;
     if (members !== undefined) finding.members = members;
     if (bound !== undefined) finding.bound = bound;
     const shared = sharedWith(final, finalAttr, c, container);
@@ -737,6 +744,22 @@ export function boundText(b: { holder: string } & StructuralBound): string {
     `${b.holder} grows but is bounded at max = ${groupDigits(b.capacity)} ` +
     `(${groupDigits(b.filled)} filled): it will plateau near ${formatBytes(b.plateauBytes)}`
   );
+}
+
+/** The name of the context variable through which scope `context` holds `target`, if any. */
+function contextVariableOf(g: HeapGraph, context: number, target: number): string | undefined {
+  for (let e = g.firstEdge(context), end = g.edgesEnd(context); e < end; e++) {
+    if (g.edgeType(e) === 'context' && g.edgeTarget(e) === target) return g.edgeName(e);
+  }
+  return undefined;
+}
+
+/** `string`, `Map`, `function`: what a node is, in one word for a holder's name. */
+function nodeTypeWord(g: HeapGraph, ordinal: number): string {
+  const type = g.nodeType(ordinal);
+  if (type === 'concatenated string' || type === 'sliced string' || type === 'string') return 'string';
+  if (type === 'closure') return 'function';
+  return g.nodeType(ordinal) === 'object' ? g.nodeName(ordinal) : type;
 }
 
 /** Members of a spread point: how many, and the largest five by name and new bytes. */
