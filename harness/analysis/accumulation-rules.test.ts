@@ -7,36 +7,15 @@
  * moving a rule fails it (checked by mutation: see docs/analysis.md).
  */
 import { describe, expect, it } from 'vitest';
-import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
+import { parseSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import { DESCEND_SHARE } from './accumulation-points.js';
 import { analyzeGraphs, DEFAULT_THRESHOLDS } from './analyze-graphs.js';
 import { MIN_CAPACITY } from './container-shape.js';
+import { testHeapSkeleton, type TestHeap } from './test-heaps.js';
 
-interface Heap {
-  b: SnapshotBuilder;
-  scope: number;
-  undef: number;
-}
-
-/** Roots, a module scope of /app/server.js (named through a closure), the `undefined` oddball, filler. */
-function skeleton(): Heap {
-  const b = new SnapshotBuilder();
-  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
-  b.edge(b.root(), gcRoots, 'element', 1);
-  const scope = b.node('object', 'system / Context', 64, { id: 11 });
-  const handler = b.node('closure', 'handle', 64, { id: 13 });
-  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
-  const script = b.node('code', 'file:///app/server.js', 144, { id: 17 });
-  b.edge(gcRoots, handler, 'element', 1);
-  b.edge(handler, scope, 'internal', 'context');
-  b.edge(handler, shared, 'internal', 'shared');
-  b.edge(shared, script, 'internal', 'script_or_debug_info');
-  const undef = b.node('hidden', 'system / Oddball', 16, { id: 19 });
-  b.edge(gcRoots, undef, 'element', 2);
-  for (let i = 0; i < 400; i++) b.edge(gcRoots, b.node('object', 'Object', 32, { id: 1001 + i * 2 }), 'element', i + 3);
-  return { b, scope, undef };
-}
+type Heap = TestHeap;
+const skeleton = testHeapSkeleton;
 
 const KiB = 1024;
 let nextId = 100_001;
