@@ -262,7 +262,9 @@ interface SharedGroup {
 interface Sharing {
   /** Index in `groups` of each shared top node; -1 for every other node. */
   groupIndexOfTop: Int32Array;
+  /** One group per distinct set of holders (thousands of records shared by the same two containers share one group). */
   groups: SharedGroup[];
+  groupIndexByKey: Map<string | number, number>;
 }
 
 /** Recursion bound of {@link holdersOfTop}: deeper sharing falls back to the dominator's holder. */
@@ -277,7 +279,7 @@ const MAX_SHARING_DEPTH = 32;
  */
 function findSharedTops(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array, topOf: Int32Array): Sharing {
   const n = g.nodeCount;
-  const sharing: Sharing = { groupIndexOfTop: new Int32Array(n).fill(-1), groups: [] };
+  const sharing: Sharing = { groupIndexOfTop: new Int32Array(n).fill(-1), groups: [], groupIndexByKey: new Map() };
   // 0 = not looked at, 1 = in progress, 2 = done.
   const state = new Uint8Array(n);
   const { reachable } = bulkArrays(g);
@@ -289,7 +291,11 @@ function findSharedTops(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array, t
   return sharing;
 }
 
-/** The holders that reach top node `top` (see {@link findSharedTops}); fills `sharing`. */
+/**
+ * The holders that reach top node `top` (see {@link findSharedTops}); fills `sharing`. Returns a
+ * holder ordinal (>= 0) when one holder reaches it, or `-(group index + 1)` when several do — no
+ * array is allocated for the common single-holder case.
+ */
 function holdersOfTop(
   g: HeapGraph,
   isOld: Uint8Array,
@@ -300,10 +306,19 @@ function holdersOfTop(
   sharing: Sharing,
   top: number,
   depth: number,
-): readonly number[] {
+): number {
   const known = sharing.groupIndexOfTop[top]!;
-  if (known >= 0) return sharing.groups[known]!.holders;
-  if (state[top] !== 0 || depth > MAX_SHARING_DEPTH) return [holderOf[top]!];
+  if (known >= 0) return -(known + 1);
+  if (state[top] !== 0 || depth > MAX_SHARING_DEPTH) return holderOf[top]!;
+  // Most new objects have one retainer (their dominator): nothing to share, nothing to look up.
+  let retainers = 0;
+  for (let r = g.firstRetainer(top), end = g.retainersEnd(top); r < end && retainers < 2; r++) {
+    if (reachable[g.retainerNode(r)] === 1 && g.edgeType(g.retainerEdge(r)) !== 'weak') retainers++;
+  }
+  if (retainers < 2) {
+    state[top] = 2;
+    return holderOf[top]!;
+  }
   state[top] = 1;
   let first = -1;
   let holders: number[] | undefined;
@@ -311,28 +326,44 @@ function holdersOfTop(
     if (g.edgeType(g.retainerEdge(r)) === 'weak') continue;
     const from = g.retainerNode(r);
     if (reachable[from] === 0) continue;
-    let reached: readonly number[];
-    if (isOld[from] === 1) reached = [lift(g, isOld, from)];
+    let reached: number;
+    if (isOld[from] === 1) reached = lift(g, isOld, from);
     else {
       const fromTop = topOf[from]!;
       if (fromTop < 0 || fromTop === top) continue;
       reached = g.nodeType(holderOf[fromTop]!) === 'synthetic'
-        ? [holderOf[fromTop]!]
+        ? holderOf[fromTop]!
         : holdersOfTop(g, isOld, holderOf, topOf, reachable, state, sharing, fromTop, depth + 1);
     }
-    for (const h of reached) {
+    if (reached >= 0) {
+      if (first < 0) first = reached;
+      else if (reached !== first && (holders === undefined || !holders.includes(reached))) (holders ??= [first]).push(reached);
+      continue;
+    }
+    for (const h of sharing.groups[-reached - 1]!.holders) {
       if (first < 0) first = h;
       else if (h !== first && (holders === undefined || !holders.includes(h))) (holders ??= [first]).push(h);
     }
   }
   state[top] = 2;
-  if (holders === undefined || holders.some((h) => g.nodeType(h) === 'synthetic')) return [holderOf[top]!];
+  if (holders === undefined || hasSyntheticHolder(g, holders)) return holderOf[top]!;
   holders.sort((a, b) => a - b);
-  const group: SharedGroup = { holders, bytes: 0 };
-  sharing.groupIndexOfTop[top] = sharing.groups.length;
-  sharing.groups.push(group);
+  // Two holders (the common case) key by number: no string per shared object.
+  const key = holders.length === 2 ? holders[0]! * g.nodeCount + holders[1]! : holders.join(',');
+  let index = sharing.groupIndexByKey.get(key);
+  if (index === undefined) {
+    index = sharing.groups.length;
+    sharing.groupIndexByKey.set(key, index);
+    sharing.groups.push({ holders, bytes: 0 });
+  }
+  sharing.groupIndexOfTop[top] = index;
   holderOf[top] = holders[0]!;
-  return holders;
+  return -(index + 1);
+}
+
+function hasSyntheticHolder(g: HeapGraph, holders: number[]): boolean {
+  for (const h of holders) if (g.nodeType(h) === 'synthetic') return true;
+  return false;
 }
 
 /** Bytes each pair of holders shares, from the groups' totals (each holder's view of the others). */
