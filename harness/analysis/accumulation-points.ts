@@ -148,3 +148,17 @@ export function pointOfTouched(tree: GrowthTree, points: AccumulationPoint[]): M
   }
   return out;
 }
+
+/**
+ * The accumulation point above `ordinal` in the summing tree (its nearest ancestor that is a
+ * point), or -1: an old object that grew in place inside a point belongs to that point.
+ */
+export function enclosingPoint(g: HeapGraph, attr: Attribution, isPoint: ReadonlySet<number>, ordinal: number): number {
+  const { dominators } = bulkArrays(g);
+  let at = summingParent(g, attr, dominators, ordinal);
+  for (let level = 0; level < MAX_CLIMB && at >= 0; level++) {
+    if (isPoint.has(at)) return at;
+    at = summingParent(g, attr, dominators, at);
+  }
+  return -1;
+}
