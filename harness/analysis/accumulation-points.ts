@@ -29,7 +29,7 @@ export interface GrowthTree {
   /** New bytes under each node: its own holder bytes plus its old descendants' (0 when untouched). */
   readonly subtreeBytes: Float64Array;
   /** New objects under each node, summed the same way. */
-  readonly subtreeCount: Float64Array;
+  readonly subtreeCount: Uint32Array;
   /** Parent of each touched node in the summing tree, or -1 at a boundary (-2: untouched). */
   readonly parentOf: Int32Array;
   /** Nodes with subtree bytes > 0, in the order first touched. */
@@ -59,7 +59,7 @@ function summingParent(g: HeapGraph, attr: Attribution, dominators: ArrayLike<nu
 export function growthTree(g: HeapGraph, attr: Attribution): GrowthTree {
   const n = g.nodeCount;
   const subtreeBytes = new Float64Array(n);
-  const subtreeCount = new Float64Array(n);
+  const subtreeCount = new Uint32Array(n);
   const parentOf = new Int32Array(n).fill(-2);
   const touched: number[] = [];
   const { dominators } = bulkArrays(g);
