@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
-import { hiddenContextSlotName, holderName, humanPath } from './human-path.js';
+import { anchorPath, hiddenContextSlotName, holderName, humanPath } from './human-path.js';
 
 function blockScopedModule() {
   const b = new SnapshotBuilder();
@@ -46,5 +46,13 @@ describe('hidden closure-scope slots', () => {
     const { g, map } = blockScopedModule();
     expect(holderName(g, map)).toEqual({ expression: 'keyCache', owner: 'module scope of cache.ts' });
     expect(humanPath(g, map).at(-1)).toMatchObject({ edge: 'keyCache', node: 'Map', isHolder: true });
+  });
+
+  it('anchor the path a person reads, like a module variable', () => {
+    const { g, map } = blockScopedModule();
+    expect(anchorPath(g, map)).toMatchObject([
+      { node: 'module scope of cache.ts' },
+      { node: 'Map', edge: 'keyCache', edgeType: 'context', isHolder: true },
+    ]);
   });
 });

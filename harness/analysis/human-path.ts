@@ -263,9 +263,10 @@ export function anchorPath(g: HeapGraph, holder: number): PathStep[] | undefined
     const at = order[head]!;
     for (let r = g.firstRetainer(at), end = g.retainersEnd(at); r < end; r++) {
       const edge = g.retainerEdge(r);
-      const type = g.edgeType(edge);
-      if (type === 'weak') continue;
       const from = g.retainerNode(r);
+      // A block scope's variable is a hidden slot: it anchors like a context variable.
+      const type = hiddenContextSlotName(g, from, edge) === undefined ? g.edgeType(edge) : 'context';
+      if (type === 'weak') continue;
       if (via.has(from) || !g.isReachable(from)) continue;
       via.set(from, { next: at, retainerSlot: r });
       if (isUserAnchor(g, from, type)) {
@@ -286,7 +287,14 @@ export function anchorPath(g: HeapGraph, holder: number): PathStep[] | undefined
   let at = via.get(anchor)!.next;
   for (let guard = 0; at >= 0 && guard < 64; guard++) {
     const edge = g.retainerEdge(slot);
-    const step: PathStep = { node: nodeLabel(g, at), edge: edgeLabel(g, edge), edgeType: g.edgeType(edge), nodeId: g.nodeId(at) };
+    const from = g.retainerNode(slot);
+    const slotName = hiddenContextSlotName(g, from, edge);
+    const step: PathStep = {
+      node: nodeLabel(g, at),
+      edge: slotName ?? edgeLabel(g, edge),
+      edgeType: slotName === undefined ? g.edgeType(edge) : 'context',
+      nodeId: g.nodeId(at),
+    };
     if (at === holder) step.isHolder = true;
     steps.push(step);
     const link = via.get(at)!;

@@ -24,10 +24,14 @@ export function formatBytesPerCall(bytes: number): string {
 }
 
 /**
- * The path in people's words: from the last step a person wrote (a module or closure scope, a
- * `globalThis` property) to the holder, e.g. `(module scope of cache.ts) → keyCache: Map`.
+ * The path in people's words: the finding's anchor path (from the nearest variable, `globalThis`
+ * property or class static the user's code names, harness/analysis/human-path.ts `anchorPath`), e.g.
+ * `module scope of cache.ts → keyCache: Map`; without one, DevTools' path from its last scope.
  */
-export function humanTrail(path: readonly PathStep[]): string {
+export function humanTrail(f: Pick<Finding, 'path' | 'anchorPath'>): string {
+  const anchored = f.anchorPath;
+  if (anchored !== undefined && anchored.length > 0) return renderSteps(anchored);
+  const path = f.path;
   if (path.length === 0) return '(no path from the GC roots)';
   let from = 0;
   for (let i = path.length - 1; i >= 0; i--) {
@@ -37,9 +41,12 @@ export function humanTrail(path: readonly PathStep[]): string {
       break;
     }
   }
-  const steps = path.slice(from);
+  return renderSteps(path.slice(from));
+}
+
+function renderSteps(steps: readonly PathStep[]): string {
   return steps
-    .map((s, i) => (i === 0 ? s.node : `${s.edge === '' ? '' : `${s.edge}: `}${s.node}`))
+    .map((s, i) => (i === 0 || s.edge === '' ? s.node : `${s.edge}: ${s.node}`))
     .join(' → ');
 }
 
@@ -56,7 +63,7 @@ function siteLine(s: AllocationSite): string {
 export function formatFinding(f: Finding): string[] {
   const perCall = typeof f['bytesPerIteration'] === 'number' ? (f['bytesPerIteration'] as number) : f.bytesPerRequest;
   const out = [`${f.holder} grows at every round${perCall === undefined ? '' : `: +${formatBytesPerCall(perCall)} per call`}`];
-  out.push(`  held by:       ${humanTrail(f.path)}`);
+  out.push(`  held by:       ${humanTrail(f)}`);
   const kept = f.accumulates.slice(0, 4).map((a) => `${a.name} ×${formatCount(a.count)} (${formatBytes(a.bytes)})`);
   if (kept.length > 0) out.push(`  accumulates:   ${kept.join(', ')}`);
   const sites = userSites(f);

@@ -40,7 +40,7 @@ describe('a leak', () => {
     const pushLine = source.findIndex((l) => l.includes('sessions.push(')) + 1;
     expect(message).toMatch(/^expected rememberSession not to leak, but each call keeps [\d.]+ B/);
     expect(message).toContain('Array sessions (module scope of noise-functions.ts) grows at every round');
-    expect(message).toMatch(/held by: +\(module scope of noise-functions\.ts\) → sessions: Array/);
+    expect(message).toMatch(/held by: +\(?module scope of noise-functions\.ts\)? → sessions: Array/);
     expect(message).toMatch(/accumulates: +Object ×2,000/);
     expect(message).toContain(`allocated at (sampled): harness/testing/test-fixtures/noise-functions.ts:${pushLine}:`);
   });

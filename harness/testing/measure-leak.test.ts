@@ -99,7 +99,7 @@ describe('resolveLeakOptions', () => {
 
 describe('isHarnessFinding', () => {
   const finding = (holder: string, nodes: string[] = []): Finding => ({
-    pattern: 'unbounded-map', confidence: 'high', holder, path: nodes.map((node) => ({ node, edge: 'x', edgeType: 'property' })),
+    pattern: 'unbounded-map', mechanism: 'keyed-collection', confidence: 'high', holder, path: nodes.map((node) => ({ node, edge: 'x', edgeType: 'property' })),
     growth: { counts: [], retainedBytes: [] }, accumulates: [], explanation: '', fix: '',
   });
   it("sets aside the measurement's own scopes, keeps the code under test", () => {
