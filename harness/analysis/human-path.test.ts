@@ -4,22 +4,13 @@
  * top level inside a block, so its module variables reach a snapshot this way).
  */
 import { describe, expect, it } from 'vitest';
-import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
+import { parseSnapshot } from '../heap/index.js';
+import { testHeapSkeleton } from './test-heaps.js';
 import { anchorPath, hiddenContextSlotName, holderName, humanPath } from './human-path.js';
 
 function blockScopedModule() {
-  const b = new SnapshotBuilder();
-  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
-  b.edge(b.root(), gcRoots, 'element', 1);
-  const scope = b.node('object', 'system / Context', 64, { id: 11 });
-  const fn = b.node('closure', 'resolveKeyMeta', 64, { id: 13 });
-  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
-  const script = b.node('code', 'file:///app/cache.ts', 144, { id: 17 });
-  b.edge(gcRoots, fn, 'element', 1);
-  b.edge(fn, scope, 'internal', 'context');
-  b.edge(fn, shared, 'internal', 'shared');
-  b.edge(shared, script, 'internal', 'script_or_debug_info');
-  const scopeInfo = b.node('code', 'system / ScopeInfo', 48, { id: 19 });
+  const { b, scope } = testHeapSkeleton();
+  const scopeInfo = b.node('code', 'system / ScopeInfo', 48, { id: 29 });
   b.edge(scope, scopeInfo, 'internal', 'scope_info');
   b.edge(scopeInfo, b.node('string', 'keyCache', 24, { id: 21 }), 'hidden', 0);
   b.edge(scopeInfo, b.node('string', 'variant', 24, { id: 23 }), 'hidden', 1);
@@ -44,14 +35,14 @@ describe('hidden closure-scope slots', () => {
 
   it('give the holder its variable name and the path its step', () => {
     const { g, map } = blockScopedModule();
-    expect(holderName(g, map)).toEqual({ expression: 'keyCache', owner: 'module scope of cache.ts' });
+    expect(holderName(g, map)).toEqual({ expression: 'keyCache', owner: 'module scope of server.js' });
     expect(humanPath(g, map).at(-1)).toMatchObject({ edge: 'keyCache', node: 'Map', isHolder: true });
   });
 
   it('anchor the path a person reads, like a module variable', () => {
     const { g, map } = blockScopedModule();
     expect(anchorPath(g, map)).toMatchObject([
-      { node: 'module scope of cache.ts' },
+      { node: 'module scope of server.js' },
       { node: 'Map', edge: 'keyCache', edgeType: 'context', isHolder: true },
     ]);
   });

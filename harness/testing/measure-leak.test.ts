@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeGraphs } from '../analysis/index.js';
-import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
+import { testHeapSkeleton } from '../analysis/test-heaps.js';
+import { parseSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import { analysisThresholds, DEFAULT_TEST_THRESHOLDS, isHarnessFinding, resolveLeakOptions } from './measure-leak.js';
 import type { Finding } from '../types.js';
@@ -14,22 +15,11 @@ import type { Finding } from '../types.js';
 const ENTRY_BYTES = 100;
 
 /**
- * A snapshot of a module whose array `kept` holds `entries` objects of {@link ENTRY_BYTES} bytes
+ * A snapshot of a module (the shared test skeleton's /app/server.js) whose array `kept` holds `entries` objects of {@link ENTRY_BYTES} bytes
  * (ids stable across snapshots: entry k has the same id in every snapshot that holds it).
  */
 function snapshotWith(entries: number, entryBytes = ENTRY_BYTES): HeapGraph {
-  const b = new SnapshotBuilder();
-  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
-  b.edge(b.root(), gcRoots, 'element', 1);
-  const scope = b.node('object', 'system / Context', 64, { id: 11 });
-  const fn = b.node('closure', 'remember', 64, { id: 13 });
-  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
-  const script = b.node('code', 'file:///app/cache.test.js', 144, { id: 17 });
-  b.edge(gcRoots, fn, 'element', 1);
-  b.edge(fn, scope, 'internal', 'context');
-  b.edge(fn, shared, 'internal', 'shared');
-  b.edge(shared, script, 'internal', 'script_or_debug_info');
-  for (let i = 0; i < 400; i++) b.edge(gcRoots, b.node('object', 'Object', 32, { id: 1001 + i * 2 }), 'element', i + 2);
+  const { b, scope } = testHeapSkeleton();
   const arr = b.node('object', 'Array', 32, { id: 21 });
   b.edge(scope, arr, 'context', 'kept');
   // The elements store is reallocated as it grows (a new id each size), as V8 does.
