@@ -29,7 +29,9 @@ export function formatBytesPerCall(bytes: number): string {
  * `module scope of cache.ts → keyCache: Map`; without one, DevTools' path from its last scope.
  */
 export function humanTrail(f: Pick<Finding, 'path' | 'anchorPath'>): string {
-  const anchored = f.anchorPath;
+  // The folded first step (`Node internals: …`, the loader or the runner that holds the module)
+  // says nothing a person acts on in a one-line "held by".
+  const anchored = f.anchorPath?.filter((s) => s.edgeType !== 'folded');
   if (anchored !== undefined && anchored.length > 0) return renderSteps(anchored);
   const path = f.path;
   if (path.length === 0) return '(no path from the GC roots)';
