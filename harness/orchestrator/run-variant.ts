@@ -34,9 +34,13 @@ import {
 } from '../probe/allocation-recorder.js';
 import { startServer, type ServerHandle } from '../server/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
+import { compileWorkload, type WorkloadPlan } from '../load/workload.js';
+import { withHeaders } from '../load/with-headers.js';
+import { endpointRow, endpointSegmentMs, endpointWindow, mergeEndpointEvidence, type EndpointSegment } from './per-endpoint.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
+  EndpointGrowth,
   MemorySample,
   ProgressEvent,
   RunPhase,
@@ -74,6 +78,10 @@ export interface LoadPlan {
   keys: KeyMode;
   invalidRatio: number;
   postRatio: number;
+  /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
+  workload?: WorkloadPlan;
+  /** Headers on every request (`--header 'Name: value'`, templates allowed). */
+  headers?: Record<string, string>;
 }
 
 /** Sampling and timeouts; the defaults suit `leakbench run`. */
@@ -116,9 +124,6 @@ export interface VariantContext {
   /** Aborting kills the child; the run comes back `interrupted`. */
   signal?: AbortSignal;
 }
-
-/** Snapshot checkpoints, in order. */
-const CHECKPOINTS = ['baseline', 'middle', 'final'] as const;
 
 /** Runs one variant and returns its result; throws only on programming errors. */
 export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
@@ -237,12 +242,12 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // every regression point sees the same state (in-flight requests, open sockets): measured
     // here, an idle after-GC sample sits ~0.5 MB below an under-load one on a Fastify server,
     // which would otherwise swamp a small slope.
-    const segment = async (p: RunPhase, durationMs: number, gcEvery: number | undefined): Promise<MemorySample> => {
+    const segment = async (p: RunPhase, durationMs: number, gcEvery: number | undefined, only?: EndpointSegment): Promise<MemorySample> => {
       currentPhase = p;
-      phase(p);
+      phase(p, only?.endpoint);
       if (loadStarted === 0) loadStarted = performance.now();
       lastTick = { at: performance.now(), requests: driver.requests };
-      const running = driver.start(stop.signal);
+      const running = driver.start(stop.signal, only?.source);
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
@@ -260,7 +265,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       return endSample;
     };
 
-    const checkpoint = async (label: (typeof CHECKPOINTS)[number], index: number, at: MemorySample): Promise<void> => {
+    const checkpoint = async (label: string, index: number, at: MemorySample): Promise<void> => {
       currentPhase = 'snapshot';
       phase('snapshot', label);
       const file = path.join(ctx.variantDir, `${index + 1}-${label}.heapsnapshot`);
@@ -283,8 +288,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // Before the baseline: every object the diff counts as new is then allocated while recording.
     allocationInfo = await startAllocationRecording(liveSession, allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
     await checkpoint('baseline', 0, baseline);
-    await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
-    await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
+    const perEndpoint = plan.workload?.perEndpoint ? driver.endpoints : undefined;
+    // Requests sent in each endpoint's window (--per-endpoint), for its table row.
+    const windowRequests: number[] = [];
+    if (perEndpoint) {
+      const segmentMs = endpointSegmentMs(plan.durationSec, perEndpoint.length);
+      for (const [i, only] of perEndpoint.entries()) {
+        const before = driver.requests;
+        await checkpoint(`${only.endpoint} a`, 2 * i + 1, await segment('load', segmentMs, gcSampleIntervalMs, only));
+        await checkpoint(`${only.endpoint} b`, 2 * i + 2, await segment('load', segmentMs, gcSampleIntervalMs, only));
+        windowRequests.push(driver.requests - before);
+      }
+    } else {
+      await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
+      await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
+    }
     samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
 
     currentPhase = 'analysis';
@@ -294,11 +312,24 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
     await session.close().catch(() => {});
     await liveServer.kill();
-    const evidence = await analyzeRunSnapshots(
-      snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? '')),
-      snapshots.map((s) => s.requests),
-      { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) },
-    );
+    const files = snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? ''));
+    const requestsAt = snapshots.map((s) => s.requests);
+    const sites: AllocationSiteOptions = { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) };
+    let evidence: SnapshotEvidence;
+    let endpoints: EndpointGrowth[] | undefined;
+    if (perEndpoint) {
+      // One analysis per endpoint window (its three snapshots, its requests only).
+      const windows: Array<{ endpoint: string; evidence: SnapshotEvidence }> = [];
+      for (const [i, only] of perEndpoint.entries()) {
+        const at = endpointWindow(i);
+        phase('analysis', only.endpoint);
+        windows.push({ endpoint: only.endpoint, evidence: await analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites) });
+      }
+      endpoints = windows.map((w, i) => endpointRow(w.endpoint, windowRequests[i] ?? 0, w.evidence));
+      evidence = mergeEndpointEvidence(windows);
+    } else {
+      evidence = await analyzeRunSnapshots(files, requestsAt, sites);
+    }
     const decided = decideVerdict(evidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
@@ -306,6 +337,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       ...base(),
       ...decided,
       statistic: trend.statistic,
+      ...(endpoints ? { endpoints } : {}),
     });
   } catch (err) {
     // Let the child's exit be observed before deciding what happened.
@@ -376,24 +408,34 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   }
 }
 
-/** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
+/**
+ * The load driver of a run: the plan's shape, and its requests — the user's workload when the plan
+ * has one (with one source per endpoint for `--per-endpoint`), else the key mix (keys minted with
+ * the run's secret, the target's path and key header). `--header` values go on every request.
+ */
 export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
   const { target, load: plan } = ctx;
-  return new LoadDriver({
-    baseUrl,
-    connections: plan.connections,
-    rate: plan.rate,
-    nextRequest: renameKeyHeader(
-      createRequestMix({
-        keys: plan.keys,
-        invalidRatio: plan.invalidRatio,
-        postRatio: plan.postRatio,
-        secret: ctx.secret,
-        ...(target.requestPath ? { path: target.requestPath } : {}),
-      }),
-      target.keyHeader,
-    ),
-  });
+  const shape = { baseUrl, connections: plan.connections, rate: plan.rate };
+  if (plan.workload) {
+    const workload = compileWorkload(plan.workload.spec, { secret: ctx.secret, ...(plan.headers ? { extraHeaders: plan.headers } : {}) });
+    return new LoadDriver({
+      ...shape,
+      nextRequest: () => workload.next(),
+      onResponse: workload.onResponse!,
+      endpoints: workload.names.map((endpoint) => ({ endpoint, source: workload.only(endpoint) })),
+    });
+  }
+  const mix = renameKeyHeader(
+    createRequestMix({
+      keys: plan.keys,
+      invalidRatio: plan.invalidRatio,
+      postRatio: plan.postRatio,
+      secret: ctx.secret,
+      ...(target.requestPath ? { path: target.requestPath } : {}),
+    }),
+    target.keyHeader,
+  );
+  return new LoadDriver({ ...shape, nextRequest: withHeaders(mix, plan.headers, ctx.secret) });
 }
 
 /** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */

@@ -16,11 +16,11 @@ import { isLoopbackHost } from '../../loopback-host.js';
 import type { CommandModule } from '../main.js';
 import { loadPlanFromFlags, type LoadFlags } from '../options.js';
 import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
+import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../workload-options.js';
 
 interface AttachFlags extends LoadFlags {
   inspect?: string;
   url?: string;
-  header?: string;
   name: string;
   out?: string;
   json?: boolean;
@@ -55,12 +55,11 @@ export function parseServiceUrl(raw: string): { baseUrl: string; requestPath: st
 
 export const attachCommand: CommandModule = {
   register(program: Command, io, result) {
-    program
+    const attach = program
       .command('attach')
       .description('measure a Node service already running with --inspect: same load, samples, snapshots and analysis as run (it is never stopped)')
       .requiredOption('--inspect <host:port>', 'inspector address of the service (loopback only), e.g. 127.0.0.1:9229')
       .requiredOption('--url <url>', 'route to load, e.g. http://127.0.0.1:3000/v1/data (loopback only)')
-      .option('--header <name>', 'header that carries the key (default X-API-Key)')
       .option('--name <name>', "the report's scenario name", 'custom')
       .option('--duration <s>', 'seconds of measured load after warm-up (default 20)')
       .option('--warmup <s>', 'seconds of warm-up load (default 5)')
@@ -86,11 +85,11 @@ export const attachCommand: CommandModule = {
           'Forced GCs and heap snapshots pause the service for seconds: use a test instance.',
         ].join('\n'),
       )
-      .action(async (flags: AttachFlags & AllocationFlags) => {
+      .action(async (flags: AttachFlags & AllocationFlags & WorkloadFlags) => {
         const inspect = parseInspectAddress(flags.inspect ?? '');
         const { baseUrl, requestPath } = parseServiceUrl(flags.url ?? '');
         if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case, got '${flags.name}'`);
-        if (flags.header !== undefined && !/^[A-Za-z0-9-]+$/.test(flags.header)) throw new LeakbenchError('E_USAGE', `--header must be a header name, got '${flags.header}'`);
+        const requests = await resolveWorkload(flags, true);
         const d = DEFAULT_LOAD;
         // The run loop loads here, not at start-up: registering `attach` must stay cheap.
         const [{ keySecret }, { parseKeyMode }, { attachTarget }, { runScenario }, { createProgressPrinter, renderSummary }, { serializeRunReport }] =
@@ -102,7 +101,11 @@ export const attachCommand: CommandModule = {
             import('../../report/terminal.js'),
             import('../../report/write-report.js'),
           ]);
-        const load = loadPlanFromFlags(flags, d, parseKeyMode);
+        const load = {
+          ...loadPlanFromFlags(flags, d, parseKeyMode),
+          ...(requests.workload ? { workload: requests.workload } : {}),
+          ...(requests.headers ? { headers: requests.headers } : {}),
+        };
         const gates = { failOnLeak: parseFailOn(flags.failOn), expect: parseExpect(flags.expect) };
 
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
@@ -115,7 +118,7 @@ export const attachCommand: CommandModule = {
                 inspectPort: inspect.port,
                 baseUrl,
                 requestPath,
-                ...(flags.header !== undefined ? { keyHeader: flags.header } : {}),
+                ...(requests.keyHeader !== undefined ? { keyHeader: requests.keyHeader } : {}),
               }),
             ],
             load,
@@ -135,5 +138,6 @@ export const attachCommand: CommandModule = {
         for (const f of failures) io.stderr.write(`leakbench: gate failed: ${f}\n`);
         if (failures.length > 0 && !io.signal.aborted) result.code = 3;
       });
+    addWorkloadOptions(attach);
   },
 };
