@@ -323,7 +323,10 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       for (const [i, only] of perEndpoint.entries()) {
         const at = endpointWindow(i);
         phase('analysis', only.endpoint);
-        windows.push({ endpoint: only.endpoint, evidence: await analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites) });
+        const evidence: SnapshotEvidence = windowRequests[i]
+          ? await analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites)
+          : { state: 'errored', error: { code: 'E_LOAD', message: 'no response to this endpoint in its window' } };
+        windows.push({ endpoint: only.endpoint, evidence });
       }
       endpoints = windows.map((w, i) => endpointRow(w.endpoint, windowRequests[i] ?? 0, w.evidence));
       evidence = mergeEndpointEvidence(windows);
