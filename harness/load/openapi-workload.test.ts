@@ -57,7 +57,7 @@ describe('workloads from OpenAPI', () => {
 
   test('--include / --exclude on tags, operationIds and path prefixes', async () => {
     const names = async (o: { include?: string[]; exclude?: string[] }): Promise<string[]> =>
-      (await openApiWorkload(path.join(API, 'api-3.1.yaml'), { env: {}, ...o })).requests.map((r) => r.name);
+      (await openApiWorkload(path.join(API, 'api-3.1.yaml'), { env: {}, ...o })).requests.map((r) => r.name ?? '');
     expect(await names({ include: ['orders'] })).toEqual(['listOrders', 'createOrder', 'getOrder']);
     expect(await names({ include: ['/users/*/preferences', 'getStatus'] })).toEqual(['getStatus', 'updatePreferences']);
     expect(await names({ include: ['users'], exclude: ['deleteUser', '/users/{userId}/'] })).toEqual(['listUsers', 'createUser', 'getUser']);
