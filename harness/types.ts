@@ -34,6 +34,29 @@ export interface MemorySample {
   rssBytes: number;
   /** True when a full GC was forced just before this sample (the verdict uses these). */
   afterGc: boolean;
+  /** The stretch of the run this sample was taken in (absent in reports written before phases). */
+  phase?: LoadPhaseKind;
+}
+
+/**
+ * What a stretch of a run's load was for. `warmup` precedes the baseline; `load` is the planned
+ * window; `extend` is load added because the evidence could not decide yet; `idle` sends no
+ * requests (growth per second, not per request); `replay` reuses a small pool of keys (growth per
+ * distinct key or per request); `self-check` runs with the planted positive-control leak.
+ */
+export type LoadPhaseKind = 'warmup' | 'load' | 'extend' | 'idle' | 'replay' | 'self-check';
+
+/** One stretch of a run, as `report.json` records it and the charts draw it. */
+export interface PhaseRecord {
+  kind: LoadPhaseKind;
+  /** Milliseconds since the variant's load started, like {@link MemorySample.tMs}. */
+  startMs: number;
+  endMs: number;
+  /** Cumulative completed requests at the start and end of the stretch. */
+  requestsStart: number;
+  requestsEnd: number;
+  /** Why the stretch was run (for `extend`, `replay`: what the evidence could not decide). */
+  why?: string;
 }
 
 /** A heap snapshot taken during a run. */
@@ -85,6 +108,22 @@ export interface GrowthStatistic {
   /** After-GC samples left out of the regression as isolated spikes (absent when none). */
   outlierSamples?: number;
   /** Why the statistic says what it says, one sentence. */
+  reason: string;
+}
+
+/** Growth per second while no requests were sent, against the growth per second under load. */
+export interface IdleGrowth {
+  /** Slope of after-GC `heapUsed + external` on time during the idle phase, and its 95% CI. */
+  bytesPerSecond: number;
+  ciLowBytesPerSecond: number;
+  ciHighBytesPerSecond: number;
+  samples: number;
+  durationMs: number;
+  /** The same slope on time over the load phases, for comparison (absent with too few samples). */
+  loadBytesPerSecond?: number;
+  /** True when growth goes on with no traffic at a rate comparable to the growth under load. */
+  drivenByTime: boolean;
+  /** One sentence. */
   reason: string;
 }
 
@@ -212,6 +251,33 @@ export interface VariantRun {
    * endpoint between snapshots), in workload order.
    */
   endpoints?: EndpointGrowth[];
+  /** The stretches of the run in order (warm-up, planned load, extensions, idle, replay, self-check). */
+  phases?: PhaseRecord[];
+  /** How the run came to its verdict: at the planned end, early (sure sooner), after extending, or when the budget ran out. */
+  decidedBy?: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string };
+  /** Milliseconds from the start of load (warm-up included) to the moment the verdict's evidence was complete. */
+  timeToVerdictMs?: number;
+  /**
+   * What drives the growth: `requests` (per request), `distinct-keys` (per new key: stops when
+   * keys repeat), `time` (goes on with no traffic), from the idle and replay phases when run.
+   */
+  drivenBy?: 'requests' | 'distinct-keys' | 'time';
+  /** Growth with no traffic, from the idle phase's after-GC samples (absent without an idle phase). */
+  idleGrowth?: IdleGrowth;
+  /**
+   * The trend of memory outside the JS heap (RSS − heapTotal − external, after GC) on requests:
+   * native allocations (addons, zlib, TLS) that no heap snapshot shows.
+   */
+  nativeStatistic?: GrowthStatistic;
+  /** Heap id resets seen before a snapshot (another inspector session disconnected): no diff crosses one. */
+  idWipes?: Array<{ beforeSnapshot: string; tMs: number; requests: number }>;
+  /** The positive control (`--self-check`): the planted leak found at its rate, missed, or never reached by the traffic. */
+  selfCheck?: {
+    state: 'found' | 'missed' | 'not-reached';
+    plantedBytesPerRequest: number;
+    foundBytesPerRequest?: number;
+    reason: string;
+  };
   /** Allocation data recorded for "allocated at": which method, and the sampling profile file. */
   allocationProfile?: {
     method: AllocationMethod;

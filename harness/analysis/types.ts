@@ -87,4 +87,10 @@ export interface AnalysisResult {
   dismissed: DismissedHolder[];
   /** Phase timings of this analysis, ms. */
   timingsMs: Record<string, number>;
+  /**
+   * Set when more load could change the verdict: a holder still growing that has not yet grown
+   * over enough steps, grew only lately, or is slowing down (a bounded structure filling up).
+   * The run protocol (`nextStep`) reads it to extend the run instead of deciding.
+   */
+  needsMore?: { why: 'too-few-steps' | 'late-growth' | 'slowing' | 'still-growing'; holder: string; detail: string };
 }

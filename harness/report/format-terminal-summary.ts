@@ -92,6 +92,13 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
     }
     if (run.endpoints && run.endpoints.length > 0) lines.push(...endpointTableLines(run.endpoints, `  ${' '.repeat(variantWidth)}  `, (t) => c.red(t)));
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
+    if (run.idleGrowth?.drivenByTime) {
+      const g = run.idleGrowth;
+      lines.push(
+        `  ${' '.repeat(variantWidth)}  ${c.red('↳')} ${c.bold('driven by time')}: ${formatBytes(g.bytesPerSecond)}/s with no requests ` +
+          c.dim(`(${formatDurationMs(g.durationMs)} idle, 95% CI ${formatBytes(g.ciLowBytesPerSecond)}/s … ${formatBytes(g.ciHighBytesPerSecond)}/s)`),
+      );
+    }
     if (run.load) {
       const l = run.load;
       const errs = l.errors + l.timeouts > 0 ? c.yellow(`${formatCount(l.errors)} errors, ${formatCount(l.timeouts)} timeouts`) : '0 errors';
