@@ -14,7 +14,7 @@ export function endpointTableLines(rows: readonly EndpointGrowth[], indent: stri
   for (const r of rows) {
     const growth = r.verdict === 'errored' ? 'errored' : r.holders.length > 0 ? formatBytesPerRequest(r.bytesPerRequest) : '–';
     const holders = r.verdict === 'errored' ? (r.reason ?? '') : r.holders.map((h) => `${h.holder} ${formatBytesPerRequest(h.bytesPerRequest)}`).join('; ');
-    const line = `${indent}${r.endpoint.padEnd(nameWidth)}  ${formatCount(r.requests).padStart(8)}  ${growth.padStart(12)}  ${holders}`;
+    const line = `${indent}${r.endpoint.padEnd(nameWidth)}  ${formatCount(r.requests).padStart(8)}  ${growth.padStart(12)}  ${holders}`.trimEnd();
     lines.push(r.holders.length > 0 ? paint(line) : line);
   }
   return lines;
