@@ -3,7 +3,7 @@ import type { AnalysisResult } from '../analysis/types.js';
 import type { SnapshotEvidence } from '../analysis/decide-verdict.js';
 import { endpointTableLines } from '../report/endpoint-table.js';
 import type { Finding } from '../types.js';
-import { endpointRow, endpointSegmentMs, endpointWindow, mergeEndpointEvidence } from './per-endpoint.js';
+import { analyzeEndpointWindows, endpointRow, endpointSegmentMs, endpointWindow, mergeEndpointEvidence } from './per-endpoint.js';
 
 const finding = (holder: string, bytesPerRequest: number): Finding => ({
   pattern: 'unbounded-map',
@@ -61,6 +61,29 @@ describe('per-endpoint windows', () => {
     expect(merged.result.reason).toMatch(/^Per endpoint, memory accumulated while c, b were under load\. c: /);
     const clean = mergeEndpointEvidence([{ endpoint: 'a', evidence: analyzed('no-leak', []) }, { endpoint: 'b', evidence: analyzed('inconclusive', []) }]);
     expect(clean.state === 'analyzed' && clean.result.verdict).toBe('inconclusive');
+  });
+
+  test('each window analysed on its own three snapshots; a window without responses is not analysed', async () => {
+    const source = { next: () => ({ method: 'GET', path: '/', headers: {} }) };
+    const asked: number[][] = [];
+    const seen: string[] = [];
+    const { evidence, endpoints } = await analyzeEndpointWindows(
+      [{ endpoint: 'GET /a', source }, { endpoint: 'GET /b', source }, { endpoint: 'PUT /c', source }],
+      [100, 0, 80],
+      async (at) => {
+        asked.push(at);
+        return at[0] === 4 ? analyzed('leak', [finding('Map c', 120)]) : analyzed('no-leak', []);
+      },
+      (e) => seen.push(e),
+    );
+    expect(asked).toEqual([[0, 1, 2], [4, 5, 6]]);
+    expect(seen).toEqual(['GET /a', 'GET /b', 'PUT /c']);
+    expect(endpoints.map((r) => [r.endpoint, r.verdict, r.holders.map((h) => h.holder)])).toEqual([
+      ['GET /a', 'no-leak', []],
+      ['GET /b', 'errored', []],
+      ['PUT /c', 'leak', ['Map c']],
+    ]);
+    expect(evidence.state === 'analyzed' && evidence.result.verdict).toBe('leak');
   });
 
   test('the terminal table lists every endpoint, growth only where a holder grew', () => {

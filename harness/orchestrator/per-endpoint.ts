@@ -79,6 +79,27 @@ export function mergeEndpointEvidence(windows: Array<{ endpoint: string; evidenc
   return { state: 'analyzed', result };
 }
 
+/**
+ * Analyses each endpoint's window with `analyze` (given the window's snapshot indexes) and returns
+ * the table rows and the run's merged evidence. A window without a response is an errored row.
+ */
+export async function analyzeEndpointWindows(
+  endpoints: readonly EndpointSegment[],
+  windowRequests: readonly number[],
+  analyze: (snapshotIndexes: number[]) => Promise<SnapshotEvidence>,
+  onWindow: (endpoint: string) => void = () => {},
+): Promise<{ evidence: SnapshotEvidence; endpoints: EndpointGrowth[] }> {
+  const windows: Array<{ endpoint: string; evidence: SnapshotEvidence }> = [];
+  for (const [i, { endpoint }] of endpoints.entries()) {
+    onWindow(endpoint);
+    const evidence: SnapshotEvidence = windowRequests[i]
+      ? await analyze(endpointWindow(i))
+      : { state: 'errored', error: { code: 'E_LOAD', message: 'no response to this endpoint in its window' } };
+    windows.push({ endpoint, evidence });
+  }
+  return { evidence: mergeEndpointEvidence(windows), endpoints: windows.map((w, i) => endpointRow(w.endpoint, windowRequests[i] ?? 0, w.evidence)) };
+}
+
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }

@@ -36,7 +36,7 @@ import { startServer, type ServerHandle } from '../server/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
 import { compileWorkload, type WorkloadPlan } from '../load/workload.js';
 import { withHeaders } from '../load/with-headers.js';
-import { endpointRow, endpointSegmentMs, endpointWindow, mergeEndpointEvidence, type EndpointSegment } from './per-endpoint.js';
+import { analyzeEndpointWindows, endpointSegmentMs, type EndpointSegment } from './per-endpoint.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
@@ -268,7 +268,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const checkpoint = async (label: string, index: number, at: MemorySample): Promise<void> => {
       currentPhase = 'snapshot';
       phase('snapshot', label);
-      const file = path.join(ctx.variantDir, `${index + 1}-${label}.heapsnapshot`);
+      // An endpoint's name may hold `/` or spaces (`GET /items`): the file name keeps it readable but safe.
+      const file = path.join(ctx.variantDir, `${index + 1}-${label.replace(/[^A-Za-z0-9._-]+/g, '-')}.heapsnapshot`);
       const snap = await takeHeapSnapshot(liveSession, file);
       snapshotPauseMs += snap.durationMs;
       snapshots.push({
@@ -318,18 +319,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let evidence: SnapshotEvidence;
     let endpoints: EndpointGrowth[] | undefined;
     if (perEndpoint) {
-      // One analysis per endpoint window (its three snapshots, its requests only).
-      const windows: Array<{ endpoint: string; evidence: SnapshotEvidence }> = [];
-      for (const [i, only] of perEndpoint.entries()) {
-        const at = endpointWindow(i);
-        phase('analysis', only.endpoint);
-        const evidence: SnapshotEvidence = windowRequests[i]
-          ? await analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites)
-          : { state: 'errored', error: { code: 'E_LOAD', message: 'no response to this endpoint in its window' } };
-        windows.push({ endpoint: only.endpoint, evidence });
-      }
-      endpoints = windows.map((w, i) => endpointRow(w.endpoint, windowRequests[i] ?? 0, w.evidence));
-      evidence = mergeEndpointEvidence(windows);
+      ({ evidence, endpoints } = await analyzeEndpointWindows(perEndpoint, windowRequests, (at) =>
+        analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites), (endpoint) => phase('analysis', endpoint)));
     } else {
       evidence = await analyzeRunSnapshots(files, requestsAt, sites);
     }
