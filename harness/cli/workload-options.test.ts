@@ -28,7 +28,8 @@ describe('request flags', () => {
     [['--workload', 'a.json', '--openapi', 'b.yaml'], /--workload or --openapi, not both/, 'E_USAGE'],
     [['--include', 'users'], /--include and --exclude only apply with --openapi/, 'E_USAGE'],
     [['--per-endpoint'], /--per-endpoint needs a workload/, 'E_USAGE'],
-    [['--header', 'no colon here'], /--header must be 'Name: value'/, 'E_USAGE'],
+    [['--header', 'bad name: x'], /--header must look like 'Name: value'/, 'E_USAGE'],
+    [['--header', 'no colon here'], /--header must be a header name/, 'E_USAGE'],
   ];
   for (const [flags, message, code] of cases) {
     test(`run --cmd … ${flags.join(' ')} → ${code}, exit 2, one line`, async () => {
@@ -42,7 +43,10 @@ describe('request flags', () => {
   }
 
   test('a bare --header name is the key header with --cmd, and an error for a scenario', async () => {
-    expect(await resolveWorkload({ header: ['Authorization', 'X-Tenant: acme'] }, true, dir)).toEqual({ keyHeader: 'Authorization', headers: { 'x-tenant': 'acme' } });
+    expect(await resolveWorkload({ header: ['Authorization', 'X-Tenant: acme'] }, true, dir)).toEqual({ keyHeader: { name: 'Authorization' }, headers: { 'x-tenant': 'acme' } });
+    // issue 17's key template: {key} is where the minted key goes.
+    expect(await resolveWorkload({ header: ['Authorization: Bearer {key}'] }, true, dir)).toEqual({ keyHeader: { name: 'Authorization', template: 'Bearer {key}' } });
+    await expect(resolveWorkload({ header: ['A', 'B'] }, true, dir)).rejects.toMatchObject({ code: 'E_USAGE' });
     await expect(resolveWorkload({ header: ['Authorization'] }, false, dir)).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 

@@ -15,7 +15,10 @@ export interface WorkloadFlags {
   include?: string[];
   exclude?: string[];
   perEndpoint?: boolean;
-  /** `--header 'Name: value'` (repeatable), or the older `--header <name>`: the key's header. */
+  /**
+   * `--header 'Name: value'` (repeatable), or the key's header: a bare `--header <name>`, or
+   * `--header 'Name: … {key} …'` with `{key}` where the minted key goes.
+   */
   header?: string[];
 }
 
@@ -24,8 +27,8 @@ export interface ResolvedWorkload {
   workload?: WorkloadPlan;
   /** Headers on every request. */
   headers?: Record<string, string>;
-  /** `--header <name>` without a value: the header that carries the minted key (key mix only). */
-  keyHeader?: string;
+  /** The header that carries the minted key (key mix only): a bare name, or a value template with `{key}`. */
+  keyHeader?: { name: string; template?: string };
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -44,7 +47,11 @@ export function addWorkloadOptions(command: Command): void {
     .option('--include <sel>', 'with --openapi: only operations with this tag or operationId, or under this /path (comma-separated, repeatable)', collectList)
     .option('--exclude <sel>', 'with --openapi: drop operations with this tag or operationId, or under this /path', collectList)
     .option('--per-endpoint', 'one load window per workload request between snapshots: growth attributed per endpoint')
-    .option('--header <header>', "'Name: value' on every request (repeatable; templates such as {{env TOKEN}} allowed), or with --cmd a bare name: the header carrying the minted key", collect);
+    .option(
+      '--header <header>',
+      "'Name: value' on every request (repeatable; templates such as {{env TOKEN}} allowed); with --cmd or attach, a bare name or 'Name: … {key} …' is the header carrying the minted key (default X-API-Key)",
+      collect,
+    );
 }
 
 /**
@@ -55,11 +62,12 @@ export async function resolveWorkload(flags: WorkloadFlags, userServer: boolean,
   const out: ResolvedWorkload = {};
   const { parseHeaderFlag } = await import('../load/workload.js');
   for (const raw of flags.header ?? []) {
-    if (!raw.includes(':')) {
-      if (!userServer) throw new LeakbenchError('E_USAGE', `--header ${raw}: a bare header name (the key's header) only applies with --cmd or attach; give 'Name: value'`);
-      if (!/^[A-Za-z0-9-]+$/.test(raw)) throw new LeakbenchError('E_USAGE', `--header must be 'Name: value' or a header name, got '${raw}'`);
-      if (out.keyHeader !== undefined) throw new LeakbenchError('E_USAGE', `--header: one key header only (got ${out.keyHeader} and ${raw})`);
-      out.keyHeader = raw;
+    if (!raw.includes(':') || raw.includes('{key}')) {
+      if (!userServer) throw new LeakbenchError('E_USAGE', `--header ${raw}: the key's header only applies with --cmd or attach; give 'Name: value' for a header on every request`);
+      const { parseKeyHeader } = await import('./run-extras.js');
+      const key = parseKeyHeader(raw)!;
+      if (out.keyHeader !== undefined) throw new LeakbenchError('E_USAGE', `--header: one key header only (got ${out.keyHeader.name} and ${key.name})`);
+      out.keyHeader = key;
       continue;
     }
     const [name, value] = parseHeaderFlag(raw);

@@ -40,6 +40,8 @@ export interface LoadDriverOptions {
   endpoints?: Array<{ endpoint: string; source: RequestSource }>;
   /** Per-request timeout in seconds (default 10). */
   timeoutSec?: number;
+  /** Told of every request built and every response received (the key-residency scan's ledger). */
+  ledger?: { sent(req: LoadRequest): number; completed(token: number, requestsSoFar: number): void };
 }
 
 /** What one segment did. */
@@ -108,7 +110,7 @@ export class LoadDriver {
    */
   start(signal?: AbortSignal, source?: RequestSource): RunningSegment {
     if (this.running) throw new Error('a load segment is already running');
-    const { baseUrl, connections, rate } = this.options;
+    const { baseUrl, connections, rate, ledger } = this.options;
     const nextRequest = source ? () => source.next() : this.options.nextRequest;
     const onResponse = source ? source.onResponse?.bind(source) : this.options.onResponse;
     const before = this.completed;
@@ -116,8 +118,10 @@ export class LoadDriver {
     const request: autocannon.Request = {
       setupRequest: (req, context) => {
         const next = nextRequest();
-        // The client's context lives until its next request: its response finds the request here.
-        if (onResponse) (context as { sent?: LoadRequest }).sent = next;
+        // autocannon hands the same per-connection context to onResponse (one request in flight per
+        // connection): the response finds its request, and the ledger its token, there.
+        if (onResponse && context) (context as { sent?: LoadRequest }).sent = next;
+        if (ledger && context) (context as Record<string, unknown>)['ledgerToken'] = ledger.sent(next);
         // A new object each time: autocannon reuses `req` as the template for the next request.
         return {
           ...req,
@@ -127,11 +131,12 @@ export class LoadDriver {
           body: next.body ?? '',
         };
       },
-      ...(onResponse
+      ...(onResponse || ledger
         ? {
             onResponse: (status: number, body: string, context: object, headers?: Record<string, unknown>) => {
+              if (ledger) ledger.completed(Number((context as Record<string, unknown>)['ledgerToken'] ?? 0), this.completed + 1);
               const sent = (context as { sent?: LoadRequest }).sent;
-              if (sent) onResponse(sent, status, body, lowerCaseKeys(headers));
+              if (onResponse && sent) onResponse(sent, status, body, lowerCaseKeys(headers));
             },
           }
         : {}),

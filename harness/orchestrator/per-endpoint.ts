@@ -7,7 +7,8 @@
  *
  * Each window is analysed by the same leak finder as a whole run (a holder must grow at both steps,
  * by at least the same floors), on that endpoint's requests alone, so a finding in a window is
- * growth caused by that endpoint. The run's snapshot evidence is the union of the windows.
+ * growth caused by that endpoint. The run's snapshot evidence is the union of the windows; key
+ * residency comes from the last window (its final snapshot is the run's).
  */
 import type { EndpointGrowth, Finding } from '../types.js';
 import type { SnapshotEvidence } from '../analysis/decide-verdict.js';
@@ -86,18 +87,24 @@ export function mergeEndpointEvidence(windows: Array<{ endpoint: string; evidenc
 export async function analyzeEndpointWindows(
   endpoints: readonly EndpointSegment[],
   windowRequests: readonly number[],
-  analyze: (snapshotIndexes: number[]) => Promise<SnapshotEvidence>,
+  analyze: (snapshotIndexes: number[], lastWindow: boolean) => Promise<SnapshotEvidence>,
   onWindow: (endpoint: string) => void = () => {},
 ): Promise<{ evidence: SnapshotEvidence; endpoints: EndpointGrowth[] }> {
   const windows: Array<{ endpoint: string; evidence: SnapshotEvidence }> = [];
   for (const [i, { endpoint }] of endpoints.entries()) {
     onWindow(endpoint);
     const evidence: SnapshotEvidence = windowRequests[i]
-      ? await analyze(endpointWindow(i))
+      ? await analyze(endpointWindow(i), i === endpoints.length - 1)
       : { state: 'errored', error: { code: 'E_LOAD', message: 'no response to this endpoint in its window' } };
     windows.push({ endpoint, evidence });
   }
-  return { evidence: mergeEndpointEvidence(windows), endpoints: windows.map((w, i) => endpointRow(w.endpoint, windowRequests[i] ?? 0, w.evidence)) };
+  let evidence = mergeEndpointEvidence(windows);
+  // Run-wide results the last window carries (key residency searches the run's final snapshot).
+  const last = windows[windows.length - 1]?.evidence;
+  if (evidence.state === 'analyzed' && last?.state === 'analyzed' && last.result.keyResidency && evidence.result !== last.result) {
+    evidence = { state: 'analyzed', result: { ...evidence.result, keyResidency: last.result.keyResidency } };
+  }
+  return { evidence, endpoints: windows.map((w, i) => endpointRow(w.endpoint, windowRequests[i] ?? 0, w.evidence)) };
 }
 
 function round1(x: number): number {

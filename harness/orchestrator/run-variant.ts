@@ -18,6 +18,7 @@
 import path from 'node:path';
 import type { AllocationSiteOptions } from '../analysis/allocation-sites.js';
 import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
+import type { AnalyzeOptions } from '../analysis/types.js';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
 import { growthTrend } from '../analysis/growth-trend.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
@@ -37,6 +38,9 @@ import { renameKeyHeader } from '../load/rename-key-header.js';
 import { compileWorkload, type WorkloadPlan } from '../load/workload.js';
 import { withHeaders } from '../load/with-headers.js';
 import { analyzeEndpointWindows, endpointSegmentMs, type EndpointSegment } from './per-endpoint.js';
+import { KeyLedger } from '../load/key-ledger.js';
+import { scanBuffersForSecrets } from '../probe/scan-buffers.js';
+import type { BufferScan, SecretShape } from '../sent-secrets.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
@@ -65,6 +69,10 @@ export interface VariantTarget {
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
   keyHeader?: string;
+  /** The key header's value with `{key}` where the key goes (`Bearer {key}`); default the key alone. */
+  keyTemplate?: string;
+  /** What a secret looks like in the values sent (`--secret-pattern`; default leakbench keys). */
+  secretShape?: SecretShape;
   /** The command as the report records it (default `node --inspect=127.0.0.1:0 … <entry>`). */
   command?: string[];
 }
@@ -150,6 +158,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   let loadStarted = 0;
   let allocationInfo: AllocationRecordingInfo | undefined;
   let samplingProfile: SamplingProfile | undefined;
+  // Key residency: the credentials sent and completed (in memory only), and the server's buffers searched for them.
+  const keyLedger = new KeyLedger(target.secretShape);
+  let bufferScan: BufferScan | undefined;
   /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
   let limitReached: { tMs: number; requests: number } | undefined;
 
@@ -211,7 +222,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     session = await InspectorSession.connect(liveServer.inspectorUrl!);
     const liveSession = session;
 
-    loadDriver = createLoadDriver(ctx, liveServer.baseUrl);
+    loadDriver = createLoadDriver(ctx, liveServer.baseUrl, keyLedger);
     const driver = loadDriver;
     const samplerCtx: SamplerContext = {
       session: liveSession,
@@ -305,6 +316,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
     }
     samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
+    bufferScan = await scanBuffersForSecrets(liveSession, keyLedger.snapshot());
 
     currentPhase = 'analysis';
     phase('analysis');
@@ -316,13 +328,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const files = snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? ''));
     const requestsAt = snapshots.map((s) => s.requests);
     const sites: AllocationSiteOptions = { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) };
+    const scanned = bufferScan;
+    const residency = (at: number[]): AnalyzeOptions['keyResidency'] => ({ secrets: keyLedger.snapshot(), ...(scanned ? { buffers: scanned } : {}), labels: at.map((k) => snapshots[k]!.label) });
     let evidence: SnapshotEvidence;
     let endpoints: EndpointGrowth[] | undefined;
     if (perEndpoint) {
-      ({ evidence, endpoints } = await analyzeEndpointWindows(perEndpoint, windowRequests, (at) =>
-        analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites), (endpoint) => phase('analysis', endpoint)));
+      // Key residency is searched in the last window, whose final snapshot is the run's.
+      ({ evidence, endpoints } = await analyzeEndpointWindows(perEndpoint, windowRequests, (at, last) =>
+        analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites, last ? residency(at) : undefined), (endpoint) => phase('analysis', endpoint)));
     } else {
-      evidence = await analyzeRunSnapshots(files, requestsAt, sites);
+      evidence = await analyzeRunSnapshots(files, requestsAt, sites, residency(snapshots.map((_, k) => k)));
     }
     const decided = decideVerdict(evidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
@@ -332,6 +347,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       ...decided,
       statistic: trend.statistic,
       ...(endpoints ? { endpoints } : {}),
+      ...(evidence.state === 'analyzed' && evidence.result.keyResidency ? { keyResidency: evidence.result.keyResidency } : {}),
     });
   } catch (err) {
     // Let the child's exit be observed before deciding what happened.
@@ -405,11 +421,12 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
 /**
  * The load driver of a run: the plan's shape, and its requests — the user's workload when the plan
  * has one (with one source per endpoint for `--per-endpoint`), else the key mix (keys minted with
- * the run's secret, the target's path and key header). `--header` values go on every request.
+ * the run's secret, the target's path, key header and key template). `--header` values go on every
+ * request; `ledger` hears every request sent (key residency).
  */
-export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
+export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string, ledger?: KeyLedger): LoadDriver {
   const { target, load: plan } = ctx;
-  const shape = { baseUrl, connections: plan.connections, rate: plan.rate };
+  const shape = { ...(ledger ? { ledger } : {}), baseUrl, connections: plan.connections, rate: plan.rate };
   if (plan.workload) {
     const workload = compileWorkload(plan.workload.spec, { secret: ctx.secret, ...(plan.headers ? { extraHeaders: plan.headers } : {}) });
     return new LoadDriver({
@@ -428,6 +445,7 @@ export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | '
       ...(target.requestPath ? { path: target.requestPath } : {}),
     }),
     target.keyHeader,
+    target.keyTemplate,
   );
   return new LoadDriver({ ...shape, nextRequest: withHeaders(mix, plan.headers, ctx.secret) });
 }
@@ -437,9 +455,10 @@ async function analyzeRunSnapshots(
   files: string[],
   requestsAtSnapshot: number[],
   allocationSites: AllocationSiteOptions = {},
+  keyResidency?: AnalyzeOptions['keyResidency'],
 ): Promise<SnapshotEvidence> {
   try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites }) };
+    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites, ...(keyResidency ? { keyResidency } : {}) }) };
   } catch (err) {
     if (!isLeakbenchError(err)) throw err;
     return { state: 'errored', error: { code: err.code, message: err.message } };
