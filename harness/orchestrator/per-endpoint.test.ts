@@ -7,6 +7,7 @@ import { analyzeEndpointWindows, endpointRow, endpointSegmentMs, endpointWindow,
 
 const finding = (holder: string, bytesPerRequest: number): Finding => ({
   pattern: 'unbounded-map',
+  mechanism: 'keyed-collection',
   confidence: 'high',
   holder,
   path: [],
