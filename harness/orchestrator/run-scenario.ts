@@ -95,6 +95,14 @@ export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Pro
       rate: plan.load.rate,
       keys: formatKeyMode(plan.load.keys),
       invalidRatio: plan.load.invalidRatio,
+      workload: plan.load.workload
+        ? {
+            kind: plan.load.workload.kind,
+            from: plan.load.workload.from,
+            requests: plan.load.workload.spec.requests.length,
+            ...(plan.load.workload.perEndpoint ? { perEndpoint: true } : {}),
+          }
+        : { kind: 'key-mix', requests: 1 },
     },
     runs,
   };

@@ -35,12 +35,16 @@ import {
 } from '../probe/allocation-recorder.js';
 import { startServer, type ServerHandle } from '../server/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
+import { compileWorkload, type WorkloadPlan } from '../load/workload.js';
+import { withHeaders } from '../load/with-headers.js';
+import { analyzeEndpointWindows, endpointSegmentMs, type EndpointSegment } from './per-endpoint.js';
 import { KeyLedger } from '../load/key-ledger.js';
 import { scanBuffersForSecrets } from '../probe/scan-buffers.js';
 import type { BufferScan, SecretShape } from '../sent-secrets.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
+  EndpointGrowth,
   MemorySample,
   ProgressEvent,
   RunPhase,
@@ -82,6 +86,10 @@ export interface LoadPlan {
   keys: KeyMode;
   invalidRatio: number;
   postRatio: number;
+  /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
+  workload?: WorkloadPlan;
+  /** Headers on every request (`--header 'Name: value'`, templates allowed). */
+  headers?: Record<string, string>;
 }
 
 /** Sampling and timeouts; the defaults suit `leakbench run`. */
@@ -124,9 +132,6 @@ export interface VariantContext {
   /** Aborting kills the child; the run comes back `interrupted`. */
   signal?: AbortSignal;
 }
-
-/** Snapshot checkpoints, in order. */
-const CHECKPOINTS = ['baseline', 'middle', 'final'] as const;
 
 /** Runs one variant and returns its result; throws only on programming errors. */
 export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
@@ -248,12 +253,12 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // every regression point sees the same state (in-flight requests, open sockets): measured
     // here, an idle after-GC sample sits ~0.5 MB below an under-load one on a Fastify server,
     // which would otherwise swamp a small slope.
-    const segment = async (p: RunPhase, durationMs: number, gcEvery: number | undefined): Promise<MemorySample> => {
+    const segment = async (p: RunPhase, durationMs: number, gcEvery: number | undefined, only?: EndpointSegment): Promise<MemorySample> => {
       currentPhase = p;
-      phase(p);
+      phase(p, only?.endpoint);
       if (loadStarted === 0) loadStarted = performance.now();
       lastTick = { at: performance.now(), requests: driver.requests };
-      const running = driver.start(stop.signal);
+      const running = driver.start(stop.signal, only?.source);
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
@@ -271,10 +276,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       return endSample;
     };
 
-    const checkpoint = async (label: (typeof CHECKPOINTS)[number], index: number, at: MemorySample): Promise<void> => {
+    const checkpoint = async (label: string, index: number, at: MemorySample): Promise<void> => {
       currentPhase = 'snapshot';
       phase('snapshot', label);
-      const file = path.join(ctx.variantDir, `${index + 1}-${label}.heapsnapshot`);
+      // An endpoint's name may hold `/` or spaces (`GET /items`): the file name keeps it readable but safe.
+      const file = path.join(ctx.variantDir, `${index + 1}-${label.replace(/[^A-Za-z0-9._-]+/g, '-')}.heapsnapshot`);
       const snap = await takeHeapSnapshot(liveSession, file);
       snapshotPauseMs += snap.durationMs;
       snapshots.push({
@@ -294,8 +300,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // Before the baseline: every object the diff counts as new is then allocated while recording.
     allocationInfo = await startAllocationRecording(liveSession, allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
     await checkpoint('baseline', 0, baseline);
-    await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
-    await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
+    const perEndpoint = plan.workload?.perEndpoint ? driver.endpoints : undefined;
+    // Requests sent in each endpoint's window (--per-endpoint), for its table row.
+    const windowRequests: number[] = [];
+    if (perEndpoint) {
+      const segmentMs = endpointSegmentMs(plan.durationSec, perEndpoint.length);
+      for (const [i, only] of perEndpoint.entries()) {
+        const before = driver.requests;
+        await checkpoint(`${only.endpoint} a`, 2 * i + 1, await segment('load', segmentMs, gcSampleIntervalMs, only));
+        await checkpoint(`${only.endpoint} b`, 2 * i + 2, await segment('load', segmentMs, gcSampleIntervalMs, only));
+        windowRequests.push(driver.requests - before);
+      }
+    } else {
+      await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
+      await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
+    }
     samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
     bufferScan = await scanBuffersForSecrets(liveSession, keyLedger.snapshot());
 
@@ -306,12 +325,20 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
     await session.close().catch(() => {});
     await liveServer.kill();
-    const evidence = await analyzeRunSnapshots(
-      snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? '')),
-      snapshots.map((s) => s.requests),
-      { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) },
-      { secrets: keyLedger.snapshot(), buffers: bufferScan, labels: snapshots.map((s) => s.label) },
-    );
+    const files = snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? ''));
+    const requestsAt = snapshots.map((s) => s.requests);
+    const sites: AllocationSiteOptions = { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) };
+    const scanned = bufferScan;
+    const residency = (at: number[]): AnalyzeOptions['keyResidency'] => ({ secrets: keyLedger.snapshot(), ...(scanned ? { buffers: scanned } : {}), labels: at.map((k) => snapshots[k]!.label) });
+    let evidence: SnapshotEvidence;
+    let endpoints: EndpointGrowth[] | undefined;
+    if (perEndpoint) {
+      // Key residency is searched in the last window, whose final snapshot is the run's.
+      ({ evidence, endpoints } = await analyzeEndpointWindows(perEndpoint, windowRequests, (at, last) =>
+        analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites, last ? residency(at) : undefined), (endpoint) => phase('analysis', endpoint)));
+    } else {
+      evidence = await analyzeRunSnapshots(files, requestsAt, sites, residency(snapshots.map((_, k) => k)));
+    }
     const decided = decideVerdict(evidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
@@ -319,6 +346,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       ...base(),
       ...decided,
       statistic: trend.statistic,
+      ...(endpoints ? { endpoints } : {}),
       ...(evidence.state === 'analyzed' && evidence.result.keyResidency ? { keyResidency: evidence.result.keyResidency } : {}),
     });
   } catch (err) {
@@ -390,26 +418,36 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   }
 }
 
-/** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
+/**
+ * The load driver of a run: the plan's shape, and its requests — the user's workload when the plan
+ * has one (with one source per endpoint for `--per-endpoint`), else the key mix (keys minted with
+ * the run's secret, the target's path, key header and key template). `--header` values go on every
+ * request; `ledger` hears every request sent (key residency).
+ */
 export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string, ledger?: KeyLedger): LoadDriver {
   const { target, load: plan } = ctx;
-  return new LoadDriver({
-    ...(ledger ? { ledger } : {}),
-    baseUrl,
-    connections: plan.connections,
-    rate: plan.rate,
-    nextRequest: renameKeyHeader(
-      createRequestMix({
-        keys: plan.keys,
-        invalidRatio: plan.invalidRatio,
-        postRatio: plan.postRatio,
-        secret: ctx.secret,
-        ...(target.requestPath ? { path: target.requestPath } : {}),
-      }),
-      target.keyHeader,
-      target.keyTemplate,
-    ),
-  });
+  const shape = { ...(ledger ? { ledger } : {}), baseUrl, connections: plan.connections, rate: plan.rate };
+  if (plan.workload) {
+    const workload = compileWorkload(plan.workload.spec, { secret: ctx.secret, ...(plan.headers ? { extraHeaders: plan.headers } : {}) });
+    return new LoadDriver({
+      ...shape,
+      nextRequest: () => workload.next(),
+      onResponse: workload.onResponse!,
+      endpoints: workload.names.map((endpoint) => ({ endpoint, source: workload.only(endpoint) })),
+    });
+  }
+  const mix = renameKeyHeader(
+    createRequestMix({
+      keys: plan.keys,
+      invalidRatio: plan.invalidRatio,
+      postRatio: plan.postRatio,
+      secret: ctx.secret,
+      ...(target.requestPath ? { path: target.requestPath } : {}),
+    }),
+    target.keyHeader,
+    target.keyTemplate,
+  );
+  return new LoadDriver({ ...shape, nextRequest: withHeaders(mix, plan.headers, ctx.secret) });
 }
 
 /** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */
