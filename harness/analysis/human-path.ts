@@ -94,8 +94,32 @@ export function nodeLabel(g: HeapGraph, ordinal: number): string {
   return redact(g.className(ordinal));
 }
 
+/**
+ * The variable a `hidden` edge of a closure scope stands for, or undefined. V8 names context slots
+ * with `context` edges only in declaration scopes (functions, modules); a block scope's slots —
+ * e.g. the top-level `const`s of a module that vitest/vite evaluates inside a `{ … }` block — come
+ * out as hidden edges `0`, `1`, …. The scope's `scope_info` still lists the variable names, in
+ * slot order, as its own hidden edges `0`, `1`, … (checked on a vitest worker's snapshot:
+ * slots `Map`, `Object`, `cacheSize` ↔ names `keyCache`, `variant`, `cacheSize`).
+ */
+export function hiddenContextSlotName(g: HeapGraph, from: number, edge: number): string | undefined {
+  if (g.edgeType(edge) !== 'hidden' || g.nodeName(from) !== 'system / Context') return undefined;
+  const scopeInfo = edgeTargetByName(g, from, 'scope_info');
+  if (scopeInfo < 0) return undefined;
+  const slot = g.edgeName(edge);
+  for (let e = g.firstEdge(scopeInfo), end = g.edgesEnd(scopeInfo); e < end; e++) {
+    if (g.edgeType(e) !== 'hidden' || g.edgeName(e) !== slot) continue;
+    const target = g.edgeTarget(e);
+    const name = g.nodeType(target) === 'string' ? g.nodeName(target) : '';
+    return /^[A-Za-z_$][\w$]*$/.test(name) ? name : undefined;
+  }
+  return undefined;
+}
+
 /** Human label of an edge: `.name` for properties, `[i]` for elements, the variable for contexts. */
-export function edgeLabel(g: HeapGraph, edge: number): string {
+export function edgeLabel(g: HeapGraph, edge: number, from = -1): string {
+  const slotName = from < 0 ? undefined : hiddenContextSlotName(g, from, edge);
+  if (slotName !== undefined) return slotName;
   const type = g.edgeType(edge);
   const name = redact(g.edgeName(edge));
   switch (type) {
@@ -117,7 +141,7 @@ export function humanPath(g: HeapGraph, ordinal: number): PathStep[] {
   return steps.map((step, i) => {
     const out: PathStep = {
       node: nodeLabel(g, step.nodeOrdinal),
-      edge: step.edgeOrdinal < 0 ? '' : edgeLabel(g, step.edgeOrdinal),
+      edge: step.edgeOrdinal < 0 ? '' : edgeLabel(g, step.edgeOrdinal, i > 0 ? steps[i - 1]!.nodeOrdinal : -1),
       edgeType: step.edgeOrdinal < 0 ? '' : g.edgeType(step.edgeOrdinal),
       nodeId: g.nodeId(step.nodeOrdinal),
     };
@@ -151,8 +175,9 @@ export function holderName(g: HeapGraph, ordinal: number): HolderName {
   for (let i = steps.length - 1; i >= 1 && parts.length < 8; i--) {
     const step = steps[i]!;
     const from = steps[i - 1]!.nodeOrdinal;
-    const type = g.edgeType(step.edgeOrdinal);
-    const name = redact(g.edgeName(step.edgeOrdinal));
+    const slotName = hiddenContextSlotName(g, from, step.edgeOrdinal);
+    const type = slotName === undefined ? g.edgeType(step.edgeOrdinal) : 'context';
+    const name = slotName ?? redact(g.edgeName(step.edgeOrdinal));
     if (type === 'context') {
       parts.unshift(name);
       owner = contextLabel(g, from).slice(1, -1);
@@ -238,9 +263,10 @@ export function anchorPath(g: HeapGraph, holder: number): PathStep[] | undefined
     const at = order[head]!;
     for (let r = g.firstRetainer(at), end = g.retainersEnd(at); r < end; r++) {
       const edge = g.retainerEdge(r);
-      const type = g.edgeType(edge);
-      if (type === 'weak') continue;
       const from = g.retainerNode(r);
+      // A block scope's variable is a hidden slot: it anchors like a context variable.
+      const type = hiddenContextSlotName(g, from, edge) === undefined ? g.edgeType(edge) : 'context';
+      if (type === 'weak') continue;
       if (via.has(from) || !g.isReachable(from)) continue;
       via.set(from, { next: at, retainerSlot: r });
       if (isUserAnchor(g, from, type)) {
@@ -261,7 +287,14 @@ export function anchorPath(g: HeapGraph, holder: number): PathStep[] | undefined
   let at = via.get(anchor)!.next;
   for (let guard = 0; at >= 0 && guard < 64; guard++) {
     const edge = g.retainerEdge(slot);
-    const step: PathStep = { node: nodeLabel(g, at), edge: edgeLabel(g, edge), edgeType: g.edgeType(edge), nodeId: g.nodeId(at) };
+    const from = g.retainerNode(slot);
+    const slotName = hiddenContextSlotName(g, from, edge);
+    const step: PathStep = {
+      node: nodeLabel(g, at),
+      edge: slotName ?? edgeLabel(g, edge),
+      edgeType: slotName === undefined ? g.edgeType(edge) : 'context',
+      nodeId: g.nodeId(at),
+    };
     if (at === holder) step.isHolder = true;
     steps.push(step);
     const link = via.get(at)!;

@@ -72,6 +72,24 @@ export class SourceMapResolver {
     };
   }
 
+  /**
+   * Uses `sourceMapUrl` for `scriptName` instead of the comment in the file on disk: for code that
+   * was transformed in memory before V8 ran it (vitest/vite evaluate TypeScript as JavaScript with
+   * an inline `data:` map the file on disk does not have; V8 reports it as the script's
+   * `sourceMapURL`). A map that cannot be read leaves the script unmapped.
+   */
+  useSourceMap(scriptName: string, sourceMapUrl: string): void {
+    const file = scriptPath(scriptName);
+    if (file === undefined) return;
+    let loaded: LoadedMap | null = null;
+    try {
+      loaded = mapFromUrl(sourceMapUrl, file);
+    } catch {
+      loaded = null;
+    }
+    this.maps.set(file, loaded);
+  }
+
   private display(file: string): string {
     const rel = path.relative(this.cwd, file);
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
@@ -97,6 +115,11 @@ function loadMap(file: string): LoadedMap | null {
   const tail = code.slice(-4096).trimEnd().split('\n').at(-1) ?? '';
   const url = MAPPING_URL.exec(tail)?.[1];
   if (url === undefined) return null;
+  return mapFromUrl(url, file);
+}
+
+/** Reads the map a `sourceMappingURL` value names (a `data:` URL, or a path relative to `file`). */
+function mapFromUrl(url: string, file: string): LoadedMap {
   let payload: SourceMapPayload;
   let mapDir: string;
   if (url.startsWith('data:')) {
