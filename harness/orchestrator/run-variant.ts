@@ -1,50 +1,78 @@
 /**
- * Measures one server variant end to end:
+ * The one run lifecycle, for every kind of target (a scenario's server, `run --cmd`, `attach`,
+ * black-box), with the evidence pluggable (run-evidence.ts: heap snapshots through the inspector,
+ * or RSS from /proc when the server has no inspector):
  *
- *   boot → warm-up load → GC + snapshot `baseline` → load (first half) → GC + snapshot `middle`
- *        → load (second half) → GC + snapshot `final` → growth verdict → kill
+ *   launch → watchdogs → warm-up → baseline snapshot
+ *     → [load segment → after-GC sample → snapshot (id guard) → nextStep]… until `decide`
+ *     → same-key replay (a growing keyed holder) → idle (no requests) → self-check (`--self-check`)
+ *     → decideVerdict → kill
  *
- * Load runs in segments so a snapshot (which stops the server for seconds) never races HTTP; the
- * time paused is recorded. One inspector session stays connected from boot to kill, so heap node
- * ids are comparable across the three snapshots. Memory is sampled every 500 ms under load, with a
- * forced-GC sample every ~1.25 s after warm-up (evenly spaced, the last one of each segment still
- * under load) for the regression: twice the brief's 2.5 s, since on a busy 2-core machine the
- * fixed variants' confidence intervals were too wide to rule growth out with half as many points.
+ * Load runs in segments so a snapshot (which stops the server for a while) never races HTTP; the
+ * time paused is recorded. One inspector session stays connected from boot to kill, and the id
+ * guard tells before every snapshot whether V8's ids were wiped meanwhile (another session
+ * disconnected): then that snapshot becomes a new baseline and no diff crosses the wipe.
+ *
+ * After the baseline the run asks `nextStep` (harness/analysis) after each snapshot once three
+ * exist since the baseline: it stops early when sure, extends past the planned window
+ * (`--duration`) in doubling segments while the evidence cannot decide, and stops at the budget
+ * (`--max-duration`). Timing: run-schedule.ts. A black-box run (no snapshots) loads for the
+ * planned window and decides from the RSS trend.
+ *
+ * Memory is sampled every 500 ms under load, with a forced-GC sample every ~1.25 s (evenly spaced;
+ * the last one of each segment still under load) for the regression.
  *
  * Outcomes are data: a server that dies is `crashed` (with exit code, signal, heap-limit flag and
  * its output tail), an abort is `interrupted`, and a LeakbenchError becomes the run's `error`.
  * The child is killed in `finally`, and at once when the signal aborts.
  */
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { AllocationSiteOptions } from '../analysis/allocation-sites.js';
-import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
-import { growthTrend } from '../analysis/growth-trend.js';
+import { growthTrend, type GrowthTrend } from '../analysis/growth-trend.js';
+import { replayDrivenBy } from '../analysis/replay-driven-by.js';
+import { nextStep } from '../analysis/next-step.js';
+import type { AnalysisResult } from '../analysis/types.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
 import { LoadDriver } from '../load/load-driver.js';
-import { createRequestMix, type KeyMode } from '../load/request-mix.js';
-import { ensurePrivateDir, takeHeapSnapshot } from '../probe/heap-probe.js';
-import { InspectorSession } from '../probe/inspector-session.js';
-import {
-  finishAllocationRecording,
-  startAllocationRecording,
-  type AllocationRecording,
-  type AllocationRecordingInfo,
-  type SamplingProfile,
-} from '../probe/allocation-recorder.js';
-import { startServer, type ServerHandle } from '../server/start-server.js';
+import { createRequestMix, type KeyMode, type MixedRequest } from '../load/request-mix.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
-import { checkServerAnswers } from './check-server-answers.js';
-import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
+import type { AllocationRecording, SamplingProfile } from '../probe/allocation-recorder.js';
+import { ensurePrivateDir } from '../probe/heap-probe.js';
+import {
+  PLANTED_BYTES_PER_REQUEST,
+  PLANTED_HOLDER_NAME,
+  plantedCountExpression,
+  plantExpression,
+  SELF_CHECK_HEADER,
+  writeSelfCheckPreload,
+} from '../probe/self-check-plant.js';
+import { startServer, type ServerHandle } from '../server/start-server.js';
 import type {
+  Finding,
+  LoadPhaseKind,
   MemorySample,
+  PhaseRecord,
   ProgressEvent,
   RunPhase,
   SnapshotRef,
   Variant,
   VariantRun,
 } from '../types.js';
+import { checkServerAnswers } from './check-server-answers.js';
+import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import { MemorySampler, type SamplerContext } from './memory-sampler.js';
+import { analyzeRunSnapshots, HeapEvidence, RssEvidence, type RunEvidence } from './run-evidence.js';
+import { DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS, DEFAULT_SEGMENT_MS, decidedHow, nextSegmentMs, type Schedule } from './run-schedule.js';
+import { selfCheckResult, type SelfCheck } from './self-check.js';
+import { snapshotsDisturb } from './snapshot-disturbance.js';
+
+/** What a launch may add to the server's Node options (near-limit snapshot, the self-check preload). */
+export interface LaunchExtras {
+  nodeOptions: string[];
+  /** Readiness timeout (ProbePlan.startTimeoutMs), when set. */
+  startTimeoutMs?: number;
+}
 
 /** The server to measure. */
 export interface VariantTarget {
@@ -53,10 +81,13 @@ export interface VariantTarget {
   entry: string;
   nodeArgs?: string[];
   env?: Record<string, string>;
-  /** Starts the server instead of `startServer(entry)` (`run --cmd`, `attach`). */
-  launch?: (signal: AbortSignal) => Promise<ServerHandle>;
-  /** Measures the variant another way (black-box mode): {@link runVariant} hands over to it. */
-  run?: (ctx: VariantContext) => Promise<VariantRun>;
+  /**
+   * Starts the server instead of `startServer(entry)` (`run --cmd`, `attach`). A handle without an
+   * `inspectorUrl` is measured black-box (RSS only).
+   */
+  launch?: (signal: AbortSignal, extras: LaunchExtras, emit: (event: ProgressEvent) => void) => Promise<ServerHandle>;
+  /** True when leakbench did not start the server and cannot add Node options to it (`attach`). */
+  attached?: boolean;
   /** Path of the data route (default `/v1/data`). */
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
@@ -68,12 +99,17 @@ export interface VariantTarget {
 /** The load shape and timing of a run (CLI flags over scenario defaults). */
 export interface LoadPlan {
   warmupSec: number;
+  /** The planned window after the baseline: a run stops earlier when sure, later when not yet. */
   durationSec: number;
   connections: number;
   rate: number | 'max';
   keys: KeyMode;
   invalidRatio: number;
   postRatio: number;
+  /** Load budget after warm-up (`--max-duration`, default 120 s; never below `durationSec`). */
+  maxDurationSec?: number;
+  /** Quiet period after the decision, no requests (`--idle`, default 3 s; 0 = none). */
+  idleSec?: number;
 }
 
 /** Sampling and timeouts; the defaults suit `leakbench run`. */
@@ -82,6 +118,8 @@ export interface ProbePlan {
   sampleIntervalMs?: number;
   /** Forced-GC sample period after warm-up (default 1250 ms). */
   gcSampleIntervalMs?: number;
+  /** Length of the first load segments after the baseline (default 3 s, at most half the planned window). */
+  segmentMs?: number;
   /** Readiness timeout (default 15 s). */
   startTimeoutMs?: number;
   /**
@@ -99,6 +137,10 @@ export interface ProbePlan {
    * harness does not start (`attach`) always use the inspector unless they run with the flag.
    */
   trackingRoute?: 'node-flag' | 'inspector';
+  /** Plant a known leak and check that the run finds it (`--self-check`). */
+  selfCheck?: boolean;
+  /** Run the same-key replay for a growing keyed holder (default true). */
+  replay?: boolean;
 }
 
 /** Everything {@link runVariant} needs. */
@@ -117,18 +159,37 @@ export interface VariantContext {
   signal?: AbortSignal;
 }
 
-/** Snapshot checkpoints, in order. */
-const CHECKPOINTS = ['baseline', 'middle', 'final'] as const;
+/** Keys of the same-key replay's pool. */
+const REPLAY_POOL_KEYS = 16;
+/** Length of each half of the same-key replay (repeated keys, then distinct keys as the reference). */
+const REPLAY_MS = 1500;
+/** Analysed sequence: the baseline and at most this many later snapshots (the latest). */
+const MAX_ANALYSED_STEPS = 4;
+/** Idle: after-GC samples about this far apart. */
+const IDLE_SAMPLE_MS = 750;
+
+/** A snapshot taken by the run, with what the analysis needs. */
+interface TakenSnapshot {
+  ref: SnapshotRef;
+  file: string;
+}
 
 /** Runs one variant and returns its result; throws only on programming errors. */
 export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   const { target, load: plan } = ctx;
-  if (target.run) return target.run(ctx);
+  const cwd = ctx.cwd ?? process.cwd();
   const allocation = ctx.probe?.allocation ?? 'sampling';
   // Allocation tracking since launch: no inspector heap-stats timer (see ProbePlan.trackingRoute).
   const trackFlag = allocation === 'tracking' && ctx.probe?.trackingRoute !== 'inspector' && !target.launch ? ['--track-heap-objects'] : [];
   const sampleIntervalMs = ctx.probe?.sampleIntervalMs ?? 500;
   const gcSampleIntervalMs = ctx.probe?.gcSampleIntervalMs ?? 1250;
+  const plannedMs = plan.durationSec * 1000;
+  const schedule: Schedule = {
+    plannedMs,
+    segmentMs: Math.min(ctx.probe?.segmentMs ?? DEFAULT_SEGMENT_MS, plannedMs / 2),
+    maxLoadMs: Math.max(plannedMs, (plan.maxDurationSec ?? DEFAULT_MAX_LOAD_MS / 1000) * 1000),
+  };
+  const idleMs = (plan.idleSec ?? DEFAULT_IDLE_MS / 1000) * 1000;
   const emit = ctx.onProgress ?? (() => {});
   const variantStarted = performance.now();
   const elapsed = (): number => performance.now() - variantStarted;
@@ -136,17 +197,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     emit(label === undefined ? { kind: 'phase', variant: target.variant, phase: p, elapsedMs: Math.round(elapsed()) } : { kind: 'phase', variant: target.variant, phase: p, label, elapsedMs: Math.round(elapsed()) });
 
   const samples: MemorySample[] = [];
-  const snapshots: SnapshotRef[] = [];
+  const taken: TakenSnapshot[] = [];
+  const phases: PhaseRecord[] = [];
+  const idWipes: NonNullable<VariantRun['idWipes']> = [];
   let snapshotPauseMs = 0;
   let currentPhase: RunPhase = 'boot';
+  let loadPhase: LoadPhaseKind = 'warmup';
   let server: ServerHandle | undefined;
-  let session: InspectorSession | undefined;
+  let evidence: RunEvidence | undefined;
   let loadDriver: LoadDriver | undefined;
   let loadStarted = 0;
-  let allocationInfo: AllocationRecordingInfo | undefined;
   let samplingProfile: SamplingProfile | undefined;
+  let selfCheckPreload: string | undefined;
   /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
   let limitReached: { tMs: number; requests: number } | undefined;
+  const sinceLoad = (): number => (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted));
 
   // Aborted by the caller's signal or by the server dying: either way stop everything now.
   const stop = new AbortController();
@@ -157,7 +222,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   if (ctx.signal?.aborted) onOuterAbort();
   else ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
-  const dir = path.relative(ctx.cwd ?? process.cwd(), ctx.variantDir) || '.';
+  const dir = path.relative(cwd, ctx.variantDir) || '.';
+  const defaultCommand = ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), ...trackFlag, path.relative(cwd, target.entry)];
   const base = (): Omit<VariantRun, 'verdict' | 'pattern' | 'bytesPerRequest' | 'reason'> => {
     const run: Omit<VariantRun, 'verdict' | 'pattern' | 'bytesPerRequest' | 'reason'> = {
       variant: target.variant,
@@ -166,13 +232,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       findings: [],
       dir,
       samples,
-      snapshots,
-      command: target.command ?? ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), ...trackFlag, path.relative(ctx.cwd ?? process.cwd(), target.entry)],
+      snapshots: taken.map((t) => t.ref),
+      command: target.command ?? (server && target.launch ? server.command : defaultCommand),
     };
     if (loadDriver) run.load = loadDriver.summary(snapshotPauseMs);
-    if (allocationInfo) {
-      run.allocationProfile = { ...allocationInfo };
-      if (allocationInfo.path !== undefined) run.allocationProfile.path = path.relative(ctx.cwd ?? process.cwd(), allocationInfo.path);
+    if (phases.length > 0) run.phases = phases;
+    if (idWipes.length > 0) run.idWipes = idWipes;
+    const allocations = evidence instanceof HeapEvidence ? evidence.allocations : undefined;
+    if (allocations) {
+      run.allocationProfile = { ...allocations };
+      if (allocations.path !== undefined) run.allocationProfile.path = path.relative(cwd, allocations.path);
     }
     return run;
   };
@@ -180,14 +249,25 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   try {
     await ensurePrivateDir(ctx.variantDir);
     phase('boot');
-    server = target.launch ? await target.launch(stop.signal) : await startServer({
-      entry: target.entry,
-      // A server that runs out of heap leaves its last heap in the variant's private dir.
-      nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...(target.nodeArgs ?? []), ...trackFlag],
-      ...(target.env ? { env: target.env } : {}),
-      ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
-      signal: stop.signal,
-    });
+    if (ctx.probe?.selfCheck && !target.attached) selfCheckPreload = await writeSelfCheckPreload(ctx.variantDir);
+    const preloadArgs = selfCheckPreload ? [`--require=${selfCheckPreload}`] : [];
+    server = target.launch
+      ? await target.launch(
+          stop.signal,
+          {
+            nodeOptions: [...nearLimitSnapshotArgs(ctx.variantDir), ...preloadArgs],
+            ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
+          },
+          emit,
+        )
+      : await startServer({
+          entry: target.entry,
+          // A server that runs out of heap leaves its last heap in the variant's private dir.
+          nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...preloadArgs, ...(target.nodeArgs ?? []), ...trackFlag],
+          ...(target.env ? { env: target.env } : {}),
+          ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
+          signal: stop.signal,
+        });
     const liveServer = server;
     void liveServer.exited.then((exit) => {
       if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
@@ -198,18 +278,28 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // way, at the limit the user set.
     void liveServer.nearLimitSnapshotWritten?.then(() => {
       if (stop.signal.aborted) return;
-      limitReached = { tMs: loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted), requests: loadDriver?.requests ?? 0 };
+      limitReached = { tMs: sinceLoad(), requests: loadDriver?.requests ?? 0 };
       stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server reached its V8 heap limit'));
       void liveServer.kill();
     });
     if (stop.signal.aborted) throw stop.signal.reason;
-    session = await InspectorSession.connect(liveServer.inspectorUrl!);
-    const liveSession = session;
+    if (liveServer.inspectorUrl !== undefined) {
+      evidence = await HeapEvidence.open(liveServer.inspectorUrl);
+    } else {
+      evidence = new RssEvidence(liveServer.pid);
+      emit({ kind: 'message', level: 'info', text: 'no Node inspector announced: black-box mode (RSS of the process tree only)' });
+    }
+    const ev = evidence;
+    const heap = ev instanceof HeapEvidence ? ev : undefined;
 
-    loadDriver = createLoadDriver(ctx, liveServer.baseUrl);
+    // The request source can switch between phases (replay, self-check); one driver keeps the counts.
+    let requestSource = requestMix(ctx, plan.keys);
+    loadDriver = new LoadDriver({ baseUrl: liveServer.baseUrl, connections: plan.connections, rate: plan.rate, nextRequest: () => requestSource() });
     const driver = loadDriver;
+    let lastTick: { at: number; requests: number } | undefined;
     const samplerCtx: SamplerContext = {
-      session: liveSession,
+      read: (afterGc) => ev.read(afterGc && ev.canForceGc),
+      phase: () => loadPhase,
       requests: () => driver.requests,
       elapsedMs: () => (loadStarted === 0 ? 0 : performance.now() - loadStarted),
       onSample: (s) => {
@@ -231,18 +321,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         });
       },
     };
-    let lastTick: { at: number; requests: number } | undefined;
 
-    // One segment of load. It ends with a forced-GC sample taken while the load still runs, so
-    // every regression point sees the same state (in-flight requests, open sockets): measured
-    // here, an idle after-GC sample sits ~0.5 MB below an under-load one on a Fastify server,
-    // which would otherwise swamp a small slope.
-    const segment = async (p: RunPhase, durationMs: number, gcEvery: number | undefined): Promise<MemorySample> => {
-      currentPhase = p;
-      phase(p);
+    // One stretch of the run. Under load it ends with a forced-GC sample taken while the load
+    // still runs, so every regression point sees the same state (in-flight requests, open
+    // sockets): measured here, an idle after-GC sample sits ~0.5 MB below an under-load one on a
+    // Fastify server, which would otherwise swamp a small slope.
+    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string): Promise<MemorySample | undefined> => {
+      const loaded = kind !== 'idle';
+      loadPhase = kind;
+      currentPhase = kind === 'warmup' ? 'warmup' : 'load';
+      phase(currentPhase, kind === 'warmup' || kind === 'load' ? undefined : kind);
       if (loadStarted === 0) loadStarted = performance.now();
+      const record: PhaseRecord = { kind, startMs: sinceLoad(), endMs: 0, requestsStart: driver.requests, requestsEnd: 0, ...(why ? { why } : {}) };
       lastTick = { at: performance.now(), requests: driver.requests };
-      const running = driver.start(stop.signal);
+      const running = loaded ? driver.start(stop.signal) : undefined;
+      const gcEvery = kind === 'warmup' ? undefined : loaded ? gcSampleIntervalMs : IDLE_SAMPLE_MS;
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
@@ -250,63 +343,224 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         await sampler.stop();
         if (!stop.signal.aborted) endSample = await MemorySampler.sampleOnce(samplerCtx, true);
       } finally {
-        running.stop();
+        running?.stop();
         await sampler.stop().catch(() => {});
-        await running.done.catch((err: unknown) => {
+        await running?.done.catch((err: unknown) => {
           if (!stop.signal.aborted) throw err;
         });
       }
-      if (stop.signal.aborted || !endSample) throw stop.signal.reason;
+      if (stop.signal.aborted) throw stop.signal.reason;
+      record.endMs = sinceLoad();
+      record.requestsEnd = driver.requests;
+      phases.push(record);
       return endSample;
     };
 
-    const checkpoint = async (label: (typeof CHECKPOINTS)[number], index: number, at: MemorySample): Promise<void> => {
+    const snapshot = async (label: string): Promise<TakenSnapshot> => {
+      if (!heap) throw new Error('snapshot without an inspector');
       currentPhase = 'snapshot';
       phase('snapshot', label);
-      const file = path.join(ctx.variantDir, `${index + 1}-${label}.heapsnapshot`);
-      const snap = await takeHeapSnapshot(liveSession, file);
+      const file = path.join(ctx.variantDir, `${taken.length + 1}-${label}.heapsnapshot`);
+      const tMs = sinceLoad();
+      const snap = await heap.snapshot(file);
       snapshotPauseMs += snap.durationMs;
-      snapshots.push({
-        label,
-        path: path.relative(ctx.cwd ?? process.cwd(), snap.path),
-        tMs: at.tMs,
-        requests: driver.requests,
-        sizeBytes: snap.sizeBytes,
-        durationMs: Math.round(snap.durationMs),
-      });
+      const t: TakenSnapshot = {
+        file,
+        ref: { label, path: path.relative(cwd, snap.path), tMs, requests: driver.requests, sizeBytes: snap.sizeBytes, durationMs: Math.round(snap.durationMs) },
+      };
+      taken.push(t);
+      if (snap.ids.state === 'wiped') {
+        idWipes.push({ beforeSnapshot: label, tMs, requests: driver.requests });
+        emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap object ids were reset before snapshot ${label} (another inspector session disconnected): a new baseline is taken there` });
+      }
       if (stop.signal.aborted) throw stop.signal.reason;
+      return t;
     };
 
-    const firstHalfMs = (plan.durationSec * 1000) / 2;
-    const baseline = await segment('warmup', plan.warmupSec * 1000, undefined);
+    // ── warm-up and baseline ──────────────────────────────────────────────────────────────────
+    const warm = await stretch('warmup', plan.warmupSec * 1000);
     if (plan.warmupSec > 0) checkServerAnswers(driver.summary(snapshotPauseMs), liveServer.baseUrl);
+    const baselineAt = warm?.tMs ?? 0;
     // Before the baseline: every object the diff counts as new is then allocated while recording.
-    allocationInfo = await startAllocationRecording(liveSession, allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
-    await checkpoint('baseline', 0, baseline);
-    await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
-    await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
-    samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
+    await heap?.startAllocations(allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
+    /** The snapshots since the last baseline (a wipe starts a new sequence). */
+    let sequence: TakenSnapshot[] = heap ? [await snapshot('baseline')] : [];
+    let sequenceStartMs = baselineAt;
 
-    currentPhase = 'analysis';
-    phase('analysis');
-    // The regression starts at the end of warm-up: JIT and first-touch allocations are behind us.
-    const trend = growthTrend(samples.filter((s) => s.afterGc && s.tMs >= baseline.tMs));
+    // ── load segments until the evidence decides ──────────────────────────────────────────────
+    let loadMs = 0;
+    let previousMs: number | undefined;
+    let index = 0;
+    let analysis: SnapshotEvidence = { state: 'none' };
+    let analysedFiles = '';
+    let trend = trendOf(samples, sequenceStartMs, ev.kind);
+    let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
+    while (decision === undefined) {
+      const ms = nextSegmentMs(index, loadMs, previousMs, schedule);
+      const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
+      const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
+      const end = await stretch(kind, ms, extendWhy);
+      loadMs += ms;
+      previousMs = ms;
+      index += 1;
+      if (heap) {
+        const t = await snapshot(`step-${index}`);
+        const wiped = t === taken.at(-1) && idWipes.at(-1)?.beforeSnapshot === t.ref.label;
+        if (wiped) {
+          sequence = [t];
+          sequenceStartMs = t.ref.tMs;
+          analysis = { state: 'none' };
+        } else sequence.push(t);
+      }
+      trend = trendOf(samples, sequenceStartMs, ev.kind);
+      const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
+      if (heap && sequence.length >= 3) {
+        samplingProfile = (await heap.finishAllocations(ctx.variantDir)) ?? samplingProfile;
+        analysis = await analyzeSequence(analysedPart(sequence), samplingProfile, cwd, setPhase);
+        analysedFiles = analysedPart(sequence).map((t) => t.file).join('\n');
+      }
+      const stepCount = heap ? sequence.length : loadMs >= schedule.plannedMs - 1 ? Infinity : 0;
+      const step = nextStep({
+        ...(analysis.state === 'analyzed' ? { analysis: analysis.result } : {}),
+        trend,
+        snapshots: stepCount,
+        loadMs,
+        maxLoadMs: schedule.maxLoadMs,
+      });
+      void end;
+      if (step.action === 'decide' || budgetSpent) {
+        const how = decidedHow(loadMs, schedule, budgetSpent && step.action !== 'decide' ? true : /budget/.test(step.why));
+        decision = { how, why: step.why };
+      }
+    }
+    // The verdict's evidence was complete when the decisive snapshot (or, black-box, the last
+    // segment) ended; the analysis time after it is not counted.
+    const decisive = taken.at(-1)?.ref;
+    const timeToVerdictMs = decisive ? decisive.tMs + decisive.durationMs : sinceLoad();
+
+    // ── same-key replay: does a growing keyed holder grow per request or per new key? ─────────
+    let drivenBy: VariantRun['drivenBy'];
+    let replayNote: string | undefined;
+    const keyed = analysis.state === 'analyzed' ? keyedGrowingFinding(analysis.result) : undefined;
+    if (heap && keyed && ctx.probe?.replay !== false && plan.keys.kind === 'unique') {
+      const entriesAt = async (): Promise<{ entries: number | undefined; requests: number }> => ({ entries: await heap.entriesOf(keyed.holderId!), requests: driver.requests });
+      const why = `${keyed.holder} grew at every step: does it keep growing when ${REPLAY_POOL_KEYS} keys repeat?`;
+      const a = await entriesAt();
+      if (a.entries !== undefined) {
+        requestSource = requestMix(ctx, { kind: 'pool', size: REPLAY_POOL_KEYS });
+        await stretch('replay', REPLAY_MS, why);
+        const b = await entriesAt();
+        requestSource = requestMix(ctx, plan.keys);
+        await stretch('replay', REPLAY_MS, 'reference: the same holder under distinct keys');
+        const c = await entriesAt();
+        if (b.entries !== undefined && c.entries !== undefined && b.requests > a.requests && c.requests > b.requests) {
+          const replayRate = (b.entries - a.entries) / (b.requests - a.requests);
+          const distinctRate = (c.entries - b.entries) / (c.requests - b.requests);
+          drivenBy = replayDrivenBy(distinctRate, replayRate);
+          const figures = `${fmtRate(replayRate)} entries/request with ${REPLAY_POOL_KEYS} keys repeated, ${fmtRate(distinctRate)} with distinct keys`;
+          if (drivenBy === 'distinct-keys') replayNote = `grows per distinct key (${figures}): a cache without a bound on a key space the clients choose`;
+          if (drivenBy === 'requests') replayNote = `grows per request, whatever the key (${figures})`;
+        }
+      }
+    }
+
+    // ── idle: growth with no requests is driven by time ────────────────────────────────────────
+    if (idleMs > 0) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
+
+    // ── self-check: the planted leak, found at its rate? ─────────────────────────────────────
+    let selfCheck: SelfCheck | undefined;
+    if (ctx.probe?.selfCheck) {
+      selfCheck = await runSelfCheck();
+    }
+
+    if (heap) samplingProfile = (await heap.finishAllocations(ctx.variantDir)) ?? samplingProfile;
+    setPhase('analysis');
     // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
-    await session.close().catch(() => {});
+    await ev.close();
     await liveServer.kill();
-    const evidence = await analyzeRunSnapshots(
-      snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? '')),
-      snapshots.map((s) => s.requests),
-      { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) },
-    );
-    const decided = decideVerdict(evidence, trend);
+    const analysed = analysedPart(sequence);
+    // The decision's analysis is the final one unless the sequence changed since (a wipe before
+    // the budget ran out leaves a shorter one, analysed here).
+    const finalEvidence =
+      heap && sequence.length >= 2 && analysed.map((t) => t.file).join('\n') !== analysedFiles ? await analyzeSequence(analysed, samplingProfile, cwd, setPhase) : analysis;
+    const disturbance = heap ? snapshotsDisturb(samples, taken.map((t) => t.ref)) : undefined;
+    const decided = decideVerdict(finalEvidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    return finish({
+    relabel(sequence, taken);
+    await renameSnapshotFiles(taken, cwd);
+
+    const findings = decided.findings.map((f): Finding => (replayNote && keyed && f.holderId === keyed.holderId ? { ...f, explanation: `${f.explanation} It ${replayNote}.` } : f));
+    const notes = [
+      disturbance ? ` ${disturbance}` : '',
+      idWipes.length > 0 ? ` Heap ids were reset ${idWipes.length}× during the run (another inspector session disconnected); the diff covers only the snapshots since the last reset.` : '',
+    ].join('');
+    let result: VariantRun = {
       ...base(),
       ...decided,
+      findings,
+      reason: decided.reason + notes,
       statistic: trend.statistic,
-    });
+      decidedBy: decision,
+      timeToVerdictMs,
+      ...(drivenBy ? { drivenBy } : {}),
+    };
+    if (selfCheck) {
+      result = { ...result, selfCheck };
+      if (selfCheck.state !== 'found') {
+        result = { ...result, verdict: 'inconclusive', pattern: 'unknown', reason: `self-check ${selfCheck.state}: ${selfCheck.reason}; no verdict on the server (its own evidence said: ${result.verdict})` };
+      }
+    }
+    return finish(result);
+
+    /** Runs the self-check phase: plants (attach) or arms (preload) the leak and measures what it kept. */
+    async function runSelfCheck(): Promise<SelfCheck> {
+      if (target.attached) {
+        const planted = heap ? await heap.evaluate<boolean>(plantExpression()) : false;
+        if (planted !== true) {
+          return { state: 'missed', plantedBytesPerRequest: PLANTED_BYTES_PER_REQUEST, reason: 'the planted leak could not be installed in the attached server (it needs Node ≥ 20.16 for process.getBuiltinModule)' };
+        }
+      }
+      const served = (): number => driver.summary(0).statusCounts['2xx'] ?? 0;
+      const plantedCount = async (): Promise<number | undefined> => {
+        const n = heap ? await heap.evaluate<number>(plantedCountExpression()) : undefined;
+        return n === undefined || n < 0 ? undefined : n;
+      };
+      requestSource = withHeader(requestMix(ctx, plan.keys), SELF_CHECK_HEADER, '1');
+      const startRequests = driver.requests;
+      const startServed = served();
+      const startPlanted = (await plantedCount()) ?? 0;
+      const why = `the planted leak keeps ${PLANTED_BYTES_PER_REQUEST} B per request served: found at that rate?`;
+      let holderBytes: number | undefined;
+      let named = false;
+      const startSample = samples.length;
+      if (heap) {
+        // Three snapshots, as the leak finder wants for any leak: the planted one must be found like one.
+        const files = [await snapshot('self-check-start')];
+        await stretch('self-check', schedule.segmentMs, why);
+        files.push(await snapshot('self-check-middle'));
+        await stretch('self-check', schedule.segmentMs, why);
+        files.push(await snapshot('self-check-end'));
+        setPhase('analysis');
+        const check = await analyzeRunSnapshots(files.map((t) => t.file), files.map((t) => t.ref.requests), false);
+        const planted = check.state === 'analyzed' ? check.result.findings.find(plantedFinding) : undefined;
+        if (planted) {
+          named = true;
+          const bytes = planted.growth.retainedBytes;
+          holderBytes = (bytes.at(-1) ?? 0) - (bytes[0] ?? 0);
+        }
+      } else {
+        await stretch('self-check', 2 * schedule.segmentMs, why);
+        // Black-box: the RSS slope over the self-check phase's samples.
+        const points = samples.slice(startSample).filter((s) => s.phase === 'self-check');
+        holderBytes = rssTrend(points).statistic.bytesPerRequest * (driver.requests - startRequests);
+      }
+      requestSource = requestMix(ctx, plan.keys);
+      const servedRequests = served() - startServed;
+      const requests = driver.requests - startRequests;
+      const endPlanted = await plantedCount();
+      return selfCheckResult({ servedRequests, requests, holderBytes, named, blackBox: !heap, ...(endPlanted !== undefined ? { plantedRecords: endPlanted - startPlanted } : {}) });
+    }
   } catch (err) {
     // Let the child's exit be observed before deciding what happened.
     const exit = server ? await Promise.race([server.exited, delay(200).then(() => undefined)]) : undefined;
@@ -323,21 +577,24 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const ended = limitReached !== undefined && server ? await server.kill() : exit && !exit.killedByHarness ? exit : undefined;
     if (ended) {
       const end = describeServerEnd(ended, limitReached !== undefined, currentPhase);
+      const blackBox = evidence?.kind === 'rss';
       // Out of heap under the load: memory grew to the V8 heap limit, which confirms a leak; the
       // snapshot Node wrote near the limit extends the run's sequence for the leak finder.
       const nearLimit = end.crash.heapLimit
         ? await collectNearLimitSnapshot({
             variantDir: ctx.variantDir,
-            earlier: snapshots,
-            cwd: ctx.cwd ?? process.cwd(),
+            earlier: taken.map((t) => t.ref),
+            cwd,
             requests: limitReached?.requests ?? loadDriver?.requests ?? 0,
-            tMs: limitReached?.tMs ?? (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted)),
+            tMs: limitReached?.tMs ?? sinceLoad(),
+            ...(blackBox ? { blackBox: true } : {}),
           })
         : undefined;
-      if (nearLimit?.snapshot) snapshots.push(nearLimit.snapshot);
       const found = nearLimit?.analysis;
+      const run = base();
+      if (nearLimit?.snapshot) run.snapshots = [...run.snapshots, nearLimit.snapshot];
       return finish({
-        ...base(),
+        ...run,
         verdict: 'crashed',
         pattern: found?.findings[0]?.pattern ?? 'unknown',
         bytesPerRequest: found?.bytesPerRequest ?? 0,
@@ -366,8 +623,14 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort);
     stop.abort();
-    await session?.close().catch(() => {});
+    await evidence?.close().catch(() => {});
     await server?.kill();
+  }
+
+  function setPhase(p: RunPhase): void {
+    if (currentPhase === p) return;
+    currentPhase = p;
+    phase(p);
   }
 
   function finish(run: VariantRun): VariantRun {
@@ -376,38 +639,105 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   }
 }
 
-/** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
-export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
-  const { target, load: plan } = ctx;
-  return new LoadDriver({
-    baseUrl,
-    connections: plan.connections,
-    rate: plan.rate,
-    nextRequest: renameKeyHeader(
-      createRequestMix({
-        keys: plan.keys,
-        invalidRatio: plan.invalidRatio,
-        postRatio: plan.postRatio,
-        secret: ctx.secret,
-        ...(target.requestPath ? { path: target.requestPath } : {}),
-      }),
-      target.keyHeader,
-    ),
+/** The growth trend of the load samples since `fromMs` (after-GC heap samples, or every RSS sample). */
+function trendOf(samples: readonly MemorySample[], fromMs: number, kind: 'heap' | 'rss'): GrowthTrend {
+  const window = samples.filter((s) => s.tMs >= fromMs && (s.phase === undefined || s.phase === 'load' || s.phase === 'extend'));
+  return kind === 'rss' ? rssTrend(window) : growthTrend(window);
+}
+
+/**
+ * The trend of RSS on requests (black-box): no GC can be forced, so every sample is a point; RSS
+ * includes allocator slack and never shrinks after a GC, so it answers "does memory grow with
+ * traffic" and nothing about what grows.
+ */
+function rssTrend(samples: readonly MemorySample[]): GrowthTrend {
+  const points = samples.map((s) => ({ ...s, heapUsedBytes: s.rssBytes, externalBytes: 0, afterGc: true }));
+  const t = growthTrend(points);
+  return { ...t, statistic: { ...t.statistic, method: 'ols-rss', metric: 'rss (process group)' } };
+}
+
+/** The part of a sequence the diff reads: its baseline and its latest steps. */
+function analysedPart(sequence: readonly TakenSnapshot[]): TakenSnapshot[] {
+  return sequence.length <= MAX_ANALYSED_STEPS + 1 ? [...sequence] : [sequence[0]!, ...sequence.slice(-MAX_ANALYSED_STEPS)];
+}
+
+async function analyzeSequence(
+  sequence: readonly TakenSnapshot[],
+  samplingProfile: SamplingProfile | undefined,
+  cwd: string,
+  setPhase: (p: RunPhase) => void,
+): Promise<SnapshotEvidence> {
+  setPhase('analysis');
+  return analyzeRunSnapshots(
+    sequence.map((t) => t.file),
+    sequence.map((t) => t.ref.requests),
+    { cwd, ...(samplingProfile ? { samplingProfile } : {}) },
+  );
+}
+
+/** A leak finding on a keyed container (Map, Set, dictionary) with a known holder id. */
+function keyedGrowingFinding(result: AnalysisResult): Finding | undefined {
+  if (result.verdict !== 'leak') return undefined;
+  return result.findings.find((f) => f.holderId !== undefined && /map|set|dictionary|object/i.test(f.containerKind ?? ''));
+}
+
+function plantedFinding(f: Finding): boolean {
+  return f.holder.includes(PLANTED_HOLDER_NAME) || f.path.some((s) => s.edge === PLANTED_HOLDER_NAME);
+}
+
+/**
+ * Labels of the kept snapshots: the analysed sequence reads `baseline`, `middle` (one step) or
+ * `middle-N`, and `final`; snapshots before an id wipe keep their step label.
+ */
+function relabel(sequence: readonly TakenSnapshot[], taken: readonly TakenSnapshot[]): void {
+  void taken;
+  const n = sequence.length;
+  sequence.forEach((t, i) => {
+    t.ref.label = i === 0 ? 'baseline' : i === n - 1 ? 'final' : n === 3 ? 'middle' : `middle-${i}`;
   });
 }
 
-/** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */
-async function analyzeRunSnapshots(
-  files: string[],
-  requestsAtSnapshot: number[],
-  allocationSites: AllocationSiteOptions = {},
-): Promise<SnapshotEvidence> {
-  try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites }) };
-  } catch (err) {
-    if (!isLeakbenchError(err)) throw err;
-    return { state: 'errored', error: { code: err.code, message: err.message } };
+/** Gives each snapshot file its final label (`<n>-<label>.heapsnapshot`). */
+async function renameSnapshotFiles(taken: readonly TakenSnapshot[], cwd: string): Promise<void> {
+  for (const [i, t] of taken.entries()) {
+    const file = path.join(path.dirname(t.file), `${i + 1}-${t.ref.label}.heapsnapshot`);
+    if (file === t.file) continue;
+    await rename(t.file, file);
+    t.file = file;
+    t.ref.path = path.relative(cwd, file);
   }
+}
+
+/** The request mix of the run with the given keys, for the target's path and key header. */
+function requestMix(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, keys: KeyMode): () => MixedRequest {
+  const { target, load: plan } = ctx;
+  return renameKeyHeader(
+    createRequestMix({
+      keys,
+      invalidRatio: plan.invalidRatio,
+      postRatio: plan.postRatio,
+      secret: ctx.secret,
+      ...(target.requestPath ? { path: target.requestPath } : {}),
+    }),
+    target.keyHeader,
+  );
+}
+
+function withHeader(next: () => MixedRequest, name: string, value: string): () => MixedRequest {
+  return () => {
+    const r = next();
+    return { ...r, headers: { ...r.headers, [name]: value } };
+  };
+}
+
+/** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
+export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
+  const { load: plan } = ctx;
+  return new LoadDriver({ baseUrl, connections: plan.connections, rate: plan.rate, nextRequest: requestMix(ctx, plan.keys) });
+}
+
+function fmtRate(n: number): string {
+  return (Math.round(n * 1000) / 1000).toString();
 }
 
 function reasonText(reason: unknown): string {
