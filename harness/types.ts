@@ -282,6 +282,13 @@ export interface RunOptionsSummary {
   rate: number | 'max';
   keys: string;
   invalidRatio: number;
+  /** Share of POST requests. */
+  postRatio?: number;
+  /** Load budget after warm-up (`--max-duration`), and the idle phase (`--idle`), seconds. */
+  maxDurationSec?: number;
+  idleSec?: number;
+  /** True when the run planted its positive control (`--self-check`). */
+  selfCheck?: boolean;
 }
 
 /** Phases of measuring one variant, in order. */

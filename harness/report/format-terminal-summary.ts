@@ -6,6 +6,7 @@
 import pc from 'picocolors';
 import type { RunReport, Verdict } from '../types.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
+import { protocolLines } from './describe-protocol.js';
 import { redactDeep } from './redact-secrets.js';
 import { sparkline } from './sparkline.js';
 
@@ -90,6 +91,7 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       if (run.findings.length > 1) lines.push(`  ${' '.repeat(variantWidth)}    ${c.dim(`+${run.findings.length - 1} more finding(s) in the report`)}`);
     }
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
+    for (const line of protocolLines(run)) lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(line)}`);
     if (run.load) {
       const l = run.load;
       const errs = l.errors + l.timeouts > 0 ? c.yellow(`${formatCount(l.errors)} errors, ${formatCount(l.timeouts)} timeouts`) : '0 errors';

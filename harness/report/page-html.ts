@@ -6,6 +6,7 @@
  * opens from disk on an offline machine and cannot leak anything by fetching. Every string taken
  * from a report is escaped with {@link esc}; callers redact reports before they get here.
  */
+import { protocolLines } from './describe-protocol.js';
 import type { AllocationSite, Finding, PathStep, Verdict, VariantRun } from '../types.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 
@@ -133,7 +134,7 @@ export function verdictTableHtml(runs: readonly LabelledRun[]): string {
 <td class="num">${esc(formatCount(run.requests))}</td>
 <td class="num">${esc(formatDurationMs(run.durationMs))}</td>
 <td class="num">${run.findings.length}</td>
-<td class="small">${esc(run.reason)}</td>
+<td class="small">${esc(run.reason)}${protocolLines(run).map((l) => `<div class="muted small protocol">${esc(l)}</div>`).join('')}</td>
 </tr>`;
     })
     .join('\n');
