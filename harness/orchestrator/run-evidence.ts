@@ -74,6 +74,11 @@ export class HeapEvidence implements RunEvidence {
     return { ...snap, ids };
   }
 
+  /** True while the heap ids V8 gave at the last snapshot still hold (no wipe since). */
+  async idsKept(): Promise<boolean> {
+    return (await this.guard.checkBeforeSnapshot()).state !== 'wiped';
+  }
+
   /** Starts recording allocations (before the baseline: every object the diff counts as new is then recorded). */
   async startAllocations(method: AllocationRecording, samplingIntervalBytes: number | undefined, sinceLaunch: boolean): Promise<void> {
     this.allocationInfo = await startAllocationRecording(this.session, method, samplingIntervalBytes, sinceLaunch);

@@ -163,6 +163,8 @@ export interface VariantContext {
 const REPLAY_POOL_KEYS = 16;
 /** Length of each half of the same-key replay (repeated keys, then distinct keys as the reference). */
 const REPLAY_MS = 1500;
+/** Shortest load segment after repeated id wipes. */
+const MIN_SEGMENT_MS = 250;
 /** Analysed sequence: the baseline and at most this many later snapshots (the latest). */
 const MAX_ANALYSED_STEPS = 4;
 /** Idle: after-GC samples about this far apart. */
@@ -356,7 +358,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       return endSample;
     };
 
-    const snapshot = async (label: string): Promise<TakenSnapshot> => {
+    const snapshot = async (label: string): Promise<{ t: TakenSnapshot; wiped: boolean }> => {
       if (!heap) throw new Error('snapshot without an inspector');
       currentPhase = 'snapshot';
       phase('snapshot', label);
@@ -374,7 +376,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap object ids were reset before snapshot ${label} (another inspector session disconnected): a new baseline is taken there` });
       }
       if (stop.signal.aborted) throw stop.signal.reason;
-      return t;
+      return { t, wiped: snap.ids.state === 'wiped' };
     };
 
     // ── warm-up and baseline ──────────────────────────────────────────────────────────────────
@@ -384,32 +386,42 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // Before the baseline: every object the diff counts as new is then allocated while recording.
     await heap?.startAllocations(allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
     /** The snapshots since the last baseline (a wipe starts a new sequence). */
-    let sequence: TakenSnapshot[] = heap ? [await snapshot('baseline')] : [];
+    let sequence: TakenSnapshot[] = heap ? [(await snapshot('baseline')).t] : [];
     let sequenceStartMs = baselineAt;
 
     // ── load segments until the evidence decides ──────────────────────────────────────────────
     let loadMs = 0;
     let previousMs: number | undefined;
+    /** Segments since the last baseline, and the first segments' length (shortened by id wipes). */
     let index = 0;
+    let steps = 0;
+    let segmentSchedule = schedule;
     let analysis: SnapshotEvidence = { state: 'none' };
     let analysedFiles = '';
+    /** The last sequence that was analysed, kept when a wipe starts a new one. */
+    let lastAnalysed: { analysis: SnapshotEvidence; files: string; sequence: TakenSnapshot[]; startMs: number } | undefined;
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     while (decision === undefined) {
-      const ms = nextSegmentMs(index, loadMs, previousMs, schedule);
+      const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
       const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
       const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
-      const end = await stretch(kind, ms, extendWhy);
+      await stretch(kind, ms, extendWhy);
       loadMs += ms;
       previousMs = ms;
       index += 1;
+      steps += 1;
       if (heap) {
-        const t = await snapshot(`step-${index}`);
-        const wiped = t === taken.at(-1) && idWipes.at(-1)?.beforeSnapshot === t.ref.label;
+        const { t, wiped } = await snapshot(`step-${steps}`);
         if (wiped) {
+          if (analysis.state === 'analyzed') lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
           sequence = [t];
           sequenceStartMs = t.ref.tMs;
           analysis = { state: 'none' };
+          // Ids are wiped under the run (periodically, by the server's own session): shorter
+          // segments give three snapshots between two wipes a chance.
+          index = 0;
+          segmentSchedule = { ...schedule, segmentMs: Math.max(MIN_SEGMENT_MS, segmentSchedule.segmentMs / 2) };
         } else sequence.push(t);
       }
       trend = trendOf(samples, sequenceStartMs, ev.kind);
@@ -417,32 +429,47 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (heap && sequence.length >= 3) {
         samplingProfile = (await heap.finishAllocations(ctx.variantDir)) ?? samplingProfile;
         analysis = await analyzeSequence(analysedPart(sequence), samplingProfile, cwd, setPhase);
-        analysedFiles = analysedPart(sequence).map((t) => t.file).join('\n');
+        analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
+        // A Ctrl-C during the analysis ends as interrupted during the analysis.
+        if (stop.signal.aborted) throw stop.signal.reason;
       }
-      const stepCount = heap ? sequence.length : loadMs >= schedule.plannedMs - 1 ? Infinity : 0;
+      // A black-box run loads for the planned window before its trend is asked.
+      const evidenceSteps = heap ? sequence.length : loadMs >= schedule.plannedMs - 1 ? steps + 1 : 0;
       const step = nextStep({
         ...(analysis.state === 'analyzed' ? { analysis: analysis.result } : {}),
         trend,
-        snapshots: stepCount,
+        snapshots: evidenceSteps,
         loadMs,
         maxLoadMs: schedule.maxLoadMs,
       });
-      void end;
       if (step.action === 'decide' || budgetSpent) {
-        const how = decidedHow(loadMs, schedule, budgetSpent && step.action !== 'decide' ? true : /budget/.test(step.why));
-        decision = { how, why: step.why };
+        const how = decidedHow(loadMs, schedule, budgetSpent);
+        decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
+        // Out of budget right after a wipe: decide on the last sequence that was analysed.
+        if (heap && sequence.length < 3 && lastAnalysed) {
+          ({ analysis, sequence, startMs: sequenceStartMs } = lastAnalysed);
+          analysedFiles = lastAnalysed.files;
+          trend = trendOf(samples.filter((x) => x.tMs <= (sequence.at(-1)?.ref.tMs ?? Infinity)), sequenceStartMs, ev.kind);
+        }
       }
     }
-    // The verdict's evidence was complete when the decisive snapshot (or, black-box, the last
-    // segment) ended; the analysis time after it is not counted.
+    // ── idle: growth with no requests is driven by time ────────────────────────────────────────
+    // Right after the decision: its samples are evidence of the verdict (decideVerdict turns
+    // growth per second with no traffic into a leak driven by time).
+    if (idleMs > 0) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
+
+    // The verdict's evidence was complete when the idle phase (or, without one, the decisive
+    // snapshot or black-box segment) ended; analysis time, the replay (which only says what drives
+    // a leak) and the self-check are not counted.
     const decisive = taken.at(-1)?.ref;
-    const timeToVerdictMs = decisive ? decisive.tMs + decisive.durationMs : sinceLoad();
+    const timeToVerdictMs = idleMs > 0 || !decisive ? sinceLoad() : decisive.tMs + decisive.durationMs;
 
     // ── same-key replay: does a growing keyed holder grow per request or per new key? ─────────
     let drivenBy: VariantRun['drivenBy'];
     let replayNote: string | undefined;
     const keyed = analysis.state === 'analyzed' ? keyedGrowingFinding(analysis.result) : undefined;
-    if (heap && keyed && ctx.probe?.replay !== false && plan.keys.kind === 'unique') {
+    // The holder is found by the id the last snapshot gave it: only while no wipe came since.
+    if (heap && keyed && ctx.probe?.replay !== false && plan.keys.kind === 'unique' && (await heap.idsKept())) {
       const entriesAt = async (): Promise<{ entries: number | undefined; requests: number }> => ({ entries: await heap.entriesOf(keyed.holderId!), requests: driver.requests });
       const why = `${keyed.holder} grew at every step: does it keep growing when ${REPLAY_POOL_KEYS} keys repeat?`;
       const a = await entriesAt();
@@ -463,9 +490,6 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         }
       }
     }
-
-    // ── idle: growth with no requests is driven by time ────────────────────────────────────────
-    if (idleMs > 0) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
 
     // ── self-check: the planted leak, found at its rate? ─────────────────────────────────────
     let selfCheck: SelfCheck | undefined;
@@ -536,11 +560,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       const startSample = samples.length;
       if (heap) {
         // Three snapshots, as the leak finder wants for any leak: the planted one must be found like one.
-        const files = [await snapshot('self-check-start')];
+        const files = [(await snapshot('self-check-start')).t];
         await stretch('self-check', schedule.segmentMs, why);
-        files.push(await snapshot('self-check-middle'));
+        files.push((await snapshot('self-check-middle')).t);
         await stretch('self-check', schedule.segmentMs, why);
-        files.push(await snapshot('self-check-end'));
+        files.push((await snapshot('self-check-end')).t);
         setPhase('analysis');
         const check = await analyzeRunSnapshots(files.map((t) => t.file), files.map((t) => t.ref.requests), false);
         const planted = check.state === 'analyzed' ? check.result.findings.find(plantedFinding) : undefined;

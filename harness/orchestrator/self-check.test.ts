@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLANTED_BYTES_PER_REQUEST } from '../probe/self-check-plant.js';
-import { SELF_CHECK_TOLERANCE, selfCheckResult } from './self-check.js';
+import { NOT_REACHED_SHARE, SELF_CHECK_TOLERANCE, selfCheckResult } from './self-check.js';
 
 const heap = { requests: 10_000, servedRequests: 9_500, plantedRecords: 9_500, named: true, blackBox: false };
 
@@ -38,6 +38,9 @@ describe('selfCheckResult', () => {
   it('black-box: found from the RSS slope alone, unnamed', () => {
     const bb = { requests: 10_000, servedRequests: 9_500, named: false, blackBox: true };
     expect(selfCheckResult({ ...bb, holderBytes: 9_500 * 500 }).state).toBe('found');
-    expect(selfCheckResult({ ...bb, holderBytes: 9_500 * 100 }).state).toBe('missed');
+    expect(selfCheckResult({ ...bb, holderBytes: 9_500 * 300 }).state).toBe('missed');
+    // Below a quarter of the planted rate: no planted growth at all.
+    expect(NOT_REACHED_SHARE).toBe(0.25);
+    expect(selfCheckResult({ ...bb, holderBytes: 9_500 * 120 }).state).toBe('not-reached');
   });
 });

@@ -5,7 +5,9 @@
  * - `found`: the leak finder named the planted holder and its growth per request served is within
  *   {@link SELF_CHECK_TOLERANCE} of the planted rate (black-box: the RSS slope is, unnamed);
  * - `not-reached`: nothing was planted at all: no request was served (every one rejected, a wrong
- *   route, a proxy answering) — the traffic does not reach the server's code;
+ *   route, a proxy answering), none reached the planting code (counted through the inspector), or,
+ *   black-box, RSS did not grow by a quarter of the planted rate — the traffic does not reach the
+ *   server's code;
  * - `missed`: it was planted but the run did not find it, or not at its rate.
  */
 import type { VariantRun } from '../types.js';
@@ -15,6 +17,9 @@ export type SelfCheck = NonNullable<VariantRun['selfCheck']>;
 
 /** Allowed relative error of the measured planted rate. */
 export const SELF_CHECK_TOLERANCE = 0.25;
+
+/** Black-box: RSS growth below this share of the planted rate counts as no planted growth at all. */
+export const NOT_REACHED_SHARE = 0.25;
 
 /** What the self-check phase measured. */
 export interface SelfCheckMeasure {
@@ -43,6 +48,18 @@ export function selfCheckResult(m: SelfCheckMeasure): SelfCheck {
     };
   }
   const found = m.holderBytes === undefined ? undefined : m.holderBytes / served;
+  // Black-box: no count from inside the server; RSS that does not grow by a quarter of the planted
+  // rate shows no planted growth at all (a non-Node server ignores the preload, a proxy answers).
+  if (m.blackBox && m.plantedRecords === undefined && (found ?? 0) < NOT_REACHED_SHARE * planted) {
+    return {
+      state: 'not-reached',
+      plantedBytesPerRequest: planted,
+      ...(found !== undefined ? { foundBytesPerRequest: Math.round(found) } : {}),
+      reason:
+        `RSS grew ${Math.round(found ?? 0)} B per request served during the self-check, below a quarter of the planted ${planted} B: ` +
+        'no planted growth at all — the traffic does not reach the server\'s code, or the server is not Node (the preload never ran)',
+    };
+  }
   const rate = found === undefined ? 'not found' : `${Math.round(found)} B per request served`;
   const within = found !== undefined && Math.abs(found - planted) <= SELF_CHECK_TOLERANCE * planted;
   if (within && (m.named || m.blackBox)) {
