@@ -111,6 +111,22 @@ export interface GrowthStatistic {
   reason: string;
 }
 
+/** Growth per second while no requests were sent, against the growth per second under load. */
+export interface IdleGrowth {
+  /** Slope of after-GC `heapUsed + external` on time during the idle phase, and its 95% CI. */
+  bytesPerSecond: number;
+  ciLowBytesPerSecond: number;
+  ciHighBytesPerSecond: number;
+  samples: number;
+  durationMs: number;
+  /** The same slope on time over the load phases, for comparison (absent with too few samples). */
+  loadBytesPerSecond?: number;
+  /** True when growth goes on with no traffic at a rate comparable to the growth under load. */
+  drivenByTime: boolean;
+  /** One sentence. */
+  reason: string;
+}
+
 /** One step of a retainer path from a GC root to a held object. */
 export interface PathStep {
   /** Human name of the node, e.g. `Map`, `(module scope) keyCache`, `Array`. */
@@ -241,6 +257,13 @@ export interface VariantRun {
    * keys repeat), `time` (goes on with no traffic), from the idle and replay phases when run.
    */
   drivenBy?: 'requests' | 'distinct-keys' | 'time';
+  /** Growth with no traffic, from the idle phase's after-GC samples (absent without an idle phase). */
+  idleGrowth?: IdleGrowth;
+  /**
+   * The trend of memory outside the JS heap (RSS − heapTotal − external, after GC) on requests:
+   * native allocations (addons, zlib, TLS) that no heap snapshot shows.
+   */
+  nativeStatistic?: GrowthStatistic;
   /** Heap id resets seen before a snapshot (another inspector session disconnected): no diff crosses one. */
   idWipes?: Array<{ beforeSnapshot: string; tMs: number; requests: number }>;
   /** The positive control (`--self-check`): the planted leak found at its rate, missed, or never reached by the traffic. */

@@ -329,13 +329,19 @@ describe('analyzeGraphs', () => {
     expect(result.findings[0]!.confidence).toBe('low');
   });
 
-  it('snapshots of different sessions (unrelated ids) are inconclusive', () => {
-    const a = parse(skeleton());
-    const b = new SnapshotBuilder();
-    for (let i = 0; i < 300; i++) b.edge(b.root(), b.node('object', 'Object', 32, { id: 900001 + i * 2 }), 'element', i);
-    const result = analyzeGraphs([a, parseSnapshot(b.toJson())], { thresholds: SMALL });
-    expect(result.verdict).toBe('inconclusive');
-    expect(result.reason).toMatch(/one inspector session/);
+  it('a heap that replaced most of its baseline objects is diffed, not called "another session"', () => {
+    // A busy cache replaces half the heap or more between snapshots of one session (measured:
+    // 41–50 % of ids kept); the run checks id stability itself (a pinned object's id), so the
+    // analysis must not reject such a sequence on a share of shared ids.
+    const graphs = [0, 1, 2].map((step) => {
+      const h = skeleton();
+      // 2,000 short-lived objects, all replaced at every snapshot: far more than the 400 old ones.
+      range(100001 + step * 10_000, 2_000).forEach((id, i) => h.b.edge(h.gcRoots, h.b.node('object', 'Object', 16, { id }), 'element', 1_000 + i));
+      return parse(h);
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 100, 200], thresholds: SMALL });
+    expect(result.verdict).toBe('no-leak');
+    expect(result.reason).not.toMatch(/session/);
   });
 
   it('is deterministic', () => {

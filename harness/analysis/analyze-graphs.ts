@@ -159,39 +159,35 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     return s;
   });
 
-  // Snapshots of different sessions (or processes) cannot be diffed: V8 restarts its id map with
-  // each session, so ids either miss or (by coincidence) name other objects.
-  const idAgreement = sameSessionShare(graphs[0]!, final);
-  if (idAgreement < 0.5) {
-    return {
-      schemaVersion: 1,
-      verdict: 'inconclusive',
-      reason:
-        `Only ${(idAgreement * 100).toFixed(1)}% of the first snapshot's objects are found under the same id in the last: ` +
-        'the snapshots do not come from one process and one inspector session, so they cannot be diffed.',
-      pattern: 'none',
-      findings: [],
-      snapshots,
-      dismissed: [],
-      timingsMs: { ...timings },
-    };
-  }
+  // Snapshots must come from one process and one unbroken run of V8's heap ids: the run checks
+  // that before each snapshot (an id pinned at the start must not change; see the run protocol),
+  // and `analyze` of the user's own files cannot know. A share-of-same-ids test cannot tell: a
+  // busy cache replaces half the heap within one session, and after a reset V8 hands out the same
+  // ids again (measured: 6149 → 0 → 6149).
 
-  // 2. Candidates: holders of enough new bytes in the last snapshot.
+  // 2. Candidates: holders of enough new bytes in the last snapshot, and old objects that grew in
+  // place (`grownInPlace`): an Array of numbers keeps its unboxed elements in a store the snapshot
+  // folds into the Array's own self size, so its growth is no new object at all.
   t = performance.now();
-  const candidateOrdinals = holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes);
-  candidateOrdinals.sort(
-    (a, b) => finalAttr.newBytesByHolder[b]! - finalAttr.newBytesByHolder[a]! || final.nodeId(a) - final.nodeId(b),
-  );
+  const grown = grownInPlace(graphs[0]!, final, finalAttr, thresholds.candidateMinBytes);
+  const score = (h: number): number => finalAttr.newBytesByHolder[h]! + (grown.get(h) ?? 0);
+  const candidateOrdinals = [...new Set([...holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes), ...grown.keys()])];
+  candidateOrdinals.sort((a, b) => score(b) - score(a) || final.nodeId(a) - final.nodeId(b));
   candidateOrdinals.length = Math.min(candidateOrdinals.length, MAX_CANDIDATES);
   const candidates = new Map<number, Candidate>();
+  const baselineSelf = (id: number): number => {
+    const o = graphs[0]!.ordinalOfId(id);
+    return o < 0 ? 0 : graphs[0]!.selfSize(o);
+  };
   for (const h of candidateOrdinals) {
     const holderId = final.nodeId(h);
     const newBytes = [0];
     const newCount = [0];
+    const selfAtBaseline = grown.has(h) ? baselineSelf(holderId) : 0;
     for (let i = 1; i < graphs.length; i++) {
       const o = i === stepCount ? h : graphs[i]!.ordinalOfId(holderId);
-      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]!);
+      const inPlace = grown.has(h) && o >= 0 ? Math.max(0, graphs[i]!.selfSize(o) - selfAtBaseline) : 0;
+      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]! + inPlace);
       newCount.push(o < 0 ? 0 : attributions[i]!.newCountByHolder[o]!);
     }
     candidates.set(h, {
@@ -206,6 +202,12 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     });
   }
   if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()]);
+  for (const [h, bytes] of grown) {
+    const c = candidates.get(h);
+    if (c === undefined) continue;
+    const name = `${final.nodeName(h) || final.nodeType(h)} storage grown in place`;
+    c.classes.set(name, { count: 1, bytes });
+  }
   phase('candidates', t);
 
   // 3. Growth at every step, significance, pattern, finding.
@@ -213,6 +215,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   const findings: Array<Finding & { sortBytes: number; sortId: number }> = [];
   const dismissed: Array<DismissedHolder & { sortBytes: number }> = [];
   let lateGrowth: string | undefined;
+  let needsMore: AnalysisResult['needsMore'];
   for (const c of candidates.values()) {
     const container = effectiveContainer(final, finalAttr, c);
     const containerId = final.nodeId(container);
@@ -226,45 +229,48 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     }
     const bytesGrow = growsAtSteps(c.newBytes, workPerStep, thresholds.stepGrowthShare);
     const countsGrow = growsAtSteps(counts, workPerStep, thresholds.stepGrowthShare);
-    const grows = bytesGrow.map((b, k) => b || countsGrow[k]!);
     const totalBytes = c.newBytes[stepCount]!;
     const bytesPerRequest = requests === undefined ? undefined : totalBytes / totalWork;
     const significant =
       totalBytes >= thresholds.minLeakBytes &&
       (bytesPerRequest === undefined || bytesPerRequest >= thresholds.minBytesPerRequest);
     const name = describeHolder(final, container, kind);
-    if (!significant || !grows[stepCount - 1]) {
-      dismissed.push({
-        holder: name.holder,
-        why: significant ? 'plateau' : 'small',
-        newBytes: c.newBytes,
-        counts,
-        sortBytes: totalBytes,
-      });
+    const dismiss = (why: DismissedHolder['why']): void => {
+      dismissed.push({ holder: name.holder, why, newBytes: c.newBytes, counts, sortBytes: totalBytes });
+    };
+    if (!significant) {
+      dismiss('small');
       continue;
     }
     // A leak keeps what it gains. A container that replaces its entries (a cache swept every
     // second, an LRU turning over) also holds only objects newer than the baseline, so "new bytes"
-    // can rise between two snapshots by the chance of where the sweep stands — yet its size does
-    // not grow. So growth must also show in the container itself: its entry count grows at every
-    // step, or its retained size grew by at least half of the new bytes charged to it (the count
-    // of a closure scope or plain holder says nothing; its retained size does).
-    // Retained sizes only for the holders that get this far: the baseline may have been read
-    // without its dominator tree (analyze-snapshots.ts), which is then built on this first use.
+    // rise from snapshot to snapshot as old entries are replaced — yet its size does not grow.
+    // So growth must also show in the container itself, over the whole sequence (its entry count
+    // grows at every step, or its retained size grew by at least half of the new bytes charged to
+    // it: the count of a closure scope or plain holder says nothing, its retained size does) AND
+    // at each step (`keptAtSteps`): an LRU that fills within the first step passes the first test
+    // (it kept 20k of its 30k new entries) but keeps nothing it gains in the second.
+    // Retained sizes only for significant holders: the baseline may have been read without its
+    // dominator tree (analyze-snapshots.ts), which is then built on this first use.
     const retainedBytes = graphs.map((g, i) => (ordinals[i]! < 0 ? 0 : g.retainedSize(ordinals[i]!)));
     const retainedGrowth = retainedBytes[stepCount]! - retainedBytes[0]!;
-    const keeps = countsGrow.every(Boolean) || retainedGrowth >= KEPT_SHARE * totalBytes;
-    if (grows.every(Boolean) && !keeps) {
-      dismissed.push({ holder: name.holder, why: 'churn', newBytes: c.newBytes, counts, sortBytes: totalBytes });
+    if (!(countsGrow.every(Boolean) || retainedGrowth >= KEPT_SHARE * totalBytes)) {
+      dismiss('churn');
+      continue;
+    }
+    const kept = keptAtSteps(c.newBytes, retainedBytes, countsGrow);
+    const grows = bytesGrow.map((b, k) => (b || countsGrow[k]!) && kept[k]!);
+    if (!grows[stepCount - 1]) {
+      // Grew and then stopped (a bounded cache that filled, a one-off), or never kept a step's gain.
+      dismiss('plateau');
       continue;
     }
     if (!grows.every(Boolean)) {
       // Grew in the last step but not in every step: started late, or paused. Not yet a finding.
       // Growth held from the stack (the snapshot interrupted a timer callback or a request in
       // flight) is transient, not a start of growth.
-      if (heldFromStack(final, container)) {
-        dismissed.push({ holder: name.holder, why: 'transient', newBytes: c.newBytes, counts, sortBytes: totalBytes });
-      } else lateGrowth ??= name.holder;
+      if (heldFromStack(final, container)) dismiss('transient');
+      else lateGrowth ??= name.holder;
       continue;
     }
     const evidence = patternEvidence(final, finalAttr, c, container, kind);
@@ -322,6 +328,14 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     if (bytesPerRequest !== undefined) finding.bytesPerRequest = round2(bytesPerRequest);
     if (requests !== undefined) finding.requestsPerStep = workPerStep;
     findings.push(finding);
+    needsMore ??= undecidedGrowth({
+      holder: name.holder,
+      kind,
+      retainedBytes,
+      counts,
+      workPerStep,
+      requestsTotal: requests?.[stepCount],
+    });
   }
   phase('classify', t);
 
@@ -351,17 +365,23 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     result.reason =
       `${kept.length} accumulation point${kept.length > 1 ? 's' : ''} grew at every one of ${stepCount} steps; ` +
       `the largest is ${first.holder}${rate} (${first.pattern}).`;
+    if (needsMore !== undefined) {
+      result.needsMore = needsMore;
+      result.reason += ` Not yet sure: ${needsMore.detail}.`;
+    }
   } else if (kept.length > 0) {
     result.verdict = 'inconclusive';
     result.pattern = 'none';
     result.reason =
       `${kept[0]!.holder} grew between the two snapshots, but two snapshots cannot tell sustained growth from a ` +
       'one-off: take a third snapshot after more load.';
+    result.needsMore = { why: 'too-few-steps', holder: kept[0]!.holder, detail: `${kept[0]!.holder} grew over one step only` };
   } else if (lateGrowth !== undefined) {
     result.verdict = 'inconclusive';
     result.reason =
       `${lateGrowth} grew in the last step but not in every step; it may have only started to grow: ` +
       'run longer or take more snapshots.';
+    result.needsMore = { why: 'late-growth', holder: lateGrowth, detail: `${lateGrowth} grew in the last step but not in every step` };
   } else {
     const largest = dismissedOut.find((d) => d.why === 'plateau' || d.why === 'churn');
     result.reason =
@@ -373,6 +393,24 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
           : ` The largest, ${largest.holder}, turns its entries over without growing (new objects replace old ones).`);
   }
   return result;
+}
+
+/**
+ * Old objects (present in the baseline) whose own self size grew by at least `minBytes` since the
+ * baseline, with that growth. Only objects at least `minBytes` large can qualify, so the pass
+ * looks up the baseline for a handful of nodes, not for every node.
+ */
+function grownInPlace(baseline: HeapGraph, final: HeapGraph, attr: Attribution, minBytes: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let o = 0, n = final.nodeCount; o < n; o++) {
+    const size = final.selfSize(o);
+    if (size < minBytes || attr.isOld[o] !== 1) continue;
+    const b = baseline.ordinalOfId(final.nodeId(o));
+    if (b < 0) continue;
+    const delta = size - baseline.selfSize(b);
+    if (delta >= minBytes) out.set(o, delta);
+  }
+  return out;
 }
 
 /** Ordinals of the holders charged at least `minBytes` new bytes, in ordinal order. */
@@ -431,23 +469,78 @@ function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candida
 }
 
 /**
- * Share of the baseline's objects found in `final` under the same id with the same type and name.
- * Within one session most of a server's baseline heap (code, module state, builtins) survives, so
- * this is high (> 0.8 on the evaluation servers) however much the heap grew; across sessions ids
- * miss or point at other objects. A deterministic stride sample of about 5,000 nodes keeps it
- * cheap.
+ * For each step: did the container keep what it gained in that step? Yes when its entry count
+ * grew (`countsGrow`), or when its retained size grew by at least {@link KEPT_SHARE} of the new
+ * bytes charged to it in that step. A container that is full and replaces entries gains new bytes
+ * but keeps none of them.
  */
-function sameSessionShare(baseline: HeapGraph, final: HeapGraph): number {
-  // A few thousand nodes tell 50 % agreement from the ~100 % of one session to within a percent.
-  const stride = Math.max(1, Math.floor(baseline.nodeCount / 5_000));
-  let sampled = 0;
-  let agreeing = 0;
-  for (let o = 0; o < baseline.nodeCount; o += stride) {
-    sampled++;
-    const f = final.ordinalOfId(baseline.nodeId(o));
-    if (f >= 0 && final.nodeType(f) === baseline.nodeType(o) && final.nodeName(f) === baseline.nodeName(o)) agreeing++;
+export function keptAtSteps(newBytes: readonly number[], retainedBytes: readonly number[], countsGrow: readonly boolean[]): boolean[] {
+  return countsGrow.map((countGrew, k) => {
+    if (countGrew) return true;
+    const gained = newBytes[k + 1]! - newBytes[k]!;
+    const kept = retainedBytes[k + 1]! - retainedBytes[k]!;
+    return kept > 0 && kept >= KEPT_SHARE * gained;
+  });
+}
+
+/**
+ * A step's growth, per request, below this share of the fastest earlier step's is "slowing": the
+ * pattern of a bounded structure that filled during the step (it grew for part of the step only).
+ * A leak at a steady rate stays near 1; the lumpy growth of backing stores (V8 grows them by
+ * ~1.5× at a time) rarely halves a step's rate when steps hold thousands of requests.
+ */
+export const SLOWING_SHARE = 0.5;
+
+/**
+ * A keyed collection (Map, Set, dictionary object) that gains about one entry per request is what
+ * a bounded cache looks like until it fills: no snapshot can tell the two apart before the bound.
+ * It is a leak without doubt only once it holds more entries than caches are commonly bounded at
+ * (lru-cache with `max: 50_000` is ordinary production code); below that the run loads further.
+ */
+export const KEYED_BOUND_ENTRIES = 100_000;
+
+/** Entries per request above which a keyed collection grows "per request (or per distinct key)". */
+export const KEYED_ENTRIES_PER_REQUEST = 0.5;
+
+/** What keeps a growing holder from being a sure leak yet (`undefined`: nothing). */
+export function undecidedGrowth(h: {
+  holder: string;
+  kind: ContainerKind;
+  retainedBytes: readonly number[];
+  counts: readonly number[];
+  workPerStep: readonly number[];
+  requestsTotal: number | undefined;
+}): AnalysisResult['needsMore'] {
+  const steps = h.workPerStep.length;
+  const rates = h.workPerStep.map((w, k) => (h.retainedBytes[k + 1]! - h.retainedBytes[k]!) / w);
+  const fastestEarlier = Math.max(...rates.slice(0, -1));
+  if (steps >= 2 && rates[steps - 1]! < SLOWING_SHARE * fastestEarlier) {
+    return {
+      why: 'slowing',
+      holder: h.holder,
+      detail:
+        `${h.holder} grew more slowly in the last step (${Math.round(rates[steps - 1]!)} B/request against ` +
+        `${Math.round(fastestEarlier)} before): a bounded structure filling up looks like this`,
+    };
   }
-  return sampled === 0 ? 0 : agreeing / sampled;
+  const keyed = h.kind === 'map' || h.kind === 'set' || h.kind === 'dictionary';
+  // A Map's count is its table's live slots: a key and a value per entry.
+  const perEntry = h.kind === 'map' ? 2 : 1;
+  const entries = Math.round(h.counts[h.counts.length - 1]! / perEntry);
+  const work = h.workPerStep.reduce((a, b) => a + b, 0);
+  const perRequest = (entries - h.counts[0]! / perEntry) / work;
+  if (keyed && perRequest >= KEYED_ENTRIES_PER_REQUEST && entries < KEYED_BOUND_ENTRIES) {
+    const after = h.requestsTotal === undefined ? '' : ` after ${h.requestsTotal.toLocaleString('en-US')} requests`;
+    return {
+      why: 'still-growing',
+      holder: h.holder,
+      detail:
+        `${h.holder} gains ${perRequest.toFixed(2)} entries per request and holds ${entries.toLocaleString('en-US')}${after}; ` +
+        `a cache bounded above ${entries.toLocaleString('en-US')} entries looks the same until it fills ` +
+        `(sure past ${KEYED_BOUND_ENTRIES.toLocaleString('en-US')} entries)`,
+    };
+  }
+  return undefined;
 }
 
 /**

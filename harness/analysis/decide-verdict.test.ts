@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, GrowthStatistic } from '../types.js';
+import type { Finding, GrowthStatistic, MemorySample } from '../types.js';
+import { MIN_IDLE_BYTES_PER_SECOND, NATIVE_MIN_GROWTH_BYTES, TIME_DRIVEN_SHARE } from './growth-drivers.js';
 import { decideVerdict } from './decide-verdict.js';
 import type { AnalysisResult } from './types.js';
 
@@ -35,9 +36,32 @@ describe('decideVerdict', () => {
     expect(d.verdict).toBe('leak');
   });
 
-  it('is inconclusive when the trend grows but no object accumulates', () => {
+  it('a heap trend with no holder that grew at every step is inconclusive, with the true reason (not "native memory")', () => {
     const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'leak', statistic: stat(500) });
-    expect(d).toMatchObject({ verdict: 'inconclusive', pattern: 'unknown' });
+    expect(d).toMatchObject({ verdict: 'inconclusive', pattern: 'unknown', bytesPerRequest: 500 });
+    expect(d.reason).toMatch(/spread over many small holders/);
+    expect(d.reason).not.toMatch(/native/);
+  });
+
+  it('a significant trend not yet decided keeps a clean diff from saying no-leak (a slow leak early)', () => {
+    const slow = { ...stat(24), ciLowBytesPerRequest: 18.5, ciHighBytesPerRequest: 29.3, reason: 'significant but only 0.9 MiB' };
+    const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: slow }, { samples: [] });
+    expect(d.verdict).toBe('inconclusive');
+    const flat = { ...stat(2), ciLowBytesPerRequest: -3, ciHighBytesPerRequest: 7 };
+    expect(decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: flat }, { samples: [] }).verdict).toBe('no-leak');
+  });
+
+  it('a diff leak the run could not yet tell from a filling bound is inconclusive, naming what was ruled out', () => {
+    const result = {
+      ...analysis('leak', [finding]),
+      needsMore: { why: 'still-growing' as const, holder: 'Map cache', detail: 'Map cache holds 58,000 entries' },
+      snapshots: [{ nodeCount: 1, totalSelfSizeBytes: 1, newObjects: 0, newBytes: 0, requests: 61_000 }],
+    };
+    const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(310) }, { samples: [] });
+    expect(d.verdict).toBe('inconclusive');
+    // Without the run protocol (no run context: a fixed sequence), the diff's leak stands.
+    expect(decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(310) }).verdict).toBe('leak');
+    expect(d.reason).toMatch(/Still growing after 61,000 requests: Map cache holds 58,000 entries\. If it is bounded, the bound is above/);
   });
 
   it('says no-leak when both agree', () => {
@@ -51,5 +75,52 @@ describe('decideVerdict', () => {
     const e = decideVerdict({ state: 'errored', error: { code: 'E_SNAPSHOT_PARSE', message: 'truncated' } }, { verdict: 'no-leak', statistic: stat(0) });
     expect(e).toMatchObject({ verdict: 'no-leak', pattern: 'none' });
     expect(e.reason).toMatch(/truncated/);
+  });
+
+  describe('with the run phases', () => {
+    const sample = (tMs: number, requests: number, retained: number, phase: NonNullable<MemorySample['phase']>, native = 50e6): MemorySample => ({
+      tMs, requests, heapUsedBytes: retained, heapTotalBytes: retained + 4e6, externalBytes: 0, arrayBuffersBytes: 0,
+      rssBytes: retained + 4e6 + native, afterGc: true, phase,
+    });
+    // 20 s of load at 2,000 req/s, then 6 s idle; retained memory as given per second.
+    function run(loadPerSec: number, idlePerSec: number, nativePerSec = 0): MemorySample[] {
+      const out: MemorySample[] = [];
+      for (let t = 0; t <= 20; t++) out.push(sample(t * 1000, t * 2000, 20e6 + loadPerSec * t, 'load', 50e6 + nativePerSec * t));
+      for (let t = 21; t <= 26; t++) out.push(sample(t * 1000, 40_000, 20e6 + loadPerSec * 20 + idlePerSec * (t - 20) + (t % 2) * 100, 'idle'));
+      return out;
+    }
+
+    it('growth that goes on with no requests is driven by time: leak, drivenBy time', () => {
+      const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: run(25_000, 25_000) });
+      expect(d).toMatchObject({ verdict: 'leak', drivenBy: 'time' });
+      expect(d.idleGrowth?.drivenByTime).toBe(true);
+      expect(d.reason).toMatch(/driven by time/);
+    });
+
+    it('growth that stops with the requests is not driven by time', () => {
+      const d = decideVerdict({ state: 'analyzed', result: analysis('leak', [finding]) }, { verdict: 'leak', statistic: stat(300) }, { samples: run(600_000, 0) });
+      expect(d.drivenBy).toBeUndefined();
+      expect(d.idleGrowth?.drivenByTime).toBe(false);
+    });
+
+    it('idle growth below 1 KiB/s, or below half the rate under load, is not driven by time', () => {
+      expect(MIN_IDLE_BYTES_PER_SECOND).toBe(1024);
+      expect(TIME_DRIVEN_SHARE).toBe(0.5);
+      const slowIdle = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: run(0, 900) });
+      expect(slowIdle.drivenBy).toBeUndefined();
+      const halfIdle = decideVerdict({ state: 'analyzed', result: analysis('leak', [finding]) }, { verdict: 'leak', statistic: stat(300) }, { samples: run(100_000, 45_000) });
+      expect(halfIdle.drivenBy).toBeUndefined();
+    });
+
+    it('memory outside the JS heap has its own trend and floor (8 MiB over the window)', () => {
+      expect(NATIVE_MIN_GROWTH_BYTES).toBe(8 * 1024 * 1024);
+      const grows = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: run(0, 0, 500_000) });
+      expect(grows).toMatchObject({ verdict: 'leak', pattern: 'unknown' });
+      expect(grows.reason).toMatch(/outside the JS heap/);
+      expect(grows.nativeStatistic?.metric).toBe('rss-heapTotal-external');
+      // 7 MiB over the window: measurable, below the floor.
+      const small = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: run(0, 0, 350_000) });
+      expect(small.verdict).toBe('no-leak');
+    });
   });
 });

@@ -40,6 +40,17 @@ export interface GrowthTrendOptions {
   plateauRatio?: number;
   /** Confidence level of the intervals (default 0.95). */
   confidence?: number;
+  /** What is regressed (default {@link RETAINED_METRIC}: `heapUsed + external`). */
+  metric?: TrendMetric;
+}
+
+/** A memory figure of a sample that a trend can regress on requests. */
+export interface TrendMetric {
+  /** As reports show it, e.g. `heapUsed+external`. */
+  name: string;
+  /** What it measures, in words for sentences, e.g. `retained memory`. */
+  label: string;
+  of: (sample: MemorySample) => number;
 }
 
 /** The verdict part of a growth trend. */
@@ -78,6 +89,9 @@ const DEFAULTS = {
 export function retainedBytes(sample: MemorySample): number {
   return sample.heapUsedBytes + sample.externalBytes;
 }
+
+/** The default metric: what the JS heap and its external memory (Buffers) retain. */
+export const RETAINED_METRIC: TrendMetric = { name: 'heapUsed+external', label: 'retained memory', of: retainedBytes };
 
 /**
  * Fits y = a + b·x by ordinary least squares; the slope's interval is b ± t·SE(b) with
@@ -176,16 +190,18 @@ function median(values: readonly number[]): number {
  * order they were taken. See the file comment for the reasoning behind each threshold.
  */
 export function growthTrend(samples: readonly MemorySample[], options: GrowthTrendOptions = {}): GrowthTrend {
-  const o = { ...DEFAULTS, ...options };
+  const { metric: _metric, ...tunables } = options;
+  const o = { ...DEFAULTS, ...tunables };
+  const metric = options.metric ?? RETAINED_METRIC;
   const afterGc = samples.filter((s) => s.afterGc);
   const keep = rejectOutliers(
     afterGc.map((s) => s.requests),
-    afterGc.map(retainedBytes),
+    afterGc.map(metric.of),
   );
   const points = afterGc.filter((_, i) => keep[i]);
   const outliers = afterGc.length - points.length;
   const xs = points.map((s) => s.requests);
-  const ys = points.map(retainedBytes);
+  const ys = points.map(metric.of);
   const full = points.length >= 4 ? fitSlope(xs, ys, o.confidence) : undefined;
   const pct = Math.round(o.confidence * 100);
 
@@ -194,7 +210,7 @@ export function growthTrend(samples: readonly MemorySample[], options: GrowthTre
       verdict: 'inconclusive',
       statistic: {
         method: 'ols-after-gc',
-        metric: 'heapUsed+external',
+        metric: metric.name,
         bytesPerRequest: 0,
         ciLowBytesPerRequest: 0,
         ciHighBytesPerRequest: 0,
@@ -213,7 +229,7 @@ export function growthTrend(samples: readonly MemorySample[], options: GrowthTre
   const growth = full.slope * full.spanX;
   const stat = (reason: string): GrowthStatistic => ({
     method: 'ols-after-gc',
-    metric: 'heapUsed+external',
+    metric: metric.name,
     bytesPerRequest: round(full.slope, 3),
     ciLowBytesPerRequest: round(full.ciLow, 3),
     ciHighBytesPerRequest: round(full.ciHigh, 3),
@@ -237,20 +253,20 @@ export function growthTrend(samples: readonly MemorySample[], options: GrowthTre
     if (late && negligible(late) && late.ciHigh < o.plateauRatio * full.slope) {
       return out(
         'no-leak',
-        `retained memory grew ${mib(growth)} ${over} (${ci}) but levelled off: the later half grows at most ` +
+        `${metric.label} grew ${mib(growth)} ${over} (${ci}) but levelled off: the later half grows at most ` +
           `${fmt(late.ciHigh)} B/request, so the growth is bounded (a cache filling up), not a leak`,
       );
     }
     if (!late || late.ciLow > 0) {
       return out(
         'leak',
-        `retained memory (heapUsed+external after GC) grows ${ci}: ${mib(growth)} ${over}` +
+        `${metric.label} (${metric.name} after GC) grows ${ci}: ${mib(growth)} ${over}` +
           (late ? `, still growing in the later half (${fmt(late.slope)} B/request)` : ''),
       );
     }
     return out(
       'inconclusive',
-      `retained memory grew ${mib(growth)} ${over} (${ci}) but the later half neither confirms nor rules out ` +
+      `${metric.label} grew ${mib(growth)} ${over} (${ci}) but the later half neither confirms nor rules out ` +
         `further growth (${fmt(late.ciLow)}…${fmt(late.ciHigh)} B/request); run longer`,
     );
   }

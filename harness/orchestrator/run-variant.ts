@@ -29,7 +29,7 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
-import { growthTrend, type GrowthTrend } from '../analysis/growth-trend.js';
+import { growthTrend, type GrowthTrend, type TrendMetric } from '../analysis/growth-trend.js';
 import { replayDrivenBy } from '../analysis/replay-driven-by.js';
 import { nextStep } from '../analysis/next-step.js';
 import type { AnalysisResult } from '../analysis/types.js';
@@ -296,7 +296,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
 
     // The request source can switch between phases (replay, self-check); one driver keeps the counts.
     let requestSource = requestMix(ctx, plan.keys);
-    loadDriver = new LoadDriver({ baseUrl: liveServer.baseUrl, connections: plan.connections, rate: plan.rate, nextRequest: () => requestSource() });
+    // The rate can switch too: an extension that only needs more distinct keys runs flat out.
+    let rateNow: number | 'max' = plan.rate;
+    loadDriver = new LoadDriver({
+      baseUrl: liveServer.baseUrl,
+      connections: plan.connections,
+      get rate() {
+        return rateNow;
+      },
+      nextRequest: () => requestSource(),
+    });
     const driver = loadDriver;
     let lastTick: { at: number; requests: number } | undefined;
     const samplerCtx: SamplerContext = {
@@ -402,11 +411,14 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let lastAnalysed: { analysis: SnapshotEvidence; files: string; sequence: TakenSnapshot[]; startMs: number } | undefined;
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
+    let fullRate = false;
     while (decision === undefined) {
       const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
       const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
       const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
-      await stretch(kind, ms, extendWhy);
+      rateNow = fullRate ? 'max' : plan.rate;
+      await stretch(kind, ms, fullRate ? `${extendWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : extendWhy);
+      rateNow = plan.rate;
       loadMs += ms;
       previousMs = ms;
       index += 1;
@@ -442,6 +454,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         loadMs,
         maxLoadMs: schedule.maxLoadMs,
       });
+      fullRate = step.action === 'extend' && step.distinctKeys === true;
       if (step.action === 'decide' || budgetSpent) {
         const how = decidedHow(loadMs, schedule, budgetSpent);
         decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
@@ -508,7 +521,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const finalEvidence =
       heap && sequence.length >= 2 && analysed.map((t) => t.file).join('\n') !== analysedFiles ? await analyzeSequence(analysed, samplingProfile, cwd, setPhase) : analysis;
     const disturbance = heap ? snapshotsDisturb(samples, taken.map((t) => t.ref)) : undefined;
-    const decided = decideVerdict(finalEvidence, trend);
+    // Heap runs give decideVerdict every sample (idle growth per second, memory outside the JS
+    // heap); a black-box run's RSS trend is its only evidence.
+    const decided = heap ? decideVerdict(finalEvidence, trend, { samples, baselineMs: sequenceStartMs }) : decideVerdict(finalEvidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     relabel(sequence, taken);
@@ -527,7 +542,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       statistic: trend.statistic,
       decidedBy: decision,
       timeToVerdictMs,
-      ...(drivenBy ? { drivenBy } : {}),
+      // Time (from the idle phase) beats the replay's answer: a timer's growth is not per key.
+      ...(decided.drivenBy ? { drivenBy: decided.drivenBy } : drivenBy ? { drivenBy } : {}),
     };
     if (selfCheck) {
       result = { ...result, selfCheck };
@@ -675,10 +691,15 @@ function trendOf(samples: readonly MemorySample[], fromMs: number, kind: 'heap' 
  * traffic" and nothing about what grows.
  */
 function rssTrend(samples: readonly MemorySample[]): GrowthTrend {
-  const points = samples.map((s) => ({ ...s, heapUsedBytes: s.rssBytes, externalBytes: 0, afterGc: true }));
-  const t = growthTrend(points);
-  return { ...t, statistic: { ...t.statistic, method: 'ols-rss', metric: 'rss (process group)' } };
+  const t = growthTrend(
+    samples.map((s) => ({ ...s, afterGc: true })),
+    { metric: RSS_METRIC },
+  );
+  return { ...t, statistic: { ...t.statistic, method: 'ols-rss' } };
 }
+
+/** The black-box trend's metric: RSS of the server's process group. */
+const RSS_METRIC: TrendMetric = { name: 'rss (process group)', label: 'RSS of the process tree', of: (s) => s.rssBytes };
 
 /** The part of a sequence the diff reads: its baseline and its latest steps. */
 function analysedPart(sequence: readonly TakenSnapshot[]): TakenSnapshot[] {

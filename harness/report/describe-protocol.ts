@@ -14,7 +14,8 @@ export function protocolLines(run: VariantRun): string[] {
     const ttv = run.timeToVerdictMs !== undefined ? `, time to verdict ${formatDurationMs(run.timeToVerdictMs)}` : '';
     lines.push(`decided ${run.decidedBy.how} after ${formatDurationMs(load)} of load${ttv}: ${run.decidedBy.why}`);
   }
-  if (run.drivenBy) {
+  // Driven by time has its own line with the idle figures (idleGrowth).
+  if (run.drivenBy && run.drivenBy !== 'time') {
     const what = { requests: 'every request (it kept growing with 16 repeated keys)', 'distinct-keys': 'distinct keys (it stopped growing when 16 keys repeated)', time: 'time (it kept growing with no requests)' }[run.drivenBy];
     lines.push(`growth driven by ${what}`);
   }

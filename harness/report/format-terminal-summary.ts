@@ -92,6 +92,13 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
     }
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
     for (const line of protocolLines(run)) lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(line)}`);
+    if (run.idleGrowth?.drivenByTime) {
+      const g = run.idleGrowth;
+      lines.push(
+        `  ${' '.repeat(variantWidth)}  ${c.red('↳')} ${c.bold('driven by time')}: ${formatBytes(g.bytesPerSecond)}/s with no requests ` +
+          c.dim(`(${formatDurationMs(g.durationMs)} idle, 95% CI ${formatBytes(g.ciLowBytesPerSecond)}/s … ${formatBytes(g.ciHighBytesPerSecond)}/s)`),
+      );
+    }
     if (run.load) {
       const l = run.load;
       const errs = l.errors + l.timeouts > 0 ? c.yellow(`${formatCount(l.errors)} errors, ${formatCount(l.timeouts)} timeouts`) : '0 errors';

@@ -326,6 +326,16 @@ export function detailsHtml(runs: readonly LabelledRun[]): string {
 <dt>growth</dt><dd>${esc(formatBytes(st.growthBytes))}</dd>
 <dt>reading</dt><dd>${esc(st.reason)}</dd></dl>`
         : '<p class="muted small">No growth statistic recorded.</p>';
+      const nat = run.nativeStatistic;
+      const native = nat
+        ? `<dl class="kv"><dt>outside the JS heap</dt><dd>${esc(formatBytesPerRequest(nat.bytesPerRequest))} (95% CI ${esc(formatBytesPerRequest(nat.ciLowBytesPerRequest))} … ${esc(formatBytesPerRequest(nat.ciHighBytesPerRequest))}) of RSS − heapTotal − external</dd>
+<dt>reading</dt><dd>${esc(nat.reason)}</dd></dl>`
+        : '';
+      const ig = run.idleGrowth;
+      const idle = ig
+        ? `<dl class="kv"><dt>idle (no requests)</dt><dd>${esc(formatBytes(ig.bytesPerSecond))}/s (95% CI ${esc(formatBytes(ig.ciLowBytesPerSecond))}/s … ${esc(formatBytes(ig.ciHighBytesPerSecond))}/s) over ${esc(formatDurationMs(ig.durationMs))}${ig.loadBytesPerSecond === undefined ? '' : `; under load ${esc(formatBytes(ig.loadBytesPerSecond))}/s`}</dd>
+<dt>reading</dt><dd>${ig.drivenByTime ? '<b>driven by time</b>: ' : ''}${esc(ig.reason)}</dd></dl>`
+        : '';
       const crash = run.crash
         ? `<p>${
             run.crash.stoppedAtHeapLimit
@@ -336,7 +346,7 @@ export function detailsHtml(runs: readonly LabelledRun[]): string {
       const error = run.error ? `<p><b>Error</b> <code>${esc(run.error.code)}</code>: ${esc(run.error.message)}</p>` : '';
       const cmd = run.command ? `<p class="small muted">command: <code>${esc(run.command.join(' '))}</code> · artifacts: <code>${esc(run.dir)}</code></p>` : `<p class="small muted">artifacts: <code>${esc(run.dir)}</code></p>`;
       return `<div class="card"><h3>${swatch(color)}${esc(label)}</h3>${crash}${error}
-<div class="grid2"><div>${stat}</div>
+<div class="grid2"><div>${stat}${idle}${native}</div>
 <div>${snaps ? `<table><thead><tr><th>snapshot</th><th class="num">at</th><th class="num">requests</th><th class="num">size</th><th class="num">pause</th></tr></thead><tbody>${snaps}</tbody></table>` : '<p class="muted small">No heap snapshots.</p>'}</div></div>
 ${cmd}</div>`;
     })

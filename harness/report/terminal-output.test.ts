@@ -26,6 +26,18 @@ describe('sparkline', () => {
 });
 
 describe('formatTerminalSummary', () => {
+  it('says when the growth goes on with no requests (driven by time)', () => {
+    const report = buildFixtureReport({});
+    report.runs[0]!.idleGrowth = {
+      bytesPerSecond: 25_000, ciLowBytesPerSecond: 21_000, ciHighBytesPerSecond: 29_000, samples: 5, durationMs: 5_000,
+      loadBytesPerSecond: 26_000, drivenByTime: true, reason: 'driven by time',
+    };
+    const text = formatTerminalSummary(report, { color: false });
+    expect(text).toMatch(/driven by time: 25\.0 kB\/s with no requests/);
+    report.runs[0]!.idleGrowth.drivenByTime = false;
+    expect(formatTerminalSummary(report, { color: false })).not.toMatch(/driven by time/);
+  });
+
   it('prints verdicts, growth, the top finding and a sparkline, redacted, plain without colour', () => {
     const key = mintKey('s');
     const report = buildFixtureReport({ plantedKey: key });

@@ -1,0 +1,150 @@
+/**
+ * The step rules of the leak finder at their DEFAULT values (no scaled-down thresholds): each test
+ * sits on both sides of one threshold, so removing or loosening a rule fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
+import type { HeapGraph } from '../heap/types.js';
+import {
+  DEFAULT_THRESHOLDS,
+  KEYED_BOUND_ENTRIES,
+  KEYED_ENTRIES_PER_REQUEST,
+  SLOWING_SHARE,
+  analyzeGraphs,
+  growsAtSteps,
+  keptAtSteps,
+  undecidedGrowth,
+} from './analyze-graphs.js';
+
+/** One snapshot: a module scope holding a Map with `entries` [key string, value of `valueBytes`]. */
+function mapSnapshot(entryIds: number[], tableId: number, valueBytes: number): HeapGraph {
+  const b = new SnapshotBuilder();
+  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
+  b.edge(b.root(), gcRoots, 'element', 1);
+  const scope = b.node('object', 'system / Context', 64, { id: 11 });
+  const handler = b.node('closure', 'handle', 64, { id: 13 });
+  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
+  const script = b.node('code', 'file:///app/server.js', 144, { id: 17 });
+  b.edge(gcRoots, handler, 'element', 1);
+  b.edge(handler, scope, 'internal', 'context');
+  b.edge(handler, shared, 'internal', 'shared');
+  b.edge(shared, script, 'internal', 'script_or_debug_info');
+  const map = b.node('object', 'Map', 32, { id: 21 });
+  b.edge(scope, map, 'context', 'keyMeta');
+  const table = b.node('array', '', 16 + entryIds.length * 16, { id: tableId });
+  b.edge(map, table, 'internal', 'table');
+  entryIds.forEach((id, i) => {
+    b.edge(table, b.node('string', `key-${id}`, 32, { id }), 'internal', 2 * i);
+    b.edge(table, b.node('object', 'KeyMeta', valueBytes, { id: id + 1_000_000 }), 'internal', 2 * i + 1);
+  });
+  return parseSnapshot(b.toJson());
+}
+
+const ids = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i * 2);
+
+describe('leak finder step rules at their defaults', () => {
+  it('pins the default thresholds', () => {
+    expect(DEFAULT_THRESHOLDS).toMatchObject({ candidateMinBytes: 16 * 1024, minLeakBytes: 128 * 1024, minBytesPerRequest: 2, stepGrowthShare: 0.25 });
+    expect(SLOWING_SHARE).toBe(0.5);
+    expect(KEYED_BOUND_ENTRIES).toBe(100_000);
+    expect(KEYED_ENTRIES_PER_REQUEST).toBe(0.5);
+  });
+
+  it('a step grows when it adds at least a quarter of the mean step', () => {
+    const share = DEFAULT_THRESHOLDS.stepGrowthShare;
+    // Mean growth 62 per step; a quarter of it is 15.5.
+    expect(growsAtSteps([0, 100, 124], [1, 1], share)).toEqual([true, true]);
+    expect(growsAtSteps([0, 110, 125], [1, 1], share)).toEqual([true, false]);
+  });
+
+  it('a step keeps its gain when the retained size grows by half of the new bytes, or the count grows', () => {
+    expect(keptAtSteps([0, 1000, 2000], [0, 1000, 1500], [false, false])).toEqual([true, true]);
+    expect(keptAtSteps([0, 1000, 2000], [0, 1000, 1499], [false, false])).toEqual([true, false]);
+    expect(keptAtSteps([0, 1000, 2000], [0, 1000, 1000], [false, true])).toEqual([true, true]);
+  });
+
+  it('an LRU that fills in the first step and turns over in the second is not a leak (counts 200 → 460 → 460)', () => {
+    // All 460 entries at the end are new since the baseline, and the Map kept 260 more entries
+    // than it had: over the whole sequence it "kept" more than half its new bytes. Only the
+    // per-step rule sees that the second step kept nothing it gained.
+    const graphs = [
+      mapSnapshot(ids(5001, 200), 31, 1024),
+      // Full exactly at the middle snapshot: the 200 old entries and 260 new ones.
+      mapSnapshot([...ids(5001, 200), ...ids(20001, 260)], 33, 1024),
+      // Then every request replaces the least recently used entry: 460 entries, all new.
+      mapSnapshot(ids(40001, 460), 33, 1024),
+    ];
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 2_000, 3_000] });
+    expect(result.findings).toEqual([]);
+    expect(result.verdict).toBe('no-leak');
+    expect(result.dismissed[0]).toMatchObject({ why: 'plateau' });
+  });
+
+  it('a keyed Map growing one entry per request is a leak that still needs more load below the bound', () => {
+    const graphs = [0, 1, 2].map((step) => mapSnapshot([...ids(5001, 20), ...ids(20001, 200 * step)], 31 + step * 2, 1024));
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 1_200, 1_400] });
+    expect(result.verdict).toBe('leak');
+    expect(result.needsMore).toMatchObject({ why: 'still-growing' });
+    expect(result.reason).toMatch(/Not yet sure/);
+  });
+
+  it('byte floors: 128 KiB over the sequence and 2 B/request', () => {
+    // 129 entries of (32 + 1024) bytes gained per step: 266 KiB in all.
+    const grow = (valueBytes: number): HeapGraph[] =>
+      [0, 1, 2].map((step) => mapSnapshot([...ids(5001, 20), ...ids(20001, 129 * step)], 31 + step * 2, valueBytes));
+    expect(analyzeGraphs(grow(1024), { requestsAtSnapshot: [0, 1_000, 2_000] }).verdict).toBe('leak');
+    // Same objects at 1/4 the size: ~66 KiB, below 128 KiB.
+    expect(analyzeGraphs(grow(224), { requestsAtSnapshot: [0, 1_000, 2_000] }).verdict).toBe('no-leak');
+    // 266 KiB over 140,000 requests is ~1.9 B/request, below 2 B/request.
+    expect(analyzeGraphs(grow(1024), { requestsAtSnapshot: [0, 70_000, 140_000] }).verdict).toBe('no-leak');
+    expect(analyzeGraphs(grow(1024), { requestsAtSnapshot: [0, 60_000, 120_000] }).verdict).toBe('leak');
+  });
+});
+
+describe('growth in place', () => {
+  it('an old Array of numbers whose inline storage grows is a finding, though no object is new', () => {
+    // V8 folds an Array's unboxed double elements into the Array's self size: the Array keeps its
+    // id from the baseline and no new object appears, yet it grows by 16 bytes per request.
+    const graphs = [200_000, 450_000, 1_000_000].map((arrayBytes) => {
+      const b = new SnapshotBuilder();
+      const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
+      b.edge(b.root(), gcRoots, 'element', 1);
+      const scope = b.node('object', 'system / Context', 64, { id: 11 });
+      b.edge(gcRoots, scope, 'element', 1);
+      b.edge(scope, b.node('object', 'Array', arrayBytes, { id: 21 }), 'context', 'latencies');
+      return parseSnapshot(b.toJson());
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [10_000, 30_000, 50_000] });
+    expect(result.verdict).toBe('leak');
+    expect(result.findings[0]?.holder).toMatch(/^Array latencies/);
+    expect(result.findings[0]?.bytesPerRequest).toBe(20);
+    expect(result.findings[0]?.accumulates[0]?.name).toBe('Array storage grown in place');
+  });
+});
+
+describe('undecidedGrowth', () => {
+  const base = { holder: 'Map keyMeta', workPerStep: [1_000, 1_000, 1_000], requestsTotal: 4_000 };
+
+  it('a last step at less than half the fastest earlier rate is slowing (a bound filling up)', () => {
+    const slowing = undecidedGrowth({ ...base, kind: 'array', retainedBytes: [0, 1e6, 2e6, 2.49e6], counts: [0, 0, 0, 0] });
+    expect(slowing?.why).toBe('slowing');
+    const steady = undecidedGrowth({ ...base, kind: 'array', retainedBytes: [0, 1e6, 2e6, 2.51e6], counts: [0, 0, 0, 0] });
+    expect(steady).toBeUndefined();
+  });
+
+  it('a keyed collection gaining an entry per request is undecided until it passes 100,000 entries', () => {
+    // A Map's count is key + value slots: two per entry.
+    const below = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [193_998, 195_998, 197_998, 199_998] });
+    expect(below?.why).toBe('still-growing');
+    expect(below?.detail).toMatch(/99,999/);
+    const past = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [194_000, 196_000, 198_000, 200_000] });
+    expect(past).toBeUndefined();
+    const set = undecidedGrowth({ ...base, kind: 'set', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [96_999, 97_999, 98_999, 99_999] });
+    expect(set?.why).toBe('still-growing');
+    // Fewer than half an entry per request: not the shape of a per-key cache.
+    const sparse = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [0, 998, 1_996, 2_994] });
+    expect(sparse).toBeUndefined();
+    // Not keyed: an append-only array is not held back by the bound.
+    expect(undecidedGrowth({ ...base, kind: 'array', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [0, 1_000, 2_000, 3_000] })).toBeUndefined();
+  });
+});
