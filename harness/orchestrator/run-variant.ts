@@ -31,6 +31,7 @@ import path from 'node:path';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
 import { growthTrend, type GrowthTrend, type TrendMetric } from '../analysis/growth-trend.js';
 import { replayDrivenBy } from '../analysis/replay-driven-by.js';
+import { KEYED_BOUND_ENTRIES } from '../analysis/analyze-graphs.js';
 import { nextStep } from '../analysis/next-step.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
@@ -163,6 +164,8 @@ export interface VariantContext {
 const REPLAY_POOL_KEYS = 16;
 /** Length of each half of the same-key replay (repeated keys, then distinct keys as the reference). */
 const REPLAY_MS = 1500;
+/** While a keyed holder fills: load segments between two live counts of its entries. */
+const FILL_POLL_MS = 2000;
 /** Shortest load segment after repeated id wipes. */
 const MIN_SEGMENT_MS = 250;
 /** Analysed sequence: the baseline and at most this many later snapshots (the latest). */
@@ -412,16 +415,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     let fullRate = false;
+    /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
+    let snapshotNow = false;
     while (decision === undefined) {
-      const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
-      const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
-      const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
-      rateNow = fullRate ? 'max' : plan.rate;
-      await stretch(kind, ms, fullRate ? `${extendWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : extendWhy);
-      rateNow = plan.rate;
-      loadMs += ms;
-      previousMs = ms;
-      index += 1;
+      if (!snapshotNow) {
+        const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
+        const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
+        const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
+        rateNow = fullRate ? 'max' : plan.rate;
+        await stretch(kind, ms, fullRate ? `${extendWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : extendWhy);
+        rateNow = plan.rate;
+        loadMs += ms;
+        previousMs = ms;
+        index += 1;
+      }
+      snapshotNow = false;
       steps += 1;
       if (heap) {
         const { t, wiped } = await snapshot(`step-${steps}`);
@@ -455,6 +463,31 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         maxLoadMs: schedule.maxLoadMs,
       });
       fullRate = step.action === 'extend' && step.distinctKeys === true;
+      // The only open question is how many entries a keyed holder reaches: count them live, with
+      // no snapshot, until it passes the bound, stops growing, or the budget runs out; the next
+      // snapshot then answers with one diff.
+      const filling = fullRate && heap && analysis.state === 'analyzed' ? fillingHolder(analysis.result) : undefined;
+      if (filling && heap && !budgetSpent && (await heap.idsKept())) {
+        let entries = await heap.entriesOf(filling.holderId);
+        let entriesPerMs: number | undefined;
+        while (entries !== undefined && entries < KEYED_BOUND_ENTRIES && loadMs < schedule.maxLoadMs - 1) {
+          // Long enough to reach the bound at the rate seen so far (+10 %), at least FILL_POLL_MS.
+          const toBound = entriesPerMs ? (1.1 * (KEYED_BOUND_ENTRIES - entries)) / entriesPerMs : FILL_POLL_MS;
+          const ms = Math.min(Math.max(FILL_POLL_MS, Math.round(toBound)), schedule.maxLoadMs - loadMs);
+          rateNow = 'max';
+          await stretch(loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load', ms, `${filling.holder}: ${entries.toLocaleString('en-US')} entries, counting on at full rate`);
+          rateNow = plan.rate;
+          loadMs += ms;
+          const now = await heap.entriesOf(filling.holderId);
+          // Stopped growing (a bound reached), or no longer reachable by its id: snapshot now.
+          if (now === undefined || now <= entries) break;
+          entriesPerMs = (now - entries) / ms;
+          entries = now;
+        }
+        fullRate = false;
+        snapshotNow = true;
+        continue;
+      }
       if (step.action === 'decide' || budgetSpent) {
         const how = decidedHow(loadMs, schedule, budgetSpent);
         decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
@@ -718,6 +751,14 @@ async function analyzeSequence(
     sequence.map((t) => t.ref.requests),
     { cwd, ...(samplingProfile ? { samplingProfile } : {}) },
   );
+}
+
+/** The keyed holder a `still-growing` analysis waits on, with its heap id. */
+function fillingHolder(result: AnalysisResult): { holder: string; holderId: number } | undefined {
+  const more = result.needsMore;
+  if (more?.why !== 'still-growing') return undefined;
+  const f = result.findings.find((x) => x.holder === more.holder && x.holderId !== undefined);
+  return f ? { holder: f.holder, holderId: f.holderId! } : undefined;
 }
 
 /** A leak finding on a keyed container (Map, Set, dictionary) with a known holder id. */
