@@ -453,9 +453,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         // A Ctrl-C during the analysis ends as interrupted during the analysis.
         if (stop.signal.aborted) throw stop.signal.reason;
       }
+      // A holder that grew more slowly in its last step may have filled: the window slides to start
+      // where the slow step started, and short segments follow, so the next diffs see only what
+      // came after the fill (a plateau, or growth that goes on).
+      const slowing = heap && analysis.state === 'analyzed' && analysis.result.needsMore?.why === 'slowing' && loadMs < schedule.maxLoadMs - 1;
+      if (slowing) {
+        lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
+        sequence = sequence.slice(-2);
+        sequenceStartMs = sequence[0]!.ref.tMs;
+        trend = trendOf(samples, sequenceStartMs, ev.kind);
+        index = 0;
+        segmentSchedule = schedule;
+      }
       // A black-box run loads for the planned window before its trend is asked.
       const evidenceSteps = heap ? sequence.length : loadMs >= schedule.plannedMs - 1 ? steps + 1 : 0;
-      const step = nextStep({
+      const step = slowing ? { action: 'extend' as const, why: `${(analysis as { result: AnalysisResult }).result.needsMore!.detail}; the diff now starts where it slowed` } : nextStep({
         ...(analysis.state === 'analyzed' ? { analysis: analysis.result } : {}),
         trend,
         snapshots: evidenceSteps,
@@ -776,7 +788,8 @@ function plantedFinding(f: Finding): boolean {
  * `middle-N`, and `final`; snapshots before an id wipe keep their step label.
  */
 function relabel(sequence: readonly TakenSnapshot[], taken: readonly TakenSnapshot[]): void {
-  void taken;
+  // A baseline left behind by a wipe or a slide reads `step-0`: one `baseline` per report.
+  for (const t of taken) if (!sequence.includes(t) && t.ref.label === 'baseline') t.ref.label = 'step-0';
   const n = sequence.length;
   sequence.forEach((t, i) => {
     t.ref.label = i === 0 ? 'baseline' : i === n - 1 ? 'final' : n === 3 ? 'middle' : `middle-${i}`;
