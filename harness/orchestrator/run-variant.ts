@@ -482,10 +482,14 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (filling && heap && !budgetSpent && (await heap.idsKept())) {
         let entries = await heap.entriesOf(filling.holderId);
         let entriesPerMs: number | undefined;
+        let pollMs = FILL_POLL_MS / 2;
         while (entries !== undefined && entries < KEYED_BOUND_ENTRIES && loadMs < schedule.maxLoadMs - 1) {
-          // Long enough to reach the bound at the rate seen so far (+10 %), at least FILL_POLL_MS.
+          // Long enough to reach the bound at the rate seen so far (+10 %), at least FILL_POLL_MS and
+          // at most twice the previous count's segment: a cache that stops at its own bound is seen
+          // stopping soon after, not after one long segment.
           const toBound = entriesPerMs ? (1.1 * (KEYED_BOUND_ENTRIES - entries)) / entriesPerMs : FILL_POLL_MS;
-          const ms = Math.min(Math.max(FILL_POLL_MS, Math.round(toBound)), schedule.maxLoadMs - loadMs);
+          const ms = Math.min(Math.max(FILL_POLL_MS, Math.round(toBound)), 2 * pollMs, schedule.maxLoadMs - loadMs);
+          pollMs = ms;
           rateNow = 'max';
           await stretch(loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load', ms, `${filling.holder}: ${entries.toLocaleString('en-US')} entries, counting on at full rate`);
           rateNow = plan.rate;
