@@ -166,6 +166,8 @@ const REPLAY_POOL_KEYS = 16;
 const REPLAY_MS = 1500;
 /** While a keyed holder fills: load segments between two live counts of its entries. */
 const FILL_POLL_MS = 2000;
+/** Id wipes before this many snapshots in a row: the diff is given up, the trend decides. */
+const MAX_CONSECUTIVE_WIPES = 5;
 /** Shortest load segment after repeated id wipes. */
 const MIN_SEGMENT_MS = 250;
 /** Analysed sequence: the baseline and at most this many later snapshots (the latest). */
@@ -415,6 +417,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     let fullRate = false;
+    let consecutiveWipes = 0;
+    /** False once ids are wiped before too many snapshots in a row. */
+    let diffUsable = true;
     /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
     let snapshotNow = false;
     while (decision === undefined) {
@@ -431,9 +436,18 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       }
       snapshotNow = false;
       steps += 1;
-      if (heap) {
+      if (heap && diffUsable) {
         const { t, wiped } = await snapshot(`step-${steps}`);
-        if (wiped) {
+        consecutiveWipes = wiped ? consecutiveWipes + 1 : 0;
+        if (wiped && consecutiveWipes >= MAX_CONSECUTIVE_WIPES) {
+          // Ids are wiped faster than three snapshots can be taken: no diff is possible. The rest
+          // of the run loads without snapshots and the after-GC trend decides.
+          diffUsable = false;
+          analysis = { state: 'none' };
+          sequence = [t];
+          sequenceStartMs = t.ref.tMs;
+          emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap ids were reset before ${consecutiveWipes} snapshots in a row: no snapshot diff is possible; the growth trend decides` });
+        } else if (wiped) {
           if (analysis.state === 'analyzed') lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
           sequence = [t];
           sequenceStartMs = t.ref.tMs;
@@ -465,8 +479,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         index = 0;
         segmentSchedule = schedule;
       }
-      // A black-box run loads for the planned window before its trend is asked.
-      const evidenceSteps = heap ? sequence.length : loadMs >= schedule.plannedMs - 1 ? steps + 1 : 0;
+      // A black-box run (or one whose ids keep being wiped) loads for the planned window before its trend is asked.
+      const evidenceSteps = heap && diffUsable ? sequence.length : loadMs >= schedule.plannedMs - 1 ? steps + 1 : 0;
       const step = slowing ? { action: 'extend' as const, why: `${(analysis as { result: AnalysisResult }).result.needsMore!.detail}; the diff now starts where it slowed` } : nextStep({
         ...(analysis.state === 'analyzed' ? { analysis: analysis.result } : {}),
         trend,
@@ -508,7 +522,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         const how = decidedHow(loadMs, schedule, budgetSpent);
         decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
         // Out of budget right after a wipe: decide on the last sequence that was analysed.
-        if (heap && sequence.length < 3 && lastAnalysed) {
+        if (heap && diffUsable && sequence.length < 3 && lastAnalysed) {
           ({ analysis, sequence, startMs: sequenceStartMs } = lastAnalysed);
           analysedFiles = lastAnalysed.files;
           trend = trendOf(samples.filter((x) => x.tMs <= (sequence.at(-1)?.ref.tMs ?? Infinity)), sequenceStartMs, ev.kind);
@@ -581,7 +595,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const findings = decided.findings.map((f): Finding => (replayNote && keyed && f.holderId === keyed.holderId ? { ...f, explanation: `${f.explanation} It ${replayNote}.` } : f));
     const notes = [
       disturbance ? ` ${disturbance}` : '',
-      idWipes.length > 0 ? ` Heap ids were reset ${idWipes.length}× during the run (another inspector session disconnected); the diff covers only the snapshots since the last reset.` : '',
+      idWipes.length > 0
+        ? diffUsable
+          ? ` Heap ids were reset ${idWipes.length}× during the run (another inspector session disconnected); the diff covers only the snapshots since the last reset.`
+          : ` Heap ids were reset ${idWipes.length}× during the run, before ${MAX_CONSECUTIVE_WIPES} snapshots in a row (another inspector session connects and disconnects faster than the run can take three snapshots): no snapshot diff was possible, so no holder is named.`
+        : '',
     ].join('');
     let result: VariantRun = {
       ...base(),
