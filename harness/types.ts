@@ -206,6 +206,77 @@ export interface AllocationSite {
   functionColumn?: number;
 }
 
+/** Which part of a credential a holder keeps: the secret (whole, or its secret part alone) or only its id. */
+export type KeyPart = 'whole-key' | 'secret-part' | 'id-only';
+
+/**
+ * How V8 keeps the material: a string that is exactly the value (`exact`), inside a larger string
+ * (`embedded`; `json` when that string is serialized JSON), in a concatenation (`concatenated`),
+ * held through a substring that pins the whole string (`sliced`, e.g. a key id cut from the key),
+ * or in ArrayBuffer bytes (`buffer`, found through the inspector).
+ */
+export type KeyForm = 'exact' | 'embedded' | 'json' | 'concatenated' | 'sliced' | 'buffer';
+
+/** One container that keeps key material of completed requests. */
+export interface KeyHolder {
+  /** The nearest container, in the words of findings (`Map keyCache (module scope of leaky.js)`). */
+  holder: string;
+  /** Retainer path from the GC root to the holder (human form, as findings). */
+  path: PathStep[];
+  holderId?: number;
+  /** The most secret part it keeps of most of its keys. */
+  part: KeyPart;
+  forms: KeyForm[];
+  /** Distinct keys whose material it keeps, in the final snapshot… */
+  keys: number;
+  /** …and in the middle one (absent when it was not scanned). */
+  keysAtMiddle?: number;
+  /** Keys of which it keeps the secret (whole key or secret part). */
+  secretKeys: number;
+  /** Self size of the strings (or buffers) holding the material. */
+  bytes: number;
+  /** Up to three keys it keeps, as fingerprints (`lk_…#a1b2c3`), never the key. */
+  examples: string[];
+}
+
+/** Key material still in memory after the run (the key-residency scan). */
+export interface KeyResidency {
+  /** `leakbench-key` (`lk_<id>_<checksum>`, the checksum is the secret part), or the `--secret-pattern` source. */
+  shape: string;
+  /** Distinct credentials sent, and those whose request completed before the final snapshot. */
+  keysSent: number;
+  keysCompleted: number;
+  /** Completed keys with material resident in the final snapshot (any part), and their share. */
+  residentKeys: number;
+  residentShare: number;
+  /** Completed keys whose secret (whole key or secret part) is resident: what the gate counts. */
+  secretResidentKeys: number;
+  secretResidentShare: number;
+  /** By part: keys whose most secret resident part is the whole key, the secret part, or the id only. */
+  byPart: Record<KeyPart, number>;
+  /** Self size of the strings holding the material (final snapshot). */
+  bytes: number;
+  /** Per scanned snapshot (middle, final): keys completed by then and how many were resident. */
+  snapshots: Array<{ label: string; keysCompleted: number; residentKeys: number; secretResidentKeys: number; share: number }>;
+  /** `grows`: more of the keys stay resident as requests go on; `steady`: resident, bounded; `none`: nothing resident. */
+  trend: 'grows' | 'steady' | 'none';
+  holders: KeyHolder[];
+  /** ArrayBuffer contents, which snapshots do not hold: searched through the inspector, or why not. */
+  buffers: {
+    state: 'scanned' | 'not-scanned';
+    reason?: string;
+    buffersScanned?: number;
+    bytesScanned?: number;
+    /** Completed keys whose material is in buffer bytes. */
+    keysFound?: number;
+  };
+  /** What was not looked at or cannot be seen, one sentence each. */
+  limits: string[];
+  /** One or two sentences for people. */
+  summary: string;
+  durationMs: number;
+}
+
 /** Result of measuring one variant. */
 export interface VariantRun {
   variant: Variant;
@@ -273,6 +344,8 @@ export interface VariantRun {
     foundBytesPerRequest?: number;
     reason: string;
   };
+  /** Key material of completed requests still in memory (the key-residency scan), when keys were tracked. */
+  keyResidency?: KeyResidency;
   /** Allocation data recorded for "allocated at": which method, and the sampling profile file. */
   allocationProfile?: {
     method: AllocationMethod;

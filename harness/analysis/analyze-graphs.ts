@@ -700,7 +700,7 @@ function holdsClosure(g: HeapGraph, ordinal: number): boolean {
 }
 
 /** `Map keyCache (module scope of app.js)`, `Array globalThis.log`, `listener array bus._events.data …`. */
-function describeHolder(
+export function describeHolder(
   g: HeapGraph,
   container: number,
   kind: ContainerKind,

@@ -9,6 +9,7 @@ import { LeakbenchError } from '../errors.js';
 import { analyzeGraphs, type EarlyWork } from './analyze-graphs.js';
 import { attributeNewObjects, baselineIds } from './attribute-new-objects.js';
 import { attachAllocationSites } from './allocation-sites.js';
+import { scanKeyResidency } from './key-residency.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
 
 /**
@@ -74,6 +75,21 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
     attachAllocationSites(graphs, result.findings, options.allocationSites ?? {});
     result.timingsMs['allocation-sites'] = performance.now() - t;
   }
+  if (options.keyResidency !== undefined) {
+    const t = performance.now();
+    result.keyResidency = scanRunGraphs(graphs, options.keyResidency, options.requestsAtSnapshot);
+    result.timingsMs['key-residency'] = performance.now() - t;
+  }
   result.timingsMs['total'] = performance.now() - start;
   return result;
+}
+
+/** The key-residency scan of the last two snapshots (middle and final; the final alone with two). */
+function scanRunGraphs(graphs: HeapGraph[], input: NonNullable<AnalyzeOptions['keyResidency']>, requests: number[] | undefined) {
+  const from = graphs.length >= 3 ? graphs.length - 2 : graphs.length - 1;
+  const snapshots = graphs.slice(from).map((_, k) => ({
+    label: input.labels?.[from + k] ?? (from + k === graphs.length - 1 ? 'final' : 'middle'),
+    requests: requests?.[from + k] ?? Number.MAX_SAFE_INTEGER,
+  }));
+  return scanKeyResidency(graphs.slice(from), { secrets: input.secrets, snapshots, ...(input.buffers ? { buffers: input.buffers } : {}) });
 }

@@ -2,7 +2,8 @@
  * Plain data the analysis returns. `findings` use the shared {@link Finding} type of
  * harness/types.ts so a run report can carry them unchanged.
  */
-import type { Finding, LeakPattern } from '../types.js';
+import type { BufferScan, SentSecrets } from '../sent-secrets.js';
+import type { Finding, KeyResidency, LeakPattern } from '../types.js';
 import type { AllocationSiteOptions } from './allocation-sites.js';
 
 /** Verdicts the snapshot analysis can reach (a run adds `crashed` and `interrupted`). */
@@ -44,6 +45,12 @@ export interface AnalyzeOptions {
    * Only `analyzeSnapshots` applies it (it holds the graphs).
    */
   allocationSites?: AllocationSiteOptions | false;
+  /**
+   * The credentials the run sent (and its buffer scan): the middle and final snapshots are then
+   * searched for the key material of completed requests (key-residency.ts). Only
+   * `analyzeSnapshots` applies it (it holds the graphs).
+   */
+  keyResidency?: { secrets: SentSecrets; buffers?: BufferScan; labels?: string[] };
 }
 
 /** A holder whose growth was examined and judged not to be a leak (shown to teach why). */
@@ -93,4 +100,6 @@ export interface AnalysisResult {
    * The run protocol (`nextStep`) reads it to extend the run instead of deciding.
    */
   needsMore?: { why: 'too-few-steps' | 'late-growth' | 'slowing' | 'still-growing'; holder: string; detail: string };
+  /** Key material of completed requests still in memory, when `keyResidency` was asked for. */
+  keyResidency?: KeyResidency;
 }

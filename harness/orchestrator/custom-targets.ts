@@ -12,6 +12,7 @@ import { startCommand } from '../server/start-command.js';
 import type { ServerExit, ServerHandle } from '../server/start-server.js';
 import type { VariantTarget } from './run-variant.js';
 import { isLoopbackHost } from '../loopback-host.js';
+import type { SecretShape } from '../sent-secrets.js';
 
 export { isLoopbackHost };
 
@@ -21,6 +22,10 @@ export interface CustomRequestShape {
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
   keyHeader?: string;
+  /** The header's value with `{key}` where the key goes (`Bearer {key}`); default the key alone. */
+  keyTemplate?: string;
+  /** What a secret looks like in the values sent (`--secret-pattern`). */
+  secretShape?: SecretShape;
 }
 
 /** Options of {@link commandTarget}. */
@@ -117,5 +122,10 @@ export function attachTarget(options: AttachTargetOptions): VariantTarget {
 
 
 function requestShape(o: CustomRequestShape): CustomRequestShape {
-  return { ...(o.requestPath ? { requestPath: o.requestPath } : {}), ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}) };
+  return {
+    ...(o.requestPath ? { requestPath: o.requestPath } : {}),
+    ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}),
+    ...(o.keyTemplate ? { keyTemplate: o.keyTemplate } : {}),
+    ...(o.secretShape ? { secretShape: o.secretShape } : {}),
+  };
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { AllocationSiteOptions } from '../analysis/allocation-sites.js';
 import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
 import type { SnapshotEvidence } from '../analysis/decide-verdict.js';
+import type { AnalyzeOptions } from '../analysis/types.js';
 import { isLeakbenchError } from '../errors.js';
 import {
   finishAllocationRecording,
@@ -158,9 +159,10 @@ export async function analyzeRunSnapshots(
   files: string[],
   requestsAtSnapshot: number[],
   allocationSites: AllocationSiteOptions | false = {},
+  keyResidency?: AnalyzeOptions['keyResidency'],
 ): Promise<SnapshotEvidence> {
   try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites }) };
+    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites, ...(keyResidency ? { keyResidency } : {}) }) };
   } catch (err) {
     if (!isLeakbenchError(err)) throw err;
     return { state: 'errored', error: { code: err.code, message: err.message } };

@@ -49,6 +49,9 @@ import {
   writeSelfCheckPreload,
 } from '../probe/self-check-plant.js';
 import { startServer, type ServerHandle } from '../server/start-server.js';
+import { KeyLedger } from '../load/key-ledger.js';
+import { scanBuffersForSecrets } from '../probe/scan-buffers.js';
+import type { BufferScan, SecretShape } from '../sent-secrets.js';
 import type {
   Finding,
   LoadPhaseKind,
@@ -93,6 +96,10 @@ export interface VariantTarget {
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
   keyHeader?: string;
+  /** The key header's value with `{key}` where the key goes (`Bearer {key}`); default the key alone. */
+  keyTemplate?: string;
+  /** What a secret looks like in the values sent (`--secret-pattern`; default leakbench keys). */
+  secretShape?: SecretShape;
   /** The command as the report records it (default `node --inspect=127.0.0.1:0 … <entry>`). */
   command?: string[];
 }
@@ -216,6 +223,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   let loadStarted = 0;
   let samplingProfile: SamplingProfile | undefined;
   let selfCheckPreload: string | undefined;
+  // Key residency: the credentials sent and completed (in memory only), and the server's buffers searched for them.
+  const keyLedger = new KeyLedger(target.secretShape);
+  let bufferScan: BufferScan | undefined;
   /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
   let limitReached: { tMs: number; requests: number } | undefined;
   const sinceLoad = (): number => (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted));
@@ -310,6 +320,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         return rateNow;
       },
       nextRequest: () => requestSource(),
+      ledger: keyLedger,
     });
     const driver = loadDriver;
     let lastTick: { at: number; requests: number } | undefined;
@@ -461,7 +472,6 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       trend = trendOf(samples, sequenceStartMs, ev.kind);
       const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
       if (heap && sequence.length >= 3) {
-        samplingProfile = (await heap.finishAllocations(ctx.variantDir)) ?? samplingProfile;
         analysis = await analyzeSequence(analysedPart(sequence), samplingProfile, cwd, setPhase);
         analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
         // A Ctrl-C during the analysis ends as interrupted during the analysis.
@@ -529,6 +539,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         }
       }
     }
+    // Key residency: the server's buffers searched for the keys sent, in the state of the decisive snapshot.
+    if (heap) bufferScan = await scanBuffersForSecrets(heap.session, keyLedger.snapshot());
+
     // ── idle: growth with no requests is driven by time ────────────────────────────────────────
     // Right after the decision: its samples are evidence of the verdict (decideVerdict turns
     // growth per second with no traffic into a leak driven by time).
@@ -578,20 +591,27 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
     await ev.close();
     await liveServer.kill();
+    // Final labels and file names first: the key-residency report names the snapshots.
+    relabel(sequence, taken);
+    await renameSnapshotFiles(taken, cwd);
     const analysed = analysedPart(sequence);
-    // The decision's analysis is the final one unless the sequence changed since (a wipe before
-    // the budget ran out leaves a shorter one, analysed here).
+    // The final analysis adds what the loop's decisions did without: allocation sites (with the
+    // sampling profile read at the end) and key residency (the keys sent, the buffers scanned).
     const finalEvidence =
-      heap && sequence.length >= 2 && analysed.map((t) => t.file).join('\n') !== analysedFiles ? await analyzeSequence(analysed, samplingProfile, cwd, setPhase) : analysis;
+      heap && sequence.length >= 2
+        ? await analyzeRunSnapshots(
+            analysed.map((t) => t.file),
+            analysed.map((t) => t.ref.requests),
+            { cwd, ...(samplingProfile ? { samplingProfile } : {}) },
+            { secrets: keyLedger.snapshot(), ...(bufferScan ? { buffers: bufferScan } : {}), labels: analysed.map((t) => t.ref.label) },
+          )
+        : analysis;
     const disturbance = heap ? snapshotsDisturb(samples, taken.map((t) => t.ref)) : undefined;
     // Heap runs give decideVerdict every sample (idle growth per second, memory outside the JS
     // heap); a black-box run's RSS trend is its only evidence.
     const decided = heap ? decideVerdict(finalEvidence, trend, { samples, baselineMs: sequenceStartMs }) : decideVerdict(finalEvidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    relabel(sequence, taken);
-    await renameSnapshotFiles(taken, cwd);
-
     const findings = decided.findings.map((f): Finding => (replayNote && keyed && f.holderId === keyed.holderId ? { ...f, explanation: `${f.explanation} It ${replayNote}.` } : f));
     const notes = [
       disturbance ? ` ${disturbance}` : '',
@@ -609,6 +629,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       statistic: trend.statistic,
       decidedBy: decision,
       timeToVerdictMs,
+      ...(finalEvidence.state === 'analyzed' && finalEvidence.result.keyResidency ? { keyResidency: finalEvidence.result.keyResidency } : {}),
       // Time (from the idle phase) beats the replay's answer: a timer's growth is not per key.
       ...(decided.drivenBy ? { drivenBy: decided.drivenBy } : drivenBy ? { drivenBy } : {}),
     };
@@ -780,10 +801,13 @@ async function analyzeSequence(
   setPhase: (p: RunPhase) => void,
 ): Promise<SnapshotEvidence> {
   setPhase('analysis');
+  // The loop's decisions need the diff only: allocation sites and key residency come with the final analysis.
+  void samplingProfile;
+  void cwd;
   return analyzeRunSnapshots(
     sequence.map((t) => t.file),
     sequence.map((t) => t.ref.requests),
-    { cwd, ...(samplingProfile ? { samplingProfile } : {}) },
+    false,
   );
 }
 
@@ -841,6 +865,7 @@ function requestMix(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, key
       ...(target.requestPath ? { path: target.requestPath } : {}),
     }),
     target.keyHeader,
+    target.keyTemplate,
   );
 }
 
@@ -852,9 +877,9 @@ function withHeader(next: () => MixedRequest, name: string, value: string): () =
 }
 
 /** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
-export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
+export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string, ledger?: KeyLedger): LoadDriver {
   const { load: plan } = ctx;
-  return new LoadDriver({ baseUrl, connections: plan.connections, rate: plan.rate, nextRequest: requestMix(ctx, plan.keys) });
+  return new LoadDriver({ ...(ledger ? { ledger } : {}), baseUrl, connections: plan.connections, rate: plan.rate, nextRequest: requestMix(ctx, plan.keys) });
 }
 
 function fmtRate(n: number): string {

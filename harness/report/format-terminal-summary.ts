@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import type { RunReport, Verdict } from '../types.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 import { protocolLines } from './describe-protocol.js';
+import { keyResidencyLines } from './key-residency-section.js';
 import { redactDeep } from './redact-secrets.js';
 import { sparkline } from './sparkline.js';
 
@@ -107,6 +108,7 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       );
     }
   }
+  lines.push(...keyResidencyLines(report.runs, c, variantWidth + 4));
   if (options.htmlPath) lines.push(`  ${c.dim('report:')} ${c.underline(options.htmlPath)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -38,8 +38,21 @@ h3 { font-size:16px; margin:0 0 8px; }
 table { border-collapse:collapse; width:100%; font-size:14px; }
 th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; font-size:12.5px; text-transform:uppercase; letter-spacing:.03em; }
-.verdicts td:last-child { min-width: 220px; }
-.card:has(> table) { overflow-x: auto; }
+/* Wide data tables scroll inside their card, never the page. */
+.card { overflow-x: auto; }
+/* The verdict table keeps its figures on one line and gives the reason a full-width row below. */
+table.verdicts tr.run td { border-bottom:none; padding-bottom:2px; }
+table.verdicts tr.why td { padding-top:0; color:var(--fg); }
+table.verdicts tr.why .label { color:var(--muted); font-weight:600; font-size:12px; text-transform:uppercase; letter-spacing:.03em; margin-right:6px; }
+table.verdicts tr.why details summary { cursor:pointer; }
+@media (max-width: 700px) {
+  table.verdicts thead { display:none; }
+  table.verdicts, table.verdicts tbody, table.verdicts tr, table.verdicts td { display:block; }
+  table.verdicts tr.run { display:flex; flex-wrap:wrap; gap:4px 12px; align-items:baseline; padding-top:8px; }
+  table.verdicts tr.run td { padding:0; border:none; text-align:left; }
+  table.verdicts tr.run td[data-label]::before { content: attr(data-label) " "; color:var(--muted); font-size:12px; }
+  table.verdicts tr.why td { padding:6px 0 10px; }
+}
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; white-space:nowrap; }
 .badge { display:inline-block; padding:2px 9px; border-radius:999px; font-weight:650; font-size:12.5px; color:#fff; white-space:nowrap; }
 .badge.leak { background:var(--leak); } .badge.no-leak { background:var(--ok); }
@@ -116,7 +129,28 @@ function swatch(color: string): string {
   return `<span class="swatch" style="background:${esc(color)}"></span>`;
 }
 
-/** The verdict table: one row per run. */
+/** Columns of the verdict table's figure row; the reason row below spans them all. */
+const VERDICT_COLUMNS = 7;
+
+/**
+ * Reasons longer than this many characters (about three lines of the reason row at a laptop's
+ * width) show their first sentence and fold the rest into a `<details>` element, so one long
+ * reason never pushes the next run off the first screen.
+ */
+export const REASON_FOLD_CHARS = 400;
+
+/** A run's reason, its tail folded away when it is long (see {@link REASON_FOLD_CHARS}). */
+export function reasonHtml(reason: string): string {
+  const label = '<span class="label">why</span>';
+  if (reason.length <= REASON_FOLD_CHARS) return `${label}${esc(reason)}`;
+  // Fold after the first sentence; with no sentence end early enough, after the last whole word.
+  const sentenceEnd = reason.search(/[.;:]\s/);
+  const cut = sentenceEnd > 0 && sentenceEnd < REASON_FOLD_CHARS ? sentenceEnd + 1 : reason.lastIndexOf(' ', REASON_FOLD_CHARS);
+  const at = cut > 0 ? cut : REASON_FOLD_CHARS;
+  return `<details><summary>${label}${esc(reason.slice(0, at))} <span class="muted">(more)</span></summary>${esc(reason.slice(at).trim())}</details>`;
+}
+
+/** The verdict table: a figure row per run and, below it, the run's reason across the full width. */
 export function verdictTableHtml(runs: readonly LabelledRun[]): string {
   const rows = runs
     .map(({ label, color, run }) => {
@@ -126,20 +160,20 @@ export function verdictTableHtml(runs: readonly LabelledRun[]): string {
       const ci = st
         ? `<div class="muted small">95% CI ${esc(formatBytesPerRequest(st.ciLowBytesPerRequest))} … ${esc(formatBytesPerRequest(st.ciHighBytesPerRequest))}</div>`
         : '';
-      return `<tr>
+      return `<tr class="run">
 <td class="variant">${swatch(color)}${esc(label)}</td>
 <td>${verdictBadge(run.verdict)}</td>
 <td><span class="pattern">${esc(run.pattern)}</span></td>
-<td class="num">${measured ? esc(formatBytesPerRequest(run.bytesPerRequest)) : '–'}${ci}</td>
-<td class="num">${esc(formatCount(run.requests))}</td>
-<td class="num">${esc(formatDurationMs(run.durationMs))}</td>
-<td class="num">${run.findings.length}</td>
-<td class="small">${esc(run.reason)}${protocolLines(run).map((l) => `<div class="muted small protocol">${esc(l)}</div>`).join('')}</td>
-</tr>`;
+<td class="num" data-label="growth">${measured ? esc(formatBytesPerRequest(run.bytesPerRequest)) : '–'}${ci}</td>
+<td class="num" data-label="requests">${esc(formatCount(run.requests))}</td>
+<td class="num" data-label="duration">${esc(formatDurationMs(run.durationMs))}</td>
+<td class="num" data-label="findings">${run.findings.length}</td>
+</tr>
+<tr class="why"><td colspan="${VERDICT_COLUMNS}" class="small">${reasonHtml(run.reason)}${protocolLines(run).map((l) => `<div class="muted small protocol">${esc(l)}</div>`).join('')}</td></tr>`;
     })
     .join('\n');
   return `<div class="card"><table class="verdicts">
-<thead><tr><th>variant</th><th>verdict</th><th>pattern</th><th class="num">growth</th><th class="num">requests</th><th class="num">duration</th><th class="num">findings</th><th>why</th></tr></thead>
+<thead><tr><th>variant</th><th>verdict</th><th>pattern</th><th class="num">growth</th><th class="num">requests</th><th class="num">duration</th><th class="num">findings</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`;
