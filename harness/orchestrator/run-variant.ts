@@ -173,8 +173,12 @@ const REPLAY_POOL_KEYS = 16;
 const REPLAY_MS = 1500;
 /** While a keyed holder fills: load segments between two live counts of its entries. */
 const FILL_POLL_MS = 2000;
-/** Id wipes before this many snapshots in a row: the diff is given up, the trend decides. */
-const MAX_CONSECUTIVE_WIPES = 5;
+/**
+ * After this many id wipes the run stops taking snapshots for its decision: something resets the
+ * ids faster than three snapshots can be taken (the trend decides, or the last sequence analysed
+ * between two wipes).
+ */
+const MAX_WIPES_WITHOUT_DIFF = 5;
 /** Shortest load segment after repeated id wipes. */
 const MIN_SEGMENT_MS = 250;
 /** Analysed sequence: the baseline and at most this many later snapshots (the latest). */
@@ -428,7 +432,6 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     let fullRate = false;
-    let consecutiveWipes = 0;
     /** False once ids are wiped before too many snapshots in a row. */
     let diffUsable = true;
     /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
@@ -449,15 +452,14 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       steps += 1;
       if (heap && diffUsable) {
         const { t, wiped } = await snapshot(`step-${steps}`);
-        consecutiveWipes = wiped ? consecutiveWipes + 1 : 0;
-        if (wiped && consecutiveWipes >= MAX_CONSECUTIVE_WIPES) {
+        if (wiped && idWipes.length >= MAX_WIPES_WITHOUT_DIFF) {
           // Ids are wiped faster than three snapshots can be taken: no diff is possible. The rest
           // of the run loads without snapshots and the after-GC trend decides.
           diffUsable = false;
           analysis = { state: 'none' };
           sequence = [t];
           sequenceStartMs = t.ref.tMs;
-          emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap ids were reset before ${consecutiveWipes} snapshots in a row: no snapshot diff is possible; the growth trend decides` });
+          emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap ids were reset ${idWipes.length}× under the run: no further snapshot diff is attempted; the growth trend decides` });
         } else if (wiped) {
           if (analysis.state === 'analyzed') lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
           sequence = [t];
@@ -532,7 +534,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         const how = decidedHow(loadMs, schedule, budgetSpent);
         decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
         // Out of budget right after a wipe: decide on the last sequence that was analysed.
-        if (heap && diffUsable && sequence.length < 3 && lastAnalysed) {
+        if (heap && sequence.length < 3 && lastAnalysed) {
           ({ analysis, sequence, startMs: sequenceStartMs } = lastAnalysed);
           analysedFiles = lastAnalysed.files;
           trend = trendOf(samples.filter((x) => x.tMs <= (sequence.at(-1)?.ref.tMs ?? Infinity)), sequenceStartMs, ev.kind);
@@ -618,7 +620,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       idWipes.length > 0
         ? diffUsable
           ? ` Heap ids were reset ${idWipes.length}× during the run (another inspector session disconnected); the diff covers only the snapshots since the last reset.`
-          : ` Heap ids were reset ${idWipes.length}× during the run, before ${MAX_CONSECUTIVE_WIPES} snapshots in a row (another inspector session connects and disconnects faster than the run can take three snapshots): no snapshot diff was possible, so no holder is named.`
+          : ` Heap ids were reset ${idWipes.length}× during the run (another inspector session connects and disconnects faster than the run can take three snapshots): after ${MAX_WIPES_WITHOUT_DIFF} resets the run stopped taking snapshots for its decision${lastAnalysed ? '; the diff is the last one between two resets' : ', so no holder is named'}.`
         : '',
     ].join('');
     let result: VariantRun = {
