@@ -21,6 +21,43 @@ export type LeakPattern =
   | 'none'
   | 'unknown';
 
+/**
+ * How a leak shows in the heap, named for what grows (harness/analysis/mechanisms/ holds one module
+ * per mechanism: its heap signature, explanation and fix). `pattern` stays the coarse seed family;
+ * `mechanism` is the precise shape. `native-growth` and `time-driven-growth` are run-level (they come
+ * from the verdict, not from a snapshot finding); `unknown` is a real growth of no registered shape.
+ */
+export type LeakMechanism =
+  | 'keyed-collection'
+  | 'append-only-array'
+  | 'listener-accumulation'
+  | 'timer-accumulation'
+  | 'pending-call-table'
+  | 'linked-chain'
+  | 'closure-context-retention'
+  | 'string-building'
+  | 'promise-retention'
+  | 'external-buffers'
+  | 'spread-over-many-containers'
+  | 'native-growth'
+  | 'time-driven-growth'
+  | 'unknown';
+
+/** Whose code a finding's holder belongs to. */
+export type FindingOwnerKind = 'application' | 'dependency' | 'node-core' | 'unknown';
+
+/**
+ * The owner of a finding's holder, from the scripts of the closures and scopes that reach it: the
+ * application file, a dependency (`node_modules/<package>@<version>`), or Node core (`node:…`).
+ */
+export interface FindingOwner {
+  kind: FindingOwnerKind;
+  /** `app.js`, `node_modules/pino@9.1.0`, `node:events`, or `unknown`. */
+  label: string;
+  /** The script URL the owner was read from, when there is one. */
+  script?: string;
+}
+
 /** One memory sample of the server under test, taken during load. */
 export interface MemorySample {
   /** Milliseconds since the variant's load started (warm-up included). */
@@ -142,10 +179,33 @@ export interface PathStep {
 /** One accumulation point found by the analysis. Filled in by harness/analysis. */
 export interface Finding {
   pattern: LeakPattern;
+  /** What the heap shows growing (a finer name than `pattern`, see {@link LeakMechanism}). */
+  mechanism: LeakMechanism;
+  /** Whose code holds the growth (application, dependency, Node core). */
+  owner?: FindingOwner;
+  /**
+   * When the growth is spread over many containers under this one (an accumulation point): how
+   * many grow, and the largest few with the new bytes each keeps.
+   */
+  members?: { count: number; largest: Array<{ holder: string; newBytes: number }> };
+  /**
+   * Other holders that reach some of this finding's new objects too (a record in a Map and an
+   * Array): their bytes are split evenly between the holders; here, bytes shared with each.
+   */
+  sharedWith?: Array<{ holder: string; bytes: number }>;
+  /** A structural bound the heap shows (the finding is full and still grows: a leak of the bound). */
+  bound?: { capacity: number; filled: number; plateauBytes: number; bytesPerRequest?: number };
   confidence: 'high' | 'medium' | 'low';
   /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
   holder: string;
+  /** DevTools' shortest retainer path from the GC root to the holder, every step. */
   path: PathStep[];
+  /**
+   * The path a person reads: from the nearest anchor their code names (a module or closure scope
+   * variable, a `globalThis` property, a class static) to the holder; Node-internal steps before
+   * the anchor folded into one first step (`edgeType: 'folded'`).
+   */
+  anchorPath?: PathStep[];
   /** Growth of the holder per snapshot step: count and retained bytes. */
   growth: { counts: number[]; retainedBytes: number[] };
   bytesPerRequest?: number;

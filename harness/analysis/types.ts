@@ -60,12 +60,27 @@ export interface DismissedHolder {
    * `plateau` (stopped growing: a bounded cache, a one-off), `small` (below the thresholds),
    * `transient` (grew only in the last step and is held from the stack: work in flight when the
    * snapshot was taken), `churn` (new objects replaced old ones: the container did not keep what it
-   * gained).
+   * gained), `bounded` (grows at every step but the heap shows its bound — a fixed-capacity array
+   * such as lru-cache's key and value lists or a ring buffer's slots — and it is below it).
    */
-  why: 'plateau' | 'small' | 'transient' | 'churn';
+  why: 'plateau' | 'small' | 'transient' | 'churn' | 'bounded';
   /** Bytes of new objects it held at each snapshot. */
   newBytes: number[];
   counts: number[];
+  /** For `bounded`: the structural bound and where growth will stop. */
+  bound?: StructuralBound;
+}
+
+/** A bound the heap shows on a growing container (container-shape.ts `fixedCapacity`). */
+export interface StructuralBound {
+  /** Slots of the fixed-capacity array (lru-cache's `max`, a ring buffer's capacity). */
+  capacity: number;
+  /** Slots filled in the last snapshot. */
+  filled: number;
+  /** Retained bytes the container will reach when full, extrapolated from its bytes per filled slot. */
+  plateauBytes: number;
+  /** New bytes per request it grew by over the sequence (when request counts are known). */
+  bytesPerRequest?: number;
 }
 
 /** Summary of one input snapshot. */
@@ -92,6 +107,11 @@ export interface AnalysisResult {
   bytesPerRequest?: number;
   snapshots: SnapshotSummary[];
   dismissed: DismissedHolder[];
+  /**
+   * Growing holders dismissed as `bounded` (also in `dismissed`): the growth trend of a run may
+   * see them fill, and the run verdict explains that growth by them (decide-verdict.ts).
+   */
+  bounded?: Array<{ holder: string } & StructuralBound>;
   /** Phase timings of this analysis, ms. */
   timingsMs: Record<string, number>;
   /**

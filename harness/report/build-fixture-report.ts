@@ -74,6 +74,7 @@ function leakyFinding(plantedKey: string | undefined, leak: number, requests: nu
   const counts = requests.map((r) => Math.round(r * 0.95));
   return {
     pattern: 'unbounded-map',
+    mechanism: 'keyed-collection',
     confidence: 'high',
     holder: 'Map keyCache (module scope of leaky.js)',
     path: [

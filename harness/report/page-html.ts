@@ -297,12 +297,12 @@ export function findingHtml(
       ? `<dt>entries</dt><dd>${esc(formatCount(counts[0]!))} → ${esc(formatCount(counts[counts.length - 1]!))}</dd>`
       : '';
   return `<div class="card finding">
-<div class="finding-head"><span class="variant">${esc(label)}</span><span class="pattern">${esc(finding.pattern)}</span><span class="conf">${esc(finding.confidence)} confidence</span></div>
+<div class="finding-head"><span class="variant">${esc(label)}</span><span class="pattern">${esc(finding.pattern)}</span>${finding.mechanism === undefined ? '' : `<span class="pattern">${esc(finding.mechanism.replace(/-/g, ' '))}</span>`}<span class="conf">${esc(finding.confidence)} confidence</span></div>
 <h3>Holder: <span class="holder">${esc(finding.holder)}</span></h3>
+${ownerHtml(finding)}
 <div class="grid2">
 <div>
-<div class="small muted">Retainer path from the GC root (the growing container is underlined):</div>
-${traceHtml(finding.path)}
+${pathsHtml(finding)}
 ${accumulatesHtml(finding)}
 </div>
 <div>
@@ -315,6 +315,34 @@ ${allocatedAtHtml(finding)}
 <div class="teach"><b>What is happening</b>${esc(finding.explanation)}</div>
 <div class="fix"><b>The fix</b>${esc(finding.fix)}</div>
 </div>`;
+}
+
+/** Whose code the holder is, members of a spread point, shared objects and a structural bound. */
+function ownerHtml(finding: Finding): string {
+  const notes: string[] = [];
+  const owner = finding.owner;
+  if (owner !== undefined && owner.kind !== 'unknown') {
+    const kind = owner.kind === 'dependency' ? 'a dependency' : owner.kind === 'node-core' ? 'Node core' : 'your application';
+    notes.push(`Owner: <b>${esc(owner.label)}</b> (${kind})`);
+  }
+  if (finding.members !== undefined) {
+    const largest = finding.members.largest.map((m) => `${esc(m.holder)} (${esc(formatBytes(m.newBytes))})`).join(', ');
+    notes.push(`${esc(formatCount(finding.members.count))} growing members; the largest: ${largest}`);
+  }
+  if (finding.sharedWith !== undefined && finding.sharedWith.length > 0) {
+    notes.push(`Shares objects with ${finding.sharedWith.map((s) => `${esc(s.holder)} (${esc(formatBytes(s.bytes))})`).join(', ')}`);
+  }
+  return notes.length === 0 ? '' : `<div class="small">${notes.join('<br>')}</div>`;
+}
+
+/** The path from the user's own anchor when there is one, DevTools' full path behind a disclosure. */
+function pathsHtml(finding: Finding): string {
+  const full = `<div class="small muted">Retainer path from the GC root (the growing container is underlined):</div>\n${traceHtml(finding.path)}`;
+  if (finding.anchorPath === undefined || finding.anchorPath.length === 0) return full;
+  return (
+    `<div class="small muted">From your code (Node internals folded; the growing container is underlined):</div>\n${traceHtml(finding.anchorPath)}\n` +
+    `<details><summary class="small muted">Full shortest path from the GC root (DevTools)</summary>\n${full}</details>`
+  );
 }
 
 /** Load summary table: one row per run. */
