@@ -23,7 +23,7 @@ export interface MatrixCell {
   requestsPerSec?: number;
   latencyP99Ms?: number;
   /**
-   * Wall time from starting the server to the verdict: boot, warm-up, load, the three snapshots
+   * Wall time from starting the server to the verdict: boot, warm-up, load segments and their snapshots, idle, replay
    * and the analysis. What a user waits for one variant.
    */
   timeToVerdictMs: number;
