@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   E_REPORT_INVALID: 'A report.json is not valid JSON or does not match report.schema.json.',
   E_SERVER_ERRORS: 'The server under test answered only 5xx errors under load, so there is nothing to measure.',
   E_NOT_LOOPBACK: 'An inspector or server address is not on 127.0.0.1/localhost; leakbench only talks to loopback.',
+  E_WORKLOAD: 'A workload or leakbench.config file is not valid: bad JSON or module, an unknown field value or template, a missing environment variable.',
+  E_OPENAPI: 'An OpenAPI description (--openapi) cannot be read, is not valid OpenAPI 2.0/3.0/3.1, or leaves no operation to load.',
   E_CLINIC_MISSING: 'The Clinic view was asked for (--clinic or LEAKBENCH_CLINIC=1) but the optional package @clinic/heap-profiler is not installed.',
 } as const;
 

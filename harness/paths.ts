@@ -25,5 +25,11 @@ export const SCENARIOS_DIR = path.join(PACKAGE_ROOT, 'scenarios');
 /** Compiled JavaScript, what child servers run: `dist/scenarios/<name>/<variant>.js`. */
 export const DIST_DIR = path.join(PACKAGE_ROOT, 'dist');
 
-/** Default parent of generated reports. */
-export const REPORTS_DIR = path.join(PACKAGE_ROOT, 'reports');
+/** True when leakbench runs as an installed package (inside a project's node_modules). */
+export const INSTALLED = PACKAGE_ROOT.split(path.sep).includes('node_modules');
+
+/**
+ * Default parent of generated reports: the checkout's `reports/`, or, for an installed package,
+ * `reports/` in the working directory (never inside node_modules).
+ */
+export const REPORTS_DIR = INSTALLED ? path.resolve('reports') : path.join(PACKAGE_ROOT, 'reports');

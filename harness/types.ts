@@ -377,6 +377,11 @@ export interface VariantRun {
   };
   /** When the run failed inside a batch: the error (state `errored`). */
   error?: { code: string; message: string };
+  /**
+   * `--per-endpoint`: growth attributed to each endpoint of the workload (one window of load per
+   * endpoint between snapshots), in workload order.
+   */
+  endpoints?: EndpointGrowth[];
   /** The stretches of the run in order (warm-up, planned load, extensions, idle, replay, self-check). */
   phases?: PhaseRecord[];
   /** How the run came to its verdict: at the planned end, early (sure sooner), after extending, or when the budget ran out. */
@@ -416,6 +421,22 @@ export interface VariantRun {
   };
 }
 
+/** One row of the per-endpoint table: what grew while only this endpoint was under load. */
+export interface EndpointGrowth {
+  /** The workload request's name (an OpenAPI operation: `operationId` or `METHOD /path`). */
+  endpoint: string;
+  /** Requests sent to it in its window. */
+  requests: number;
+  /** The window's leak-finder verdict, or `errored` when its snapshots could not be analysed. */
+  verdict: 'leak' | 'no-leak' | 'inconclusive' | 'errored';
+  /** Retained growth per request of this endpoint (sum of its holders). */
+  bytesPerRequest: number;
+  /** Holders that grew at both steps of the window, largest first. */
+  holders: Array<{ holder: string; pattern: LeakPattern; bytesPerRequest: number }>;
+  /** Why the window has no analysis (errored). */
+  reason?: string;
+}
+
 /** The whole `report.json`, also printed by `--json`. */
 export interface RunReport {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -445,6 +466,8 @@ export interface RunOptionsSummary {
   idleSec?: number;
   /** True when the run planted its positive control (`--self-check`). */
   selfCheck?: boolean;
+  /** Where the requests came from: the built-in key mix, a workload file, a config file or an OpenAPI description. */
+  workload?: { kind: 'key-mix' | 'file' | 'config' | 'openapi'; from?: string; requests: number; perEndpoint?: boolean };
 }
 
 /** Phases of measuring one variant, in order. */

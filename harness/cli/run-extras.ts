@@ -16,7 +16,6 @@ export interface RunExtraFlags {
   cmd?: string;
   name?: string;
   path?: string;
-  header?: string;
   blackBox?: boolean;
   nodeArg?: string[];
   maxOldSpaceSize?: string;
@@ -50,7 +49,6 @@ export function addRunExtraOptions(run: Command): void {
     .option('--cmd <command>', 'measure your own server: a shell command that listens on $PORT (Node gets the inspector through NODE_OPTIONS; anything else runs black-box, RSS only)')
     .option('--name <name>', "with --cmd: the report's scenario name (default 'custom')")
     .option('--path <path>', 'with --cmd: the route under load (default /v1/data)')
-    .option('--header <name>', "with --cmd: the header that carries the key (default X-API-Key), or 'Name: template' with {key} (e.g. 'Authorization: Bearer {key}')")
     .option('--black-box', 'with --cmd: do not inject the inspector; RSS-only verdict')
     .option('--max-old-space-size <MB>', "the server's V8 old-space limit (a leak then ends in a heap-limit crash, analysed)")
     .option('--node-arg <flag>', 'extra Node flag for the server, repeatable (e.g. --node-arg=--expose-gc)', collect)
@@ -66,6 +64,8 @@ export function addRunExtraOptions(run: Command): void {
         '',
         'Your own server, CI gates, crashes:',
         '  leakbench run --cmd "node server.js" --path /v1/items --header Authorization',
+        '  leakbench run --cmd "node server.js" --workload w.json --header "Authorization: Bearer {{env API_TOKEN}}"',
+        '  leakbench run --cmd "node server.js" --openapi openapi.yaml --per-endpoint --fail-on leak',
         '  leakbench run --cmd "python3 app.py" --name my-api        (not Node: RSS-only black-box verdict)',
         '  leakbench run unbounded-map --expect leaky=leak,fixed=no-leak --no-keep-snapshots',
         '  leakbench run unbounded-map --variant leaky --max-old-space-size 16 --rate max   (the leak ends in an analysed heap-limit crash)',
@@ -80,7 +80,7 @@ export function addRunExtraOptions(run: Command): void {
  * one of them is required. Async because the `--cmd` target's module (the orchestrator) is loaded
  * only when it is needed, not at CLI start-up.
  */
-export async function resolveRunExtras(scenarioName: string | undefined, flags: RunExtraFlags): Promise<RunExtras> {
+export async function resolveRunExtras(scenarioName: string | undefined, flags: RunExtraFlags, keyHeader?: { name: string; template?: string }): Promise<RunExtras> {
   if (flags.cmd !== undefined && scenarioName !== undefined) {
     throw new LeakbenchError('E_USAGE', `give a scenario or --cmd, not both (got '${scenarioName}' and --cmd)`);
   }
@@ -88,7 +88,7 @@ export async function resolveRunExtras(scenarioName: string | undefined, flags: 
     throw new LeakbenchError('E_USAGE', 'missing scenario name (see `leakbench list`) or --cmd "<command>"');
   }
   if (flags.cmd === undefined) {
-    for (const f of ['name', 'path', 'header', 'blackBox', 'secretPattern'] as const) {
+    for (const f of ['name', 'path', 'blackBox', 'secretPattern'] as const) {
       if (flags[f] !== undefined) throw new LeakbenchError('E_USAGE', `--${f === 'blackBox' ? 'black-box' : f === 'secretPattern' ? 'secret-pattern' : f} only applies with --cmd`);
     }
   }
@@ -112,7 +112,7 @@ export async function resolveRunExtras(scenarioName: string | undefined, flags: 
     const name = flags.name ?? 'custom';
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case (a folder name), got '${name}'`);
     if (flags.path !== undefined && !flags.path.startsWith('/')) throw new LeakbenchError('E_USAGE', `--path must start with '/', got '${flags.path}'`);
-    const header = parseKeyHeader(flags.header);
+    const header = keyHeader;
     const { parseSecretPattern } = await import('../sent-secrets.js');
     const secretShape = flags.secretPattern !== undefined ? parseSecretPattern(flags.secretPattern) : undefined;
     const { commandTarget } = await import('../orchestrator/custom-targets.js');

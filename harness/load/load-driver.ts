@@ -23,7 +23,7 @@ function loadAutocannon(): typeof autocannon {
 import { LeakbenchError } from '../errors.js';
 import type { LoadSummary } from '../types.js';
 import { LatencyHistogram } from './latency-histogram.js';
-import type { MixedRequest } from './request-mix.js';
+import type { LoadRequest, RequestSource } from './request-source.js';
 
 /** Options of a {@link LoadDriver}. */
 export interface LoadDriverOptions {
@@ -32,12 +32,16 @@ export interface LoadDriverOptions {
   connections: number;
   /** Overall requests per second across all connections, or `max` (flat out). */
   rate: number | 'max';
-  /** Produces each request (see `createRequestMix`). */
-  nextRequest: () => MixedRequest;
+  /** Produces each request (`createRequestMix`, or a workload's `next`). */
+  nextRequest: () => LoadRequest;
+  /** Hears each response (a workload capturing values from earlier answers). */
+  onResponse?: RequestSource['onResponse'];
+  /** The workload's endpoints, each with a source of only its requests (`--per-endpoint`). */
+  endpoints?: Array<{ endpoint: string; source: RequestSource }>;
   /** Per-request timeout in seconds (default 10). */
   timeoutSec?: number;
   /** Told of every request built and every response received (the key-residency scan's ledger). */
-  ledger?: { sent(req: MixedRequest): number; completed(token: number, requestsSoFar: number): void };
+  ledger?: { sent(req: LoadRequest): number; completed(token: number, requestsSoFar: number): void };
 }
 
 /** What one segment did. */
@@ -69,6 +73,11 @@ export class LoadDriver {
 
   constructor(private readonly options: LoadDriverOptions) {}
 
+  /** The workload's endpoints, each with a source of only its requests (none for the key mix). */
+  get endpoints(): Array<{ endpoint: string; source: RequestSource }> | undefined {
+    return this.options.endpoints;
+  }
+
   /** Responses received so far, all segments together (live while a segment runs). */
   get requests(): number {
     return this.completed;
@@ -83,8 +92,8 @@ export class LoadDriver {
    * Runs load for `durationMs`, or until `signal` aborts (then it stops early and resolves).
    * Rejects with `E_LOAD` when autocannon cannot start.
    */
-  async runSegment(durationMs: number, signal?: AbortSignal): Promise<SegmentResult> {
-    const segment = this.start(signal);
+  async runSegment(durationMs: number, signal?: AbortSignal, source?: RequestSource): Promise<SegmentResult> {
+    const segment = this.start(signal, source);
     const timer = setTimeout(() => segment.stop(), durationMs);
     try {
       return await segment.done;
@@ -97,27 +106,40 @@ export class LoadDriver {
    * Starts load that runs until {@link RunningSegment.stop} (or `signal` aborts), so the caller can
    * act while load still runs — the run loop takes its last after-GC sample of a segment under
    * load, keeping every regression point in the same state (in-flight requests included).
+   * `source` replaces the driver's requests for this segment only (a per-endpoint segment).
    */
-  start(signal?: AbortSignal): RunningSegment {
+  start(signal?: AbortSignal, source?: RequestSource): RunningSegment {
     if (this.running) throw new Error('a load segment is already running');
-    const { baseUrl, connections, rate, nextRequest, ledger } = this.options;
+    const { baseUrl, connections, rate, ledger } = this.options;
+    const nextRequest = source ? () => source.next() : this.options.nextRequest;
+    const onResponse = source ? source.onResponse?.bind(source) : this.options.onResponse;
     const before = this.completed;
     const started = performance.now();
     const request: autocannon.Request = {
       setupRequest: (req, context) => {
         const next = nextRequest();
-        // autocannon hands the same per-connection context to onResponse (one request in flight per connection).
+        // autocannon hands the same per-connection context to onResponse (one request in flight per
+        // connection): the response finds its request, and the ledger its token, there.
+        if (onResponse && context) (context as { sent?: LoadRequest }).sent = next;
         if (ledger && context) (context as Record<string, unknown>)['ledgerToken'] = ledger.sent(next);
         // A new object each time: autocannon reuses `req` as the template for the next request.
         return {
           ...req,
-          method: next.method,
+          method: next.method as autocannon.Request['method'],
           path: next.path,
           headers: { ...next.headers },
           body: next.body ?? '',
         };
       },
-      ...(ledger ? { onResponse: (_status: number, _body: string, context: object) => ledger.completed(Number((context as Record<string, unknown>)['ledgerToken'] ?? 0), this.completed + 1) } : {}),
+      ...(onResponse || ledger
+        ? {
+            onResponse: (status: number, body: string, context: object, headers?: Record<string, unknown>) => {
+              if (ledger) ledger.completed(Number((context as Record<string, unknown>)['ledgerToken'] ?? 0), this.completed + 1);
+              const sent = (context as { sent?: LoadRequest }).sent;
+              if (onResponse && sent) onResponse(sent, status, body, lowerCaseKeys(headers));
+            },
+          }
+        : {}),
     };
     let instance: autocannon.Instance | undefined;
     let startError: unknown;
@@ -198,6 +220,12 @@ export class LoadDriver {
       snapshotPauseMs: Math.round(snapshotPauseMs),
     };
   }
+}
+
+function lowerCaseKeys(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = String(v);
+  return out;
 }
 
 function round2(x: number): number {

@@ -9,6 +9,7 @@
  */
 import { mintBadChecksumKey, mintKey, randomKeyId } from '../../scenarios/kit/api-key.js';
 import { LeakbenchError } from '../errors.js';
+import type { LoadRequest } from './request-source.js';
 
 /** How keys are chosen: a fresh one per request, or a fixed pool reused at random. */
 export type KeyMode = { kind: 'unique' } | { kind: 'pool'; size: number };
@@ -16,13 +17,9 @@ export type KeyMode = { kind: 'unique' } | { kind: 'pool'; size: number };
 /** What kind of key a request carries. */
 export type KeyKind = 'valid' | 'bad-checksum' | 'malformed' | 'missing';
 
-/** One request as autocannon sends it. */
-export interface MixedRequest {
+/** One request of the key mix. */
+export interface MixedRequest extends LoadRequest {
   method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  /** JSON text for POST, absent for GET. */
-  body?: string;
   keyKind: KeyKind;
 }
 

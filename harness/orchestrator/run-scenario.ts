@@ -100,6 +100,14 @@ export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Pro
       maxDurationSec: Math.max(plan.load.durationSec, plan.load.maxDurationSec ?? DEFAULT_MAX_LOAD_MS / 1000),
       idleSec: plan.load.idleSec ?? DEFAULT_IDLE_MS / 1000,
       ...(plan.probe?.selfCheck ? { selfCheck: true } : {}),
+      workload: plan.load.workload
+        ? {
+            kind: plan.load.workload.kind,
+            from: plan.load.workload.from,
+            requests: plan.load.workload.spec.requests.length,
+            ...(plan.load.workload.perEndpoint ? { perEndpoint: true } : {}),
+          }
+        : { kind: 'key-mix', requests: 1 },
     },
     runs,
   };

@@ -49,12 +49,18 @@ import {
   writeSelfCheckPreload,
 } from '../probe/self-check-plant.js';
 import { startServer, type ServerHandle } from '../server/start-server.js';
+import { compileWorkload, type WorkloadPlan } from '../load/workload.js';
+import { withHeaders } from '../load/with-headers.js';
+import type { LoadRequest } from '../load/request-source.js';
+import type { AnalyzeOptions } from '../analysis/types.js';
+import { analyzeEndpointWindows, endpointSegmentMs, type EndpointSegment } from './per-endpoint.js';
 import { KeyLedger } from '../load/key-ledger.js';
 import { scanBuffersForSecrets } from '../probe/scan-buffers.js';
 import type { BufferScan, SecretShape } from '../sent-secrets.js';
 import type {
   Finding,
   LoadPhaseKind,
+  EndpointGrowth,
   MemorySample,
   PhaseRecord,
   ProgressEvent,
@@ -118,6 +124,10 @@ export interface LoadPlan {
   maxDurationSec?: number;
   /** Quiet period after the decision, no requests (`--idle`, default 3 s; 0 = none). */
   idleSec?: number;
+  /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
+  workload?: WorkloadPlan;
+  /** Headers on every request (`--header 'Name: value'`, templates allowed). */
+  headers?: Record<string, string>;
 }
 
 /** Sampling and timeouts; the defaults suit `leakbench run`. */
@@ -314,9 +324,12 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const heap = ev instanceof HeapEvidence ? ev : undefined;
 
     // The request source can switch between phases (replay, self-check); one driver keeps the counts.
-    let requestSource = requestMix(ctx, plan.keys);
+    let requestSource: () => LoadRequest = withHeaders(requestMix(ctx, plan.keys), plan.headers, ctx.secret);
     // The rate can switch too: an extension that only needs more distinct keys runs flat out.
     let rateNow: number | 'max' = plan.rate;
+    // A user's workload (`--workload`, config, `--openapi`) replaces the key mix.
+    const workload = plan.workload ? compileWorkload(plan.workload.spec, { secret: ctx.secret, ...(plan.headers ? { extraHeaders: plan.headers } : {}) }) : undefined;
+    if (workload) requestSource = () => workload.next();
     loadDriver = new LoadDriver({
       baseUrl: liveServer.baseUrl,
       connections: plan.connections,
@@ -325,7 +338,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       },
       nextRequest: () => requestSource(),
       ledger: keyLedger,
+      ...(workload
+        ? { onResponse: workload.onResponse!, endpoints: workload.names.map((endpoint) => ({ endpoint, source: workload.only(endpoint) })) }
+        : {}),
     });
+    const mainSource = requestSource;
     const driver = loadDriver;
     let lastTick: { at: number; requests: number } | undefined;
     const samplerCtx: SamplerContext = {
@@ -357,15 +374,15 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // still runs, so every regression point sees the same state (in-flight requests, open
     // sockets): measured here, an idle after-GC sample sits ~0.5 MB below an under-load one on a
     // Fastify server, which would otherwise swamp a small slope.
-    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string): Promise<MemorySample | undefined> => {
+    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string, only?: EndpointSegment): Promise<MemorySample | undefined> => {
       const loaded = kind !== 'idle';
       loadPhase = kind;
       currentPhase = kind === 'warmup' ? 'warmup' : 'load';
-      phase(currentPhase, kind === 'warmup' || kind === 'load' ? undefined : kind);
+      phase(currentPhase, only?.endpoint ?? (kind === 'warmup' || kind === 'load' ? undefined : kind));
       if (loadStarted === 0) loadStarted = performance.now();
       const record: PhaseRecord = { kind, startMs: sinceLoad(), endMs: 0, requestsStart: driver.requests, requestsEnd: 0, ...(why ? { why } : {}) };
       lastTick = { at: performance.now(), requests: driver.requests };
-      const running = loaded ? driver.start(stop.signal) : undefined;
+      const running = loaded ? driver.start(stop.signal, only?.source) : undefined;
       const gcEvery = kind === 'warmup' ? undefined : loaded ? gcSampleIntervalMs : IDLE_SAMPLE_MS;
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
@@ -391,7 +408,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (!heap) throw new Error('snapshot without an inspector');
       currentPhase = 'snapshot';
       phase('snapshot', label);
-      const file = path.join(ctx.variantDir, `${taken.length + 1}-${label}.heapsnapshot`);
+      // An endpoint's name may hold `/` or spaces (`GET /items`): the file name keeps it readable but safe.
+      const file = path.join(ctx.variantDir, `${taken.length + 1}-${label.replace(/[^A-Za-z0-9._-]+/g, '-')}.heapsnapshot`);
       const tMs = sinceLoad();
       const snap = await heap.snapshot(file);
       snapshotPauseMs += snap.durationMs;
@@ -418,6 +436,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let sequence: TakenSnapshot[] = heap ? [(await snapshot('baseline')).t] : [];
     let sequenceStartMs = baselineAt;
 
+    // ── --per-endpoint: a fixed window of two segments per endpoint (per-endpoint.ts) ─────────
+    const perEndpoint = heap && plan.workload?.perEndpoint ? driver.endpoints : undefined;
+    const windowRequests: number[] = [];
+    if (perEndpoint) {
+      const segmentMs = endpointSegmentMs(plan.durationSec, perEndpoint.length);
+      for (const only of perEndpoint) {
+        const before = driver.requests;
+        await stretch('load', segmentMs, undefined, only);
+        sequence.push((await snapshot(`${only.endpoint} a`)).t);
+        await stretch('load', segmentMs, undefined, only);
+        sequence.push((await snapshot(`${only.endpoint} b`)).t);
+        windowRequests.push(driver.requests - before);
+      }
+    }
+
     // ── load segments until the evidence decides ──────────────────────────────────────────────
     let loadMs = 0;
     let previousMs: number | undefined;
@@ -436,6 +469,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let diffUsable = true;
     /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
     let snapshotNow = false;
+    if (perEndpoint) decision = { how: 'planned', why: `--per-endpoint: a window of two segments per endpoint (${perEndpoint.length})` };
     while (decision === undefined) {
       if (!snapshotNow) {
         const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
@@ -560,15 +594,15 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let replayNote: string | undefined;
     const keyed = analysis.state === 'analyzed' ? keyedGrowingFinding(analysis.result) : undefined;
     // The holder is found by the id the last snapshot gave it: only while no wipe came since.
-    if (heap && keyed && ctx.probe?.replay !== false && plan.keys.kind === 'unique' && (await heap.idsKept())) {
+    if (heap && keyed && ctx.probe?.replay !== false && plan.keys.kind === 'unique' && !workload && (await heap.idsKept())) {
       const entriesAt = async (): Promise<{ entries: number | undefined; requests: number }> => ({ entries: await heap.entriesOf(keyed.holderId!), requests: driver.requests });
       const why = `${keyed.holder} grew at every step: does it keep growing when ${REPLAY_POOL_KEYS} keys repeat?`;
       const a = await entriesAt();
       if (a.entries !== undefined) {
-        requestSource = requestMix(ctx, { kind: 'pool', size: REPLAY_POOL_KEYS });
+        requestSource = withHeaders(requestMix(ctx, { kind: 'pool', size: REPLAY_POOL_KEYS }), plan.headers, ctx.secret);
         await stretch('replay', REPLAY_MS, why);
         const b = await entriesAt();
-        requestSource = requestMix(ctx, plan.keys);
+        requestSource = mainSource;
         await stretch('replay', REPLAY_MS, 'reference: the same holder under distinct keys');
         const c = await entriesAt();
         if (b.entries !== undefined && c.entries !== undefined && b.requests > a.requests && c.requests > b.requests) {
@@ -594,13 +628,30 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     await ev.close();
     await liveServer.kill();
     // Final labels and file names first: the key-residency report names the snapshots.
-    relabel(sequence, taken);
+    if (!perEndpoint) relabel(sequence, taken);
     await renameSnapshotFiles(taken, cwd);
     const analysed = analysedPart(sequence);
     // The final analysis adds what the loop's decisions did without: allocation sites (with the
     // sampling profile read at the end) and key residency (the keys sent, the buffers scanned).
-    const finalEvidence =
-      heap && sequence.length >= 2
+    let endpoints: EndpointGrowth[] | undefined;
+    const sites = { cwd, ...(samplingProfile ? { samplingProfile } : {}) };
+    const residency = (at: readonly TakenSnapshot[]): AnalyzeOptions['keyResidency'] => ({
+      secrets: keyLedger.snapshot(),
+      ...(bufferScan ? { buffers: bufferScan } : {}),
+      labels: at.map((t) => t.ref.label),
+    });
+    if (perEndpoint) {
+      const windows = sequence;
+      ({ evidence: analysis, endpoints } = await analyzeEndpointWindows(
+        perEndpoint,
+        windowRequests,
+        (at, last) => analyzeRunSnapshots(at.map((k) => windows[k]!.file), at.map((k) => windows[k]!.ref.requests), sites, last ? residency(at.map((k) => windows[k]!)) : undefined),
+        (endpoint) => phase('analysis', endpoint),
+      ));
+    }
+    const finalEvidence = perEndpoint
+      ? analysis
+      : heap && sequence.length >= 2
         ? await analyzeRunSnapshots(
             analysed.map((t) => t.file),
             analysed.map((t) => t.ref.requests),
@@ -631,6 +682,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       statistic: trend.statistic,
       decidedBy: decision,
       timeToVerdictMs,
+      ...(endpoints ? { endpoints } : {}),
       ...(finalEvidence.state === 'analyzed' && finalEvidence.result.keyResidency ? { keyResidency: finalEvidence.result.keyResidency } : {}),
       // Time (from the idle phase) beats the replay's answer: a timer's growth is not per key.
       ...(decided.drivenBy ? { drivenBy: decided.drivenBy } : drivenBy ? { drivenBy } : {}),
@@ -656,7 +708,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         const n = heap ? await heap.evaluate<number>(plantedCountExpression()) : undefined;
         return n === undefined || n < 0 ? undefined : n;
       };
-      requestSource = withHeader(requestMix(ctx, plan.keys), SELF_CHECK_HEADER, '1');
+      requestSource = withHeader(mainSource, SELF_CHECK_HEADER, '1');
       const startRequests = driver.requests;
       const startServed = served();
       const startPlanted = (await plantedCount()) ?? 0;
@@ -685,7 +737,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         const points = samples.slice(startSample).filter((s) => s.phase === 'self-check');
         holderBytes = rssTrend(points).statistic.bytesPerRequest * (driver.requests - startRequests);
       }
-      requestSource = requestMix(ctx, plan.keys);
+      requestSource = mainSource;
       const servedRequests = served() - startServed;
       const requests = driver.requests - startRequests;
       const endPlanted = await plantedCount();
@@ -871,7 +923,7 @@ function requestMix(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, key
   );
 }
 
-function withHeader(next: () => MixedRequest, name: string, value: string): () => MixedRequest {
+function withHeader(next: () => LoadRequest, name: string, value: string): () => LoadRequest {
   return () => {
     const r = next();
     return { ...r, headers: { ...r.headers, [name]: value } };

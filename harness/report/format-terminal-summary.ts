@@ -5,6 +5,7 @@
  */
 import pc from 'picocolors';
 import type { RunReport, Verdict } from '../types.js';
+import { endpointTableLines } from './endpoint-table.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 import { protocolLines } from './describe-protocol.js';
 import { keyResidencyLines } from './key-residency-section.js';
@@ -97,6 +98,7 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       }
       if (run.findings.length > 1) lines.push(`  ${' '.repeat(variantWidth)}    ${c.dim(`+${run.findings.length - 1} more finding(s) in the report`)}`);
     }
+    if (run.endpoints && run.endpoints.length > 0) lines.push(...endpointTableLines(run.endpoints, `  ${' '.repeat(variantWidth)}  `, (t) => c.red(t)));
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
     for (const line of protocolLines(run)) lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(line)}`);
     if (run.idleGrowth?.drivenByTime) {

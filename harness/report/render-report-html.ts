@@ -3,6 +3,7 @@
  * their retainer paths, load summary and statistics. Pure: report in, HTML string out.
  */
 import type { RunReport, Variant, VariantRun } from '../types.js';
+import { endpointTableHtml } from './endpoint-table.js';
 import { formatBytes } from './format-units.js';
 import { VARIANT_COLORS, renderGrowthBars, renderHeapCharts } from './heap-charts.js';
 import {
@@ -120,13 +121,17 @@ export async function renderReportHtml(input: RunReport, options: ReportHtmlOpti
   const o = report.options;
   const header = `<span class="brand">leakbench</span><h1>${esc(report.scenario)}</h1>
 <span class="meta">run ${esc(report.runId)} · started ${esc(report.startedAt)} · ${runs.map((r) => `${esc(r.label)} ${verdictBadge(r.run.verdict)}`).join(' ')}</span>`;
-  const opts = `<p class="small muted">Load: ${esc(o.warmupSec)} s warm-up + ${esc(o.durationSec)} s at ${esc(o.rate === 'max' ? 'max rate' : `${o.rate} req/s`)}, ${esc(o.connections)} connections, keys ${esc(o.keys)}, ${esc(Math.round(o.invalidRatio * 100))}% invalid.</p>`;
+  const w = o.workload;
+  const requests = w && w.kind !== 'key-mix' ? `workload ${esc(w.from ?? w.kind)} (${esc(w.requests)} requests${w.perEndpoint ? ', per endpoint' : ''})` : `keys ${esc(o.keys)}, ${esc(Math.round(o.invalidRatio * 100))}% invalid`;
+  const opts = `<p class="small muted">Load: ${esc(o.warmupSec)} s warm-up + ${esc(o.durationSec)} s at ${esc(o.rate === 'max' ? 'max rate' : `${o.rate} req/s`)}, ${esc(o.connections)} connections, ${requests}.</p>`;
+  const endpointCards = runs.filter((r) => r.run.endpoints && r.run.endpoints.length > 0).map((r) => endpointTableHtml(r.label, r.run.endpoints!));
   const body = `
 <h2>Verdict</h2>
 ${verdictTableHtml(runs)}
 ${opts}
 <h2>Heap growth</h2>
 ${await chartsSectionHtml(runs, 'run')}
+${endpointCards.length > 0 ? `<h2>Per endpoint</h2>\n${endpointCards.join('\n')}` : ''}
 <h2>Findings</h2>
 ${await findingsSectionHtml(runs, 'run')}
 ${keyResidencySectionHtml(runs)}

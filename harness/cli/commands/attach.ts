@@ -17,12 +17,12 @@ import { isLoopbackHost } from '../../loopback-host.js';
 import type { CommandModule } from '../main.js';
 import { addProtocolOptions, loadPlanFromFlags, type LoadFlags } from '../options.js';
 import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
+import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../workload-options.js';
 
 interface AttachFlags extends LoadFlags {
   selfCheck?: boolean;
   inspect?: string;
   url?: string;
-  header?: string;
   name: string;
   out?: string;
   json?: boolean;
@@ -59,12 +59,11 @@ export function parseServiceUrl(raw: string): { baseUrl: string; requestPath: st
 
 export const attachCommand: CommandModule = {
   register(program: Command, io, result) {
-    program
+    const attach = program
       .command('attach')
       .description('measure a Node service already running with --inspect: same load, samples, snapshots and analysis as run (it is never stopped)')
       .requiredOption('--inspect <host:port>', 'inspector address of the service (loopback only), e.g. 127.0.0.1:9229')
       .requiredOption('--url <url>', 'route to load, e.g. http://127.0.0.1:3000/v1/data (loopback only)')
-      .option('--header <name>', "header that carries the key (default X-API-Key), or 'Name: template' with {key} (e.g. 'Authorization: Bearer {key}')")
       .option('--secret-pattern <regex>', 'what a secret looks like in the values sent (group 1 or (?<secret>…) is the secret part; default: lk_<id>_<checksum>, the checksum)')
       .option('--name <name>', "the report's scenario name", 'custom')
       .option('--duration <s>', 'seconds of measured load after warm-up (default 20)')
@@ -92,11 +91,12 @@ export const attachCommand: CommandModule = {
           'Forced GCs and heap snapshots pause the service for seconds: use a test instance.',
         ].join('\n'),
       )
-      .action(async (flags: AttachFlags & AllocationFlags) => {
+      .action(async (flags: AttachFlags & AllocationFlags & WorkloadFlags) => {
         const inspect = parseInspectAddress(flags.inspect ?? '');
         const { baseUrl, requestPath } = parseServiceUrl(flags.url ?? '');
         if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case, got '${flags.name}'`);
-        const header = parseKeyHeader(flags.header);
+        const requests = await resolveWorkload(flags, true);
+        const header = requests.keyHeader;
         const { parseSecretPattern } = await import('../../sent-secrets.js');
         const secretShape = flags.secretPattern !== undefined ? parseSecretPattern(flags.secretPattern) : undefined;
         const d = DEFAULT_LOAD;
@@ -110,7 +110,11 @@ export const attachCommand: CommandModule = {
             import('../../report/terminal.js'),
             import('../../report/write-report.js'),
           ]);
-        const load = loadPlanFromFlags(flags, d, parseKeyMode);
+        const load = {
+          ...loadPlanFromFlags(flags, d, parseKeyMode),
+          ...(requests.workload ? { workload: requests.workload } : {}),
+          ...(requests.headers ? { headers: requests.headers } : {}),
+        };
         const gates = { ...parseFailOnGates(flags.failOn), maxResidentSecrets: parseMaxResidentSecrets(flags.maxResidentSecrets), expect: parseExpect(flags.expect) };
 
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
@@ -146,5 +150,6 @@ export const attachCommand: CommandModule = {
         if (failures.length > 0 && !io.signal.aborted) result.code = 3;
       });
     addProtocolOptions(program.commands.find((c) => c.name() === 'attach')!);
+    addWorkloadOptions(attach);
   },
 };

@@ -18,6 +18,7 @@ import type { CommandModule } from '../main.js';
 import { addProtocolOptions, loadPlanFromFlags, parseChoice, parsePositiveNumber, type LoadFlags } from '../options.js';
 import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
 import { addAllocationOptions, addClinicOption, resolveAllocationProbe, resolveClinic, type AllocationFlags } from '../allocation-options.js';
+import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../workload-options.js';
 
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags extends LoadFlags {
@@ -65,14 +66,15 @@ export const runCommand: CommandModule = {
           '  leakbench run uncleaned-audit-cache --keys pool:100 --invalid-ratio 0.2',
         ].join('\n'),
       )
-      .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags & AllocationFlags) => {
+      .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags & AllocationFlags & WorkloadFlags) => {
         // Validate every flag before anything starts.
         const variant = parseChoice('--variant', flags.variant, VARIANT_CHOICES);
         const clinic = resolveClinic(flags);
         // --cmd: a server we launch tracks allocations since start through NODE_OPTIONS (cheaper
         // than the inspector route; scenario servers get the flag from the run loop itself).
         if (flags.allocationStacks === true && flags.cmd !== undefined) flags.nodeArg = [...(flags.nodeArg ?? []), '--track-heap-objects'];
-        const extras = await resolveRunExtras(scenarioName, flags);
+        const requests = await resolveWorkload(flags, flags.cmd !== undefined && scenarioName === undefined);
+        const extras = await resolveRunExtras(scenarioName, flags, requests.keyHeader);
         const scenario = extras.custom ? undefined : getScenario(scenarioName ?? '');
         const d = scenario?.load ?? DEFAULT_LOAD;
         // The run loop (orchestrator, target, load, probe, report) loads here, not at start-up:
@@ -86,7 +88,11 @@ export const runCommand: CommandModule = {
             import('../../report/write-report.js'),
             import('../../server/child-registry.js'),
           ]);
-        const load = loadPlanFromFlags(flags, d, parseKeyMode);
+        const load = {
+          ...loadPlanFromFlags(flags, d, parseKeyMode),
+          ...(requests.workload ? { workload: requests.workload } : {}),
+          ...(requests.headers ? { headers: requests.headers } : {}),
+        };
         const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;
         const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
         const targets: VariantTarget[] = extras.custom
@@ -132,6 +138,7 @@ export const runCommand: CommandModule = {
         if (gateCode !== undefined && !io.signal.aborted) result.code = gateCode;
       });
     addRunExtraOptions(program.commands.find((c) => c.name() === 'run')!);
+    addWorkloadOptions(program.commands.find((c) => c.name() === 'run')!);
     addAllocationOptions(program.commands.find((c) => c.name() === 'run')!);
     addProtocolOptions(program.commands.find((c) => c.name() === 'run')!);
     addClinicOption(program.commands.find((c) => c.name() === 'run')!);

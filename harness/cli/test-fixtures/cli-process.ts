@@ -32,6 +32,8 @@ export interface CliRun {
 /** Options of {@link startCli}. */
 export interface CliOptions {
   env?: Record<string, string>;
+  /** The command that runs the CLI (default `node dist/scripts/leakbench.js`), e.g. `npx leakbench` in an installed project. */
+  command?: string[];
   cwd?: string;
   /**
    * The test's own `onTestFinished` (from the test context). Concurrent tests must pass it: the
@@ -43,7 +45,8 @@ export interface CliOptions {
 /** Starts the CLI with `args`; it is killed (SIGKILL) when the test finishes, if still running. */
 export function startCli(args: string[], options: CliOptions = {}): CliRun {
   const tag = `t${randomBytes(6).toString('hex')}`;
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [file, ...prefix] = options.command ?? [process.execPath, CLI];
+  const child = spawn(file!, [...prefix, ...args], {
     cwd: options.cwd ?? PACKAGE_ROOT,
     env: { ...process.env, ...options.env, [TAG_VAR]: tag, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
