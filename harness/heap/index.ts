@@ -16,6 +16,7 @@ export { readSnapshots, type ReadManyOptions } from './read-snapshots.js';
 export { FlatHeapGraph, UNREACHABLE_DISTANCE, type GraphTransfer } from './heap-graph.js';
 export { SYSTEM_DISTANCE_BASE } from './devtools-rules.js';
 export { formatRetainerPath } from './format-retainer-path.js';
+export { topDominators } from './top-dominators.js';
 export {
   SnapshotBuilder, V8_EDGE_TYPES, V8_NODE_TYPES,
   type BuilderEdgeType, type BuilderLayout, type BuilderNodeOptions, type BuilderNodeType, type SnapshotBuilderOptions,

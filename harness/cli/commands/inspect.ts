@@ -54,26 +54,6 @@ function shortLabel(graph: FlatHeapGraph, o: number): string {
   return label.length > 48 ? `${label.slice(0, 45)}...` : label;
 }
 
-/** The `count` nodes with the largest retained size (root and synthetic nodes excluded). */
-function topDominators(graph: FlatHeapGraph, count: number): number[] {
-  const retained = graph.retainedSizeArray();
-  const synthetic = graph.meta.nodeTypes.indexOf('synthetic');
-  const types = graph.arrays.nodeType;
-  // Small sorted buffer of the best so far: O(n) for the usual small `count`.
-  const best: number[] = [];
-  let floor = -1;
-  for (let o = 0; o < graph.nodeCount; o++) {
-    const r = retained[o]!;
-    if (r <= floor || o === graph.rootOrdinal || types[o] === synthetic) continue;
-    let i = best.length;
-    while (i > 0 && retained[best[i - 1]!]! < r) i--;
-    best.splice(i, 0, o);
-    if (best.length > count) best.pop();
-    if (best.length === count) floor = retained[best[count - 1]!]!;
-  }
-  return best;
-}
-
 function dominatorRow(graph: FlatHeapGraph, o: number): DominatorJson {
   const steps = graph.pathToRoot(o);
   return {
@@ -117,7 +97,7 @@ async function inspect(file: string, opts: InspectOptions, io: CliIo): Promise<v
     throw new LeakbenchError('E_FILE_NOT_FOUND', `no heap snapshot at ${file}`, { cause: err });
   }
   // The heap engine loads here, not at start-up: `leakbench <any> --help` stays fast.
-  const [{ readSnapshot }, { formatEdge }] = await Promise.all([
+  const [{ readSnapshot, topDominators }, { formatEdge }] = await Promise.all([
     import('../../heap/index.js'),
     import('../../heap/format-retainer-path.js'),
   ]);
@@ -137,7 +117,8 @@ async function inspect(file: string, opts: InspectOptions, io: CliIo): Promise<v
   // Class aggregates are computed (and timed) with the derived data; this only copies them.
   const classes = graph.classAggregates().slice(0, top);
   const t = performance.now();
-  const dominators = topDominators(graph, top).map((o) => dominatorRow(graph, o));
+  const ordinals = topDominators(graph, top);
+  const dominators = ordinals.map((o) => dominatorRow(graph, o));
   timings['paths'] = performance.now() - t;
   const totalMs = performance.now() - t0;
 
@@ -168,7 +149,6 @@ async function inspect(file: string, opts: InspectOptions, io: CliIo): Promise<v
       `${c.count.toLocaleString('en-US').padStart(10)}  ${name}\n`);
   }
   w.write(`\nTop ${dominators.length} dominators by retained size (path from the roots)\n`);
-  const ordinals = topDominators(graph, top);
   for (const [i, d] of dominators.entries()) {
     w.write(`${String(i + 1).padStart(3)}. ${d.className} @${d.nodeId}  retained ${formatBytes(d.retainedSizeBytes)}  ` +
       `self ${formatBytes(d.selfSizeBytes)}  distance ${d.distance ?? '-'}\n`);
@@ -178,6 +158,8 @@ async function inspect(file: string, opts: InspectOptions, io: CliIo): Promise<v
     w.write('\nPhases\n');
     for (const [k, v] of Object.entries(timings)) w.write(`  ${k.padEnd(11)} ${(v / 1000).toFixed(3)} s\n`);
     w.write(`  ${'total'.padEnd(11)} ${(totalMs / 1000).toFixed(3)} s   peak RSS ${formatBytes(process.resourceUsage().maxRSS * 1024)}\n`);
+    // The same span as bench:engine's "analysis" figure (docs/heap-engine.md, "What the figures include").
+    w.write('  (total: read and parse, derived data, class aggregates, top dominators and their paths; not Node\'s start-up or module loading)\n');
   }
 }
 
