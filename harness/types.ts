@@ -459,6 +459,13 @@ export interface RunOptionsSummary {
   rate: number | 'max';
   keys: string;
   invalidRatio: number;
+  /** Share of POST requests. */
+  postRatio?: number;
+  /** Load budget after warm-up (`--max-duration`), and the idle phase (`--idle`), seconds. */
+  maxDurationSec?: number;
+  idleSec?: number;
+  /** True when the run planted its positive control (`--self-check`). */
+  selfCheck?: boolean;
   /** Where the requests came from: the built-in key mix, a workload file, a config file or an OpenAPI description. */
   workload?: { kind: 'key-mix' | 'file' | 'config' | 'openapi'; from?: string; requests: number; perEndpoint?: boolean };
 }

@@ -151,3 +151,24 @@ describe('summary pages', () => {
     expect(renderMatrixMarkdown(pass)).toMatch(/Every verdict is what the scenarios expect/);
   });
 });
+
+describe('time to verdict medians', () => {
+  it('takes the median per variant, evidence and wall, the slower middle of an even count', async () => {
+    const { timeToVerdictMedians } = await import('./run-matrix.js');
+    const cell = (variant: 'leaky' | 'fixed', wall: number, evidence?: number) => ({
+      variant, verdict: 'leak' as const, pattern: 'unknown' as const, bytesPerRequest: 1, requests: 1, timeToVerdictMs: wall, reason: '',
+      ...(evidence !== undefined ? { evidenceMs: evidence } : {}),
+    });
+    const row = (cells: ReturnType<typeof cell>[]): MatrixRow => ({ state: 'completed', scenario: 's', title: 's', runId: 'r', reportDir: '.', cells });
+    const rows: MatrixRow[] = [
+      row([cell('leaky', 20_000, 12_000), cell('fixed', 30_000, 25_000)]),
+      row([cell('leaky', 22_000, 14_000), cell('fixed', 28_000, 21_000)]),
+      row([cell('leaky', 40_000, 30_000), cell('fixed', 26_000)]),
+      { state: 'errored', scenario: 'x', title: 'x', error: { code: 'E', message: 'm' } },
+    ];
+    expect(timeToVerdictMedians(rows)).toEqual([
+      { variant: 'leaky', runs: 3, wallMs: 22_000, evidenceMs: 14_000 },
+      { variant: 'fixed', runs: 3, wallMs: 28_000, evidenceMs: 25_000 },
+    ]);
+  });
+});

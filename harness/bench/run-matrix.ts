@@ -91,6 +91,8 @@ export function cellFromRun(run: VariantRun, timeToVerdictMs: number): MatrixCel
     timeToVerdictMs: Math.round(timeToVerdictMs),
     reason: run.reason,
   };
+  if (run.timeToVerdictMs !== undefined) cell.evidenceMs = run.timeToVerdictMs;
+  if (run.decidedBy) cell.decidedBy = run.decidedBy.how;
   if (run.statistic) cell.ciBytesPerRequest = [run.statistic.ciLowBytesPerRequest, run.statistic.ciHighBytesPerRequest];
   if (run.load) {
     cell.requestsPerSec = run.load.requestsPerSec;
@@ -224,4 +226,31 @@ export function rowFromReport(
 /** `summary.json` text: pretty-printed, newline-terminated. */
 export function serializeMatrixSummary(summary: MatrixSummary): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
+/** Median time to verdict per variant over a batch: wall (boot to done) and evidence (the run's own figure). */
+export interface TimeToVerdictMedians {
+  variant: 'leaky' | 'fixed';
+  runs: number;
+  wallMs: number;
+  evidenceMs?: number;
+}
+
+/** Medians of the completed cells' times to verdict, per variant (the slower middle of an even count). */
+export function timeToVerdictMedians(rows: readonly MatrixRow[]): TimeToVerdictMedians[] {
+  const out: TimeToVerdictMedians[] = [];
+  for (const variant of ['leaky', 'fixed'] as const) {
+    const cells = rows.flatMap((r) => (r.state === 'completed' ? r.cells.filter((c) => c.variant === variant) : []));
+    if (cells.length === 0) continue;
+    const evidence = cells.flatMap((c) => (c.evidenceMs === undefined ? [] : [c.evidenceMs]));
+    const m: TimeToVerdictMedians = { variant, runs: cells.length, wallMs: upperMedian(cells.map((c) => c.timeToVerdictMs)) };
+    if (evidence.length > 0) m.evidenceMs = upperMedian(evidence);
+    out.push(m);
+  }
+  return out;
+}
+
+function upperMedian(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

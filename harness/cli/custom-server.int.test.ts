@@ -20,7 +20,8 @@ import { errorLines, pidsWithTag, runCliToEnd, startCli } from './test-fixtures/
 const FIXTURES = path.join(PACKAGE_ROOT, 'harness', 'cli', 'test-fixtures');
 const TINY = path.join(PACKAGE_ROOT, 'harness', 'server', 'test-fixtures', 'tiny-server.mjs');
 const LEAKY = path.join('dist', 'scenarios', 'unbounded-map', 'leaky.js');
-const SHORT = ['--warmup', '1', '--duration', '4', '--connections', '4', '--rate', '500'];
+// Bounded: the run protocol may stop early, never extend past the planned window here.
+const SHORT = ['--warmup', '1', '--duration', '4', '--max-duration', '4', '--connections', '4', '--rate', '500'];
 
 let tmp: string;
 beforeAll(() => {

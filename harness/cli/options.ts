@@ -2,6 +2,7 @@
  * Parsers for flag values. Each throws `E_USAGE` with a one-line message naming the flag, so
  * `--duration -1` or `--connections abc` never reaches the run.
  */
+import type { Command } from 'commander';
 import type { ScenarioLoad } from '../catalog.js';
 import { LeakbenchError } from '../errors.js';
 import type { LoadPlan } from '../orchestrator/run-variant.js';
@@ -67,6 +68,16 @@ export interface LoadFlags {
   keys?: string;
   invalidRatio?: string;
   postRatio?: string;
+  maxDuration?: string;
+  idle?: string;
+}
+
+/** Registers the run protocol's flags shared by `run` and `attach` (load budget, idle phase, self-check). */
+export function addProtocolOptions(command: Command): Command {
+  return command
+    .option('--max-duration <s>', 'load budget in seconds after warm-up: the run extends past --duration while the evidence cannot decide, up to this (default 120)')
+    .option('--idle <s>', 'seconds of quiet after the decision, no requests: growth per second (driven by time) vs per request; 0 turns it off (default 3)')
+    .option('--self-check', 'plant a known leak (520 B per request served) and check the run finds it at its rate; if not, no verdict (the traffic may not reach the code)');
 }
 
 /**
@@ -75,7 +86,7 @@ export interface LoadFlags {
  */
 export function loadPlanFromFlags(flags: LoadFlags, defaults: ScenarioLoad, parseKeyMode: (raw: string) => LoadPlan['keys']): LoadPlan {
   const d = defaults;
-  return {
+  const plan: LoadPlan = {
     warmupSec: flags.warmup !== undefined ? parseNonNegative('--warmup', flags.warmup) : d.warmupSec,
     durationSec: flags.duration !== undefined ? parsePositiveNumber('--duration', flags.duration) : d.durationSec,
     connections: flags.connections !== undefined ? parseInteger('--connections', flags.connections, 1) : d.connections,
@@ -83,6 +94,12 @@ export function loadPlanFromFlags(flags: LoadFlags, defaults: ScenarioLoad, pars
     keys: parseKeyMode(flags.keys ?? d.keys),
     invalidRatio: flags.invalidRatio !== undefined ? parseRatio('--invalid-ratio', flags.invalidRatio) : d.invalidRatio,
     postRatio: flags.postRatio !== undefined ? parseRatio('--post-ratio', flags.postRatio) : d.postRatio,
+    ...(flags.maxDuration !== undefined ? { maxDurationSec: parsePositiveNumber('--max-duration', flags.maxDuration) } : {}),
+    ...(flags.idle !== undefined ? { idleSec: parseNonNegative('--idle', flags.idle) } : {}),
   };
+  if (plan.maxDurationSec !== undefined && plan.maxDurationSec < plan.durationSec) {
+    throw new LeakbenchError('E_USAGE', `--max-duration (${plan.maxDurationSec} s) must be at least --duration (${plan.durationSec} s)`);
+  }
+  return plan;
 }
 

@@ -49,7 +49,8 @@ async function runOne(name: string, variant: 'leaky' | 'fixed', shape: RunShape)
     {
       scenario: name,
       targets: [{ variant, entry: scenario.entries[variant] }],
-      load: { ...scenario.load, keys: { kind: 'unique' }, warmupSec: shape.warmupSec, durationSec: shape.durationSec },
+      // Bounded: the run protocol may stop early, never extend past the planned window here.
+      load: { ...scenario.load, keys: { kind: 'unique' }, warmupSec: shape.warmupSec, durationSec: shape.durationSec, maxDurationSec: shape.durationSec },
       probe: { allocation: shape.allocation, ...(shape.trackingRoute ? { trackingRoute: shape.trackingRoute } : {}) },
       reportsDir,
       secret: keySecret(),

@@ -1,21 +1,16 @@
 /**
  * Targets for servers leakbench did not write: a user's command (`run --cmd`) and a service
- * that is already running with `--inspect` (`attach`). Both measure with the same loop as the
- * scenarios (`runVariant`: load segments, after-GC samples, three snapshots in one inspector
- * session, the leak finder); a command without a Node inspector falls back to black-box mode
- * (`runBlackBox`: RSS only).
+ * that is already running with `--inspect` (`attach`). Each only says how to launch (or reach) the
+ * server; the one run lifecycle (`runVariant`) measures it, with heap evidence when an inspector
+ * announced itself and RSS from /proc (black-box) when none did.
  */
 import { LeakbenchError } from '../errors.js';
-import { ensurePrivateDir } from '../probe/heap-probe.js';
 import { inspectorUrlFromPort } from '../probe/inspector-session.js';
 import { listeningSocketsOf } from '../server/listening-sockets.js';
 import { pidsInGroup } from '../server/process-table.js';
 import { startCommand } from '../server/start-command.js';
 import type { ServerExit, ServerHandle } from '../server/start-server.js';
-import type { ProgressEvent, VariantRun } from '../types.js';
-import { nearLimitSnapshotArgs } from './crash-evidence.js';
-import { runBlackBox } from './run-blackbox.js';
-import { runVariant, type VariantContext, type VariantTarget } from './run-variant.js';
+import type { VariantTarget } from './run-variant.js';
 import { isLoopbackHost } from '../loopback-host.js';
 import type { SecretShape } from '../sent-secrets.js';
 
@@ -50,43 +45,34 @@ export interface CommandTargetOptions extends CustomRequestShape {
  */
 export function commandTarget(options: CommandTargetOptions): VariantTarget {
   const shape = requestShape(options);
-  const command = ['/bin/sh', '-c', options.command];
   return {
     variant: 'custom',
     entry: options.command,
-    command,
+    command: ['/bin/sh', '-c', options.command],
     ...shape,
-    run: async (ctx: VariantContext): Promise<VariantRun> => {
-      await ensurePrivateDir(ctx.variantDir);
-      const emit = ctx.onProgress ?? (() => {});
-      emit({ kind: 'phase', variant: 'custom', phase: 'boot', elapsedMs: 0 });
-      // runVariant announces `boot` itself; it already happened here.
-      const quiet = { ...ctx, onProgress: skipFirstBoot(emit) };
-      const plain: VariantTarget = { variant: 'custom', entry: options.command, command, ...shape };
-      let handle: ServerHandle;
-      try {
-        handle = await startCommand({
-          command: options.command,
-          nodeOptions: [...nearLimitSnapshotArgs(ctx.variantDir), ...(options.nodeOptions ?? [])],
-          inspect: !options.blackBox,
-          ...(options.env ? { env: options.env } : {}),
-          ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-        });
-      } catch (err) {
-        // The run loop turns a boot failure into the same report entry as for a scenario.
-        return runVariant({ ...quiet, target: { ...plain, launch: () => Promise.reject(err) } });
-      }
+    launch: async (signal, extras, emit): Promise<ServerHandle> => {
+      const handle = await startCommand({
+        command: options.command,
+        nodeOptions: [...extras.nodeOptions.map(quoteNodeOption), ...(options.nodeOptions ?? [])],
+        inspect: !options.blackBox,
+        ...(options.env ? { env: options.env } : {}),
+        ...(extras.startTimeoutMs !== undefined ? { startTimeoutMs: extras.startTimeoutMs } : {}),
+        signal,
+      });
       // leakbench asks for 127.0.0.1 (HOST) but cannot force a user's server: say so when it did not listen there.
       const exposed = listeningSocketsOf(pidsInGroup(handle.pid)).filter((s) => !s.loopback);
       for (const s of exposed) {
         emit({ kind: 'message', level: 'warn', text: `the server listens on ${s.address}:${s.port}, not only loopback: bind it to $HOST (127.0.0.1)` });
       }
-      if (handle.inspectorUrl !== undefined) return runVariant({ ...quiet, target: { ...plain, launch: async () => handle } });
-      emit({ kind: 'message', level: 'info', text: 'no Node inspector announced: black-box mode (RSS of the process tree only)' });
-      return runBlackBox(ctx, handle);
+      return handle;
     },
   };
+}
+
+/** NODE_OPTIONS splits on spaces: a value with a path in it is quoted. */
+function quoteNodeOption(option: string): string {
+  const eq = option.indexOf('=');
+  return eq > 0 && /\s/.test(option) ? `${option.slice(0, eq + 1)}"${option.slice(eq + 1)}"` : option;
 }
 
 /** Options of {@link attachTarget}. */
@@ -109,6 +95,7 @@ export function attachTarget(options: AttachTargetOptions): VariantTarget {
     entry: options.baseUrl,
     command: ['(attached)', `--inspect=${options.inspectHost}:${options.inspectPort}`, options.baseUrl],
     ...shape,
+    attached: true,
     launch: async (): Promise<ServerHandle> => {
       const inspectorUrl = await inspectorUrlFromPort(options.inspectHost, options.inspectPort);
       const host = new URL(inspectorUrl).hostname;
@@ -140,16 +127,5 @@ function requestShape(o: CustomRequestShape): CustomRequestShape {
     ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}),
     ...(o.keyTemplate ? { keyTemplate: o.keyTemplate } : {}),
     ...(o.secretShape ? { secretShape: o.secretShape } : {}),
-  };
-}
-
-function skipFirstBoot(emit: (e: ProgressEvent) => void): (e: ProgressEvent) => void {
-  let skipped = false;
-  return (e) => {
-    if (!skipped && e.kind === 'phase' && e.phase === 'boot') {
-      skipped = true;
-      return;
-    }
-    emit(e);
   };
 }

@@ -1,18 +1,21 @@
 /**
- * Samples the server's memory while load runs: `process.memoryUsage()` every `intervalMs`
- * (default 500 ms) and, at the given offsets, a forced full GC followed by a sample: the after-GC
- * samples feed the growth regression, the others show the live curve.
+ * Samples the server's memory while load runs: a reading every `intervalMs` (default 500 ms) and,
+ * at the given offsets, a forced full GC followed by a reading: the after-GC samples feed the
+ * growth regression, the others show the live curve. The reading is pluggable (the inspector's
+ * `process.memoryUsage()`, or RSS from /proc for a black-box server).
  *
  * One loop, one CDP command at a time: samples never pile up behind a slow server, and a stop
  * waits for the command in flight so nothing races the next heap snapshot.
  */
-import { collectGarbage, sampleMemory } from '../probe/heap-probe.js';
-import type { InspectorSession } from '../probe/inspector-session.js';
-import type { MemorySample } from '../types.js';
+import type { MemoryUsage } from '../probe/heap-probe.js';
+import type { LoadPhaseKind, MemorySample } from '../types.js';
 
 /** What the sampler needs from its surroundings. */
 export interface SamplerContext {
-  session: InspectorSession;
+  /** Reads the server's memory, after a forced full GC when asked (undefined: no reading now). */
+  read: (afterGc: boolean) => Promise<MemoryUsage | undefined>;
+  /** The stretch of the run the samples belong to. */
+  phase: () => LoadPhaseKind;
   /** Cumulative requests completed (the load driver's live counter). */
   requests: () => number;
   /** Milliseconds since the variant's load started. */
@@ -55,10 +58,10 @@ export class MemorySampler {
   }
 
   /** Takes one sample now (optionally after a forced GC) and reports it. */
-  static async sampleOnce(ctx: SamplerContext, afterGc: boolean): Promise<MemorySample> {
-    if (afterGc) await collectGarbage(ctx.session);
-    const m = await sampleMemory(ctx.session);
-    const sample: MemorySample = { tMs: Math.round(ctx.elapsedMs()), requests: ctx.requests(), ...m, afterGc };
+  static async sampleOnce(ctx: SamplerContext, afterGc: boolean): Promise<MemorySample | undefined> {
+    const m = await ctx.read(afterGc);
+    if (!m) return undefined;
+    const sample: MemorySample = { tMs: Math.round(ctx.elapsedMs()), requests: ctx.requests(), ...m, afterGc, phase: ctx.phase() };
     ctx.onSample(sample);
     return sample;
   }

@@ -68,7 +68,12 @@ describe('runScenario on a real server', () => {
     expect(run.snapshots[2]!.sizeBytes).toBeGreaterThan(run.snapshots[0]!.sizeBytes);
 
     const phases = events.filter((e) => e.kind === 'phase').map((e) => (e.kind === 'phase' ? e.phase : ''));
-    expect(phases).toEqual(['boot', 'warmup', 'snapshot', 'load', 'snapshot', 'load', 'snapshot', 'analysis', 'done']);
+    // The run protocol: two segments, the decision on three snapshots, then the idle phase.
+    expect(phases.slice(0, 8)).toEqual(['boot', 'warmup', 'snapshot', 'load', 'snapshot', 'load', 'snapshot', 'analysis']);
+    expect(phases.at(-1)).toBe('done');
+    expect(events.some((e) => e.kind === 'phase' && e.label === 'idle')).toBe(true);
+    expect(run.phases?.map((p) => p.kind).slice(0, 3)).toEqual(['warmup', 'load', 'load']);
+    expect(run.decidedBy?.how).toBeDefined();
     expect(events.some((e) => e.kind === 'tick' && e.requests > 0)).toBe(true);
   });
 

@@ -10,6 +10,7 @@ import { writeRunReport } from '../report/write-report.js';
 import { SCHEMA_VERSION, type ProgressEvent, type RunReport, type VariantRun } from '../types.js';
 import { discardSnapshots } from './discard-snapshots.js';
 import { createRunDir } from './run-dir.js';
+import { DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS } from './run-schedule.js';
 import { runVariant, type LoadPlan, type ProbePlan, type VariantTarget } from './run-variant.js';
 
 /** What to run. */
@@ -95,6 +96,10 @@ export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Pro
       rate: plan.load.rate,
       keys: formatKeyMode(plan.load.keys),
       invalidRatio: plan.load.invalidRatio,
+      postRatio: plan.load.postRatio,
+      maxDurationSec: Math.max(plan.load.durationSec, plan.load.maxDurationSec ?? DEFAULT_MAX_LOAD_MS / 1000),
+      idleSec: plan.load.idleSec ?? DEFAULT_IDLE_MS / 1000,
+      ...(plan.probe?.selfCheck ? { selfCheck: true } : {}),
       workload: plan.load.workload
         ? {
             kind: plan.load.workload.kind,

@@ -1,58 +1,88 @@
 /**
- * Measures one server variant end to end:
+ * The one run lifecycle, for every kind of target (a scenario's server, `run --cmd`, `attach`,
+ * black-box), with the evidence pluggable (run-evidence.ts: heap snapshots through the inspector,
+ * or RSS from /proc when the server has no inspector):
  *
- *   boot → warm-up load → GC + snapshot `baseline` → load (first half) → GC + snapshot `middle`
- *        → load (second half) → GC + snapshot `final` → growth verdict → kill
+ *   launch → watchdogs → warm-up → baseline snapshot
+ *     → [load segment → after-GC sample → snapshot (id guard) → nextStep]… until `decide`
+ *     → same-key replay (a growing keyed holder) → idle (no requests) → self-check (`--self-check`)
+ *     → decideVerdict → kill
  *
- * Load runs in segments so a snapshot (which stops the server for seconds) never races HTTP; the
- * time paused is recorded. One inspector session stays connected from boot to kill, so heap node
- * ids are comparable across the three snapshots. Memory is sampled every 500 ms under load, with a
- * forced-GC sample every ~1.25 s after warm-up (evenly spaced, the last one of each segment still
- * under load) for the regression: twice the brief's 2.5 s, since on a busy 2-core machine the
- * fixed variants' confidence intervals were too wide to rule growth out with half as many points.
+ * Load runs in segments so a snapshot (which stops the server for a while) never races HTTP; the
+ * time paused is recorded. One inspector session stays connected from boot to kill, and the id
+ * guard tells before every snapshot whether V8's ids were wiped meanwhile (another session
+ * disconnected): then that snapshot becomes a new baseline and no diff crosses the wipe.
+ *
+ * After the baseline the run asks `nextStep` (harness/analysis) after each snapshot once three
+ * exist since the baseline: it stops early when sure, extends past the planned window
+ * (`--duration`) in doubling segments while the evidence cannot decide, and stops at the budget
+ * (`--max-duration`). Timing: run-schedule.ts. A black-box run (no snapshots) loads for the
+ * planned window and decides from the RSS trend.
+ *
+ * Memory is sampled every 500 ms under load, with a forced-GC sample every ~1.25 s (evenly spaced;
+ * the last one of each segment still under load) for the regression.
  *
  * Outcomes are data: a server that dies is `crashed` (with exit code, signal, heap-limit flag and
  * its output tail), an abort is `interrupted`, and a LeakbenchError becomes the run's `error`.
  * The child is killed in `finally`, and at once when the signal aborts.
  */
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { AllocationSiteOptions } from '../analysis/allocation-sites.js';
-import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
-import type { AnalyzeOptions } from '../analysis/types.js';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
-import { growthTrend } from '../analysis/growth-trend.js';
+import { growthTrend, type GrowthTrend, type TrendMetric } from '../analysis/growth-trend.js';
+import { replayDrivenBy } from '../analysis/replay-driven-by.js';
+import { KEYED_BOUND_ENTRIES } from '../analysis/analyze-graphs.js';
+import { nextStep } from '../analysis/next-step.js';
+import type { AnalysisResult } from '../analysis/types.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
 import { LoadDriver } from '../load/load-driver.js';
-import { createRequestMix, type KeyMode } from '../load/request-mix.js';
-import { ensurePrivateDir, takeHeapSnapshot } from '../probe/heap-probe.js';
-import { InspectorSession } from '../probe/inspector-session.js';
-import {
-  finishAllocationRecording,
-  startAllocationRecording,
-  type AllocationRecording,
-  type AllocationRecordingInfo,
-  type SamplingProfile,
-} from '../probe/allocation-recorder.js';
-import { startServer, type ServerHandle } from '../server/start-server.js';
+import { createRequestMix, type KeyMode, type MixedRequest } from '../load/request-mix.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
+import type { AllocationRecording, SamplingProfile } from '../probe/allocation-recorder.js';
+import { ensurePrivateDir } from '../probe/heap-probe.js';
+import {
+  PLANTED_BYTES_PER_REQUEST,
+  PLANTED_HOLDER_NAME,
+  plantedCountExpression,
+  plantExpression,
+  SELF_CHECK_HEADER,
+  writeSelfCheckPreload,
+} from '../probe/self-check-plant.js';
+import { startServer, type ServerHandle } from '../server/start-server.js';
 import { compileWorkload, type WorkloadPlan } from '../load/workload.js';
 import { withHeaders } from '../load/with-headers.js';
+import type { LoadRequest } from '../load/request-source.js';
+import type { AnalyzeOptions } from '../analysis/types.js';
 import { analyzeEndpointWindows, endpointSegmentMs, type EndpointSegment } from './per-endpoint.js';
 import { KeyLedger } from '../load/key-ledger.js';
 import { scanBuffersForSecrets } from '../probe/scan-buffers.js';
 import type { BufferScan, SecretShape } from '../sent-secrets.js';
-import { checkServerAnswers } from './check-server-answers.js';
-import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
+  Finding,
+  LoadPhaseKind,
   EndpointGrowth,
   MemorySample,
+  PhaseRecord,
   ProgressEvent,
   RunPhase,
   SnapshotRef,
   Variant,
   VariantRun,
 } from '../types.js';
+import { checkServerAnswers } from './check-server-answers.js';
+import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import { MemorySampler, type SamplerContext } from './memory-sampler.js';
+import { analyzeRunSnapshots, HeapEvidence, RssEvidence, type RunEvidence } from './run-evidence.js';
+import { DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS, DEFAULT_SEGMENT_MS, decidedHow, nextSegmentMs, type Schedule } from './run-schedule.js';
+import { selfCheckResult, type SelfCheck } from './self-check.js';
+import { snapshotsDisturb } from './snapshot-disturbance.js';
+
+/** What a launch may add to the server's Node options (near-limit snapshot, the self-check preload). */
+export interface LaunchExtras {
+  nodeOptions: string[];
+  /** Readiness timeout (ProbePlan.startTimeoutMs), when set. */
+  startTimeoutMs?: number;
+}
 
 /** The server to measure. */
 export interface VariantTarget {
@@ -61,10 +91,13 @@ export interface VariantTarget {
   entry: string;
   nodeArgs?: string[];
   env?: Record<string, string>;
-  /** Starts the server instead of `startServer(entry)` (`run --cmd`, `attach`). */
-  launch?: (signal: AbortSignal) => Promise<ServerHandle>;
-  /** Measures the variant another way (black-box mode): {@link runVariant} hands over to it. */
-  run?: (ctx: VariantContext) => Promise<VariantRun>;
+  /**
+   * Starts the server instead of `startServer(entry)` (`run --cmd`, `attach`). A handle without an
+   * `inspectorUrl` is measured black-box (RSS only).
+   */
+  launch?: (signal: AbortSignal, extras: LaunchExtras, emit: (event: ProgressEvent) => void) => Promise<ServerHandle>;
+  /** True when leakbench did not start the server and cannot add Node options to it (`attach`). */
+  attached?: boolean;
   /** Path of the data route (default `/v1/data`). */
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
@@ -80,12 +113,17 @@ export interface VariantTarget {
 /** The load shape and timing of a run (CLI flags over scenario defaults). */
 export interface LoadPlan {
   warmupSec: number;
+  /** The planned window after the baseline: a run stops earlier when sure, later when not yet. */
   durationSec: number;
   connections: number;
   rate: number | 'max';
   keys: KeyMode;
   invalidRatio: number;
   postRatio: number;
+  /** Load budget after warm-up (`--max-duration`, default 120 s; never below `durationSec`). */
+  maxDurationSec?: number;
+  /** Quiet period after the decision, no requests (`--idle`, default 3 s; 0 = none). */
+  idleSec?: number;
   /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
   workload?: WorkloadPlan;
   /** Headers on every request (`--header 'Name: value'`, templates allowed). */
@@ -98,6 +136,8 @@ export interface ProbePlan {
   sampleIntervalMs?: number;
   /** Forced-GC sample period after warm-up (default 1250 ms). */
   gcSampleIntervalMs?: number;
+  /** Length of the first load segments after the baseline (default 3 s, at most half the planned window). */
+  segmentMs?: number;
   /** Readiness timeout (default 15 s). */
   startTimeoutMs?: number;
   /**
@@ -115,6 +155,10 @@ export interface ProbePlan {
    * harness does not start (`attach`) always use the inspector unless they run with the flag.
    */
   trackingRoute?: 'node-flag' | 'inspector';
+  /** Plant a known leak and check that the run finds it (`--self-check`). */
+  selfCheck?: boolean;
+  /** Run the same-key replay for a growing keyed holder (default true). */
+  replay?: boolean;
 }
 
 /** Everything {@link runVariant} needs. */
@@ -133,15 +177,47 @@ export interface VariantContext {
   signal?: AbortSignal;
 }
 
+/** Keys of the same-key replay's pool. */
+const REPLAY_POOL_KEYS = 16;
+/** Length of each half of the same-key replay (repeated keys, then distinct keys as the reference). */
+const REPLAY_MS = 1500;
+/** While a keyed holder fills: load segments between two live counts of its entries. */
+const FILL_POLL_MS = 2000;
+/**
+ * After this many id wipes the run stops taking snapshots for its decision: something resets the
+ * ids faster than three snapshots can be taken (the trend decides, or the last sequence analysed
+ * between two wipes).
+ */
+const MAX_WIPES_WITHOUT_DIFF = 5;
+/** Shortest load segment after repeated id wipes. */
+const MIN_SEGMENT_MS = 250;
+/** Analysed sequence: the baseline and at most this many later snapshots (the latest). */
+const MAX_ANALYSED_STEPS = 4;
+/** Idle: after-GC samples about this far apart. */
+const IDLE_SAMPLE_MS = 750;
+
+/** A snapshot taken by the run, with what the analysis needs. */
+interface TakenSnapshot {
+  ref: SnapshotRef;
+  file: string;
+}
+
 /** Runs one variant and returns its result; throws only on programming errors. */
 export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   const { target, load: plan } = ctx;
-  if (target.run) return target.run(ctx);
+  const cwd = ctx.cwd ?? process.cwd();
   const allocation = ctx.probe?.allocation ?? 'sampling';
   // Allocation tracking since launch: no inspector heap-stats timer (see ProbePlan.trackingRoute).
   const trackFlag = allocation === 'tracking' && ctx.probe?.trackingRoute !== 'inspector' && !target.launch ? ['--track-heap-objects'] : [];
   const sampleIntervalMs = ctx.probe?.sampleIntervalMs ?? 500;
   const gcSampleIntervalMs = ctx.probe?.gcSampleIntervalMs ?? 1250;
+  const plannedMs = plan.durationSec * 1000;
+  const schedule: Schedule = {
+    plannedMs,
+    segmentMs: Math.min(ctx.probe?.segmentMs ?? DEFAULT_SEGMENT_MS, plannedMs / 2),
+    maxLoadMs: Math.max(plannedMs, (plan.maxDurationSec ?? DEFAULT_MAX_LOAD_MS / 1000) * 1000),
+  };
+  const idleMs = (plan.idleSec ?? DEFAULT_IDLE_MS / 1000) * 1000;
   const emit = ctx.onProgress ?? (() => {});
   const variantStarted = performance.now();
   const elapsed = (): number => performance.now() - variantStarted;
@@ -149,20 +225,24 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     emit(label === undefined ? { kind: 'phase', variant: target.variant, phase: p, elapsedMs: Math.round(elapsed()) } : { kind: 'phase', variant: target.variant, phase: p, label, elapsedMs: Math.round(elapsed()) });
 
   const samples: MemorySample[] = [];
-  const snapshots: SnapshotRef[] = [];
+  const taken: TakenSnapshot[] = [];
+  const phases: PhaseRecord[] = [];
+  const idWipes: NonNullable<VariantRun['idWipes']> = [];
   let snapshotPauseMs = 0;
   let currentPhase: RunPhase = 'boot';
+  let loadPhase: LoadPhaseKind = 'warmup';
   let server: ServerHandle | undefined;
-  let session: InspectorSession | undefined;
+  let evidence: RunEvidence | undefined;
   let loadDriver: LoadDriver | undefined;
   let loadStarted = 0;
-  let allocationInfo: AllocationRecordingInfo | undefined;
   let samplingProfile: SamplingProfile | undefined;
+  let selfCheckPreload: string | undefined;
   // Key residency: the credentials sent and completed (in memory only), and the server's buffers searched for them.
   const keyLedger = new KeyLedger(target.secretShape);
   let bufferScan: BufferScan | undefined;
   /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
   let limitReached: { tMs: number; requests: number } | undefined;
+  const sinceLoad = (): number => (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted));
 
   // Aborted by the caller's signal or by the server dying: either way stop everything now.
   const stop = new AbortController();
@@ -173,7 +253,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   if (ctx.signal?.aborted) onOuterAbort();
   else ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
-  const dir = path.relative(ctx.cwd ?? process.cwd(), ctx.variantDir) || '.';
+  const dir = path.relative(cwd, ctx.variantDir) || '.';
+  const defaultCommand = ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), ...trackFlag, path.relative(cwd, target.entry)];
   const base = (): Omit<VariantRun, 'verdict' | 'pattern' | 'bytesPerRequest' | 'reason'> => {
     const run: Omit<VariantRun, 'verdict' | 'pattern' | 'bytesPerRequest' | 'reason'> = {
       variant: target.variant,
@@ -182,13 +263,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       findings: [],
       dir,
       samples,
-      snapshots,
-      command: target.command ?? ['node', '--inspect=127.0.0.1:0', ...(target.nodeArgs ?? []), ...trackFlag, path.relative(ctx.cwd ?? process.cwd(), target.entry)],
+      snapshots: taken.map((t) => t.ref),
+      command: target.command ?? (server && target.launch ? server.command : defaultCommand),
     };
     if (loadDriver) run.load = loadDriver.summary(snapshotPauseMs);
-    if (allocationInfo) {
-      run.allocationProfile = { ...allocationInfo };
-      if (allocationInfo.path !== undefined) run.allocationProfile.path = path.relative(ctx.cwd ?? process.cwd(), allocationInfo.path);
+    if (phases.length > 0) run.phases = phases;
+    if (idWipes.length > 0) run.idWipes = idWipes;
+    const allocations = evidence instanceof HeapEvidence ? evidence.allocations : undefined;
+    if (allocations) {
+      run.allocationProfile = { ...allocations };
+      if (allocations.path !== undefined) run.allocationProfile.path = path.relative(cwd, allocations.path);
     }
     return run;
   };
@@ -196,14 +280,25 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   try {
     await ensurePrivateDir(ctx.variantDir);
     phase('boot');
-    server = target.launch ? await target.launch(stop.signal) : await startServer({
-      entry: target.entry,
-      // A server that runs out of heap leaves its last heap in the variant's private dir.
-      nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...(target.nodeArgs ?? []), ...trackFlag],
-      ...(target.env ? { env: target.env } : {}),
-      ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
-      signal: stop.signal,
-    });
+    if (ctx.probe?.selfCheck && !target.attached) selfCheckPreload = await writeSelfCheckPreload(ctx.variantDir);
+    const preloadArgs = selfCheckPreload ? [`--require=${selfCheckPreload}`] : [];
+    server = target.launch
+      ? await target.launch(
+          stop.signal,
+          {
+            nodeOptions: [...nearLimitSnapshotArgs(ctx.variantDir), ...preloadArgs],
+            ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
+          },
+          emit,
+        )
+      : await startServer({
+          entry: target.entry,
+          // A server that runs out of heap leaves its last heap in the variant's private dir.
+          nodeArgs: [...nearLimitSnapshotArgs(ctx.variantDir), ...preloadArgs, ...(target.nodeArgs ?? []), ...trackFlag],
+          ...(target.env ? { env: target.env } : {}),
+          ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
+          signal: stop.signal,
+        });
     const liveServer = server;
     void liveServer.exited.then((exit) => {
       if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
@@ -214,18 +309,45 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // way, at the limit the user set.
     void liveServer.nearLimitSnapshotWritten?.then(() => {
       if (stop.signal.aborted) return;
-      limitReached = { tMs: loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted), requests: loadDriver?.requests ?? 0 };
+      limitReached = { tMs: sinceLoad(), requests: loadDriver?.requests ?? 0 };
       stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server reached its V8 heap limit'));
       void liveServer.kill();
     });
     if (stop.signal.aborted) throw stop.signal.reason;
-    session = await InspectorSession.connect(liveServer.inspectorUrl!);
-    const liveSession = session;
+    if (liveServer.inspectorUrl !== undefined) {
+      evidence = await HeapEvidence.open(liveServer.inspectorUrl);
+    } else {
+      evidence = new RssEvidence(liveServer.pid);
+      emit({ kind: 'message', level: 'info', text: 'no Node inspector announced: black-box mode (RSS of the process tree only)' });
+    }
+    const ev = evidence;
+    const heap = ev instanceof HeapEvidence ? ev : undefined;
 
-    loadDriver = createLoadDriver(ctx, liveServer.baseUrl, keyLedger);
+    // The request source can switch between phases (replay, self-check); one driver keeps the counts.
+    let requestSource: () => LoadRequest = withHeaders(requestMix(ctx, plan.keys), plan.headers, ctx.secret);
+    // The rate can switch too: an extension that only needs more distinct keys runs flat out.
+    let rateNow: number | 'max' = plan.rate;
+    // A user's workload (`--workload`, config, `--openapi`) replaces the key mix.
+    const workload = plan.workload ? compileWorkload(plan.workload.spec, { secret: ctx.secret, ...(plan.headers ? { extraHeaders: plan.headers } : {}) }) : undefined;
+    if (workload) requestSource = () => workload.next();
+    loadDriver = new LoadDriver({
+      baseUrl: liveServer.baseUrl,
+      connections: plan.connections,
+      get rate() {
+        return rateNow;
+      },
+      nextRequest: () => requestSource(),
+      ledger: keyLedger,
+      ...(workload
+        ? { onResponse: workload.onResponse!, endpoints: workload.names.map((endpoint) => ({ endpoint, source: workload.only(endpoint) })) }
+        : {}),
+    });
+    const mainSource = requestSource;
     const driver = loadDriver;
+    let lastTick: { at: number; requests: number } | undefined;
     const samplerCtx: SamplerContext = {
-      session: liveSession,
+      read: (afterGc) => ev.read(afterGc && ev.canForceGc),
+      phase: () => loadPhase,
       requests: () => driver.requests,
       elapsedMs: () => (loadStarted === 0 ? 0 : performance.now() - loadStarted),
       onSample: (s) => {
@@ -247,18 +369,21 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         });
       },
     };
-    let lastTick: { at: number; requests: number } | undefined;
 
-    // One segment of load. It ends with a forced-GC sample taken while the load still runs, so
-    // every regression point sees the same state (in-flight requests, open sockets): measured
-    // here, an idle after-GC sample sits ~0.5 MB below an under-load one on a Fastify server,
-    // which would otherwise swamp a small slope.
-    const segment = async (p: RunPhase, durationMs: number, gcEvery: number | undefined, only?: EndpointSegment): Promise<MemorySample> => {
-      currentPhase = p;
-      phase(p, only?.endpoint);
+    // One stretch of the run. Under load it ends with a forced-GC sample taken while the load
+    // still runs, so every regression point sees the same state (in-flight requests, open
+    // sockets): measured here, an idle after-GC sample sits ~0.5 MB below an under-load one on a
+    // Fastify server, which would otherwise swamp a small slope.
+    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string, only?: EndpointSegment): Promise<MemorySample | undefined> => {
+      const loaded = kind !== 'idle';
+      loadPhase = kind;
+      currentPhase = kind === 'warmup' ? 'warmup' : 'load';
+      phase(currentPhase, only?.endpoint ?? (kind === 'warmup' || kind === 'load' ? undefined : kind));
       if (loadStarted === 0) loadStarted = performance.now();
+      const record: PhaseRecord = { kind, startMs: sinceLoad(), endMs: 0, requestsStart: driver.requests, requestsEnd: 0, ...(why ? { why } : {}) };
       lastTick = { at: performance.now(), requests: driver.requests };
-      const running = driver.start(stop.signal, only?.source);
+      const running = loaded ? driver.start(stop.signal, only?.source) : undefined;
+      const gcEvery = kind === 'warmup' ? undefined : loaded ? gcSampleIntervalMs : IDLE_SAMPLE_MS;
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
@@ -266,89 +391,358 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         await sampler.stop();
         if (!stop.signal.aborted) endSample = await MemorySampler.sampleOnce(samplerCtx, true);
       } finally {
-        running.stop();
+        running?.stop();
         await sampler.stop().catch(() => {});
-        await running.done.catch((err: unknown) => {
+        await running?.done.catch((err: unknown) => {
           if (!stop.signal.aborted) throw err;
         });
       }
-      if (stop.signal.aborted || !endSample) throw stop.signal.reason;
+      if (stop.signal.aborted) throw stop.signal.reason;
+      record.endMs = sinceLoad();
+      record.requestsEnd = driver.requests;
+      phases.push(record);
       return endSample;
     };
 
-    const checkpoint = async (label: string, index: number, at: MemorySample): Promise<void> => {
+    const snapshot = async (label: string): Promise<{ t: TakenSnapshot; wiped: boolean }> => {
+      if (!heap) throw new Error('snapshot without an inspector');
       currentPhase = 'snapshot';
       phase('snapshot', label);
       // An endpoint's name may hold `/` or spaces (`GET /items`): the file name keeps it readable but safe.
-      const file = path.join(ctx.variantDir, `${index + 1}-${label.replace(/[^A-Za-z0-9._-]+/g, '-')}.heapsnapshot`);
-      const snap = await takeHeapSnapshot(liveSession, file);
+      const file = path.join(ctx.variantDir, `${taken.length + 1}-${label.replace(/[^A-Za-z0-9._-]+/g, '-')}.heapsnapshot`);
+      const tMs = sinceLoad();
+      const snap = await heap.snapshot(file);
       snapshotPauseMs += snap.durationMs;
-      snapshots.push({
-        label,
-        path: path.relative(ctx.cwd ?? process.cwd(), snap.path),
-        tMs: at.tMs,
-        requests: driver.requests,
-        sizeBytes: snap.sizeBytes,
-        durationMs: Math.round(snap.durationMs),
-      });
+      const t: TakenSnapshot = {
+        file,
+        ref: { label, path: path.relative(cwd, snap.path), tMs, requests: driver.requests, sizeBytes: snap.sizeBytes, durationMs: Math.round(snap.durationMs) },
+      };
+      taken.push(t);
+      if (snap.ids.state === 'wiped') {
+        idWipes.push({ beforeSnapshot: label, tMs, requests: driver.requests });
+        emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap object ids were reset before snapshot ${label} (another inspector session disconnected): a new baseline is taken there` });
+      }
       if (stop.signal.aborted) throw stop.signal.reason;
+      return { t, wiped: snap.ids.state === 'wiped' };
     };
 
-    const firstHalfMs = (plan.durationSec * 1000) / 2;
-    const baseline = await segment('warmup', plan.warmupSec * 1000, undefined);
+    // ── warm-up and baseline ──────────────────────────────────────────────────────────────────
+    const warm = await stretch('warmup', plan.warmupSec * 1000);
     if (plan.warmupSec > 0) checkServerAnswers(driver.summary(snapshotPauseMs), liveServer.baseUrl);
+    const baselineAt = warm?.tMs ?? 0;
     // Before the baseline: every object the diff counts as new is then allocated while recording.
-    allocationInfo = await startAllocationRecording(liveSession, allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
-    await checkpoint('baseline', 0, baseline);
-    const perEndpoint = plan.workload?.perEndpoint ? driver.endpoints : undefined;
-    // Requests sent in each endpoint's window (--per-endpoint), for its table row.
+    await heap?.startAllocations(allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
+    /** The snapshots since the last baseline (a wipe starts a new sequence). */
+    let sequence: TakenSnapshot[] = heap ? [(await snapshot('baseline')).t] : [];
+    let sequenceStartMs = baselineAt;
+
+    // ── --per-endpoint: a fixed window of two segments per endpoint (per-endpoint.ts) ─────────
+    const perEndpoint = heap && plan.workload?.perEndpoint ? driver.endpoints : undefined;
     const windowRequests: number[] = [];
     if (perEndpoint) {
       const segmentMs = endpointSegmentMs(plan.durationSec, perEndpoint.length);
-      for (const [i, only] of perEndpoint.entries()) {
+      for (const only of perEndpoint) {
         const before = driver.requests;
-        await checkpoint(`${only.endpoint} a`, 2 * i + 1, await segment('load', segmentMs, gcSampleIntervalMs, only));
-        await checkpoint(`${only.endpoint} b`, 2 * i + 2, await segment('load', segmentMs, gcSampleIntervalMs, only));
+        await stretch('load', segmentMs, undefined, only);
+        sequence.push((await snapshot(`${only.endpoint} a`)).t);
+        await stretch('load', segmentMs, undefined, only);
+        sequence.push((await snapshot(`${only.endpoint} b`)).t);
         windowRequests.push(driver.requests - before);
       }
-    } else {
-      await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
-      await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
     }
-    samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
-    bufferScan = await scanBuffersForSecrets(liveSession, keyLedger.snapshot());
 
-    currentPhase = 'analysis';
-    phase('analysis');
-    // The regression starts at the end of warm-up: JIT and first-touch allocations are behind us.
-    const trend = growthTrend(samples.filter((s) => s.afterGc && s.tMs >= baseline.tMs));
-    // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
-    await session.close().catch(() => {});
-    await liveServer.kill();
-    const files = snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? ''));
-    const requestsAt = snapshots.map((s) => s.requests);
-    const sites: AllocationSiteOptions = { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) };
-    const scanned = bufferScan;
-    const residency = (at: number[]): AnalyzeOptions['keyResidency'] => ({ secrets: keyLedger.snapshot(), ...(scanned ? { buffers: scanned } : {}), labels: at.map((k) => snapshots[k]!.label) });
-    let evidence: SnapshotEvidence;
-    let endpoints: EndpointGrowth[] | undefined;
-    if (perEndpoint) {
-      // Key residency is searched in the last window, whose final snapshot is the run's.
-      ({ evidence, endpoints } = await analyzeEndpointWindows(perEndpoint, windowRequests, (at, last) =>
-        analyzeRunSnapshots(at.map((k) => files[k]!), at.map((k) => requestsAt[k]!), sites, last ? residency(at) : undefined), (endpoint) => phase('analysis', endpoint)));
-    } else {
-      evidence = await analyzeRunSnapshots(files, requestsAt, sites, residency(snapshots.map((_, k) => k)));
+    // ── load segments until the evidence decides ──────────────────────────────────────────────
+    let loadMs = 0;
+    let previousMs: number | undefined;
+    /** Segments since the last baseline, and the first segments' length (shortened by id wipes). */
+    let index = 0;
+    let steps = 0;
+    let segmentSchedule = schedule;
+    let analysis: SnapshotEvidence = { state: 'none' };
+    let analysedFiles = '';
+    /** The last sequence that was analysed, kept when a wipe starts a new one. */
+    let lastAnalysed: { analysis: SnapshotEvidence; files: string; sequence: TakenSnapshot[]; startMs: number } | undefined;
+    let trend = trendOf(samples, sequenceStartMs, ev.kind);
+    let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
+    let fullRate = false;
+    /** False once ids are wiped before too many snapshots in a row. */
+    let diffUsable = true;
+    /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
+    let snapshotNow = false;
+    if (perEndpoint) decision = { how: 'planned', why: `--per-endpoint: a window of two segments per endpoint (${perEndpoint.length})` };
+    while (decision === undefined) {
+      if (!snapshotNow) {
+        const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
+        const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
+        const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
+        rateNow = fullRate ? 'max' : plan.rate;
+        await stretch(kind, ms, fullRate ? `${extendWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : extendWhy);
+        rateNow = plan.rate;
+        loadMs += ms;
+        previousMs = ms;
+        index += 1;
+      }
+      snapshotNow = false;
+      steps += 1;
+      if (heap && diffUsable) {
+        const { t, wiped } = await snapshot(`step-${steps}`);
+        if (wiped && idWipes.length >= MAX_WIPES_WITHOUT_DIFF) {
+          // Ids are wiped faster than three snapshots can be taken: no diff is possible. The rest
+          // of the run loads without snapshots and the after-GC trend decides.
+          diffUsable = false;
+          analysis = { state: 'none' };
+          sequence = [t];
+          sequenceStartMs = t.ref.tMs;
+          emit({ kind: 'message', level: 'warn', text: `${target.variant}: heap ids were reset ${idWipes.length}× under the run: no further snapshot diff is attempted; the growth trend decides` });
+        } else if (wiped) {
+          if (analysis.state === 'analyzed') lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
+          sequence = [t];
+          sequenceStartMs = t.ref.tMs;
+          analysis = { state: 'none' };
+          // Ids are wiped under the run (periodically, by the server's own session): shorter
+          // segments give three snapshots between two wipes a chance.
+          index = 0;
+          segmentSchedule = { ...schedule, segmentMs: Math.max(MIN_SEGMENT_MS, segmentSchedule.segmentMs / 2) };
+        } else sequence.push(t);
+      }
+      trend = trendOf(samples, sequenceStartMs, ev.kind);
+      const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
+      if (heap && sequence.length >= 3) {
+        analysis = await analyzeSequence(analysedPart(sequence), samplingProfile, cwd, setPhase);
+        analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
+        // A Ctrl-C during the analysis ends as interrupted during the analysis.
+        if (stop.signal.aborted) throw stop.signal.reason;
+      }
+      // A holder that grew more slowly in its last step may have filled: the window slides to start
+      // where the slow step started, and short segments follow, so the next diffs see only what
+      // came after the fill (a plateau, or growth that goes on).
+      const slowing = heap && analysis.state === 'analyzed' && analysis.result.needsMore?.why === 'slowing' && loadMs < schedule.maxLoadMs - 1;
+      if (slowing) {
+        lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
+        sequence = sequence.slice(-2);
+        sequenceStartMs = sequence[0]!.ref.tMs;
+        trend = trendOf(samples, sequenceStartMs, ev.kind);
+        index = 0;
+        segmentSchedule = schedule;
+      }
+      // A black-box run (or one whose ids keep being wiped) loads for the planned window before its trend is asked.
+      const evidenceSteps = heap && diffUsable ? sequence.length : loadMs >= schedule.plannedMs - 1 ? steps + 1 : 0;
+      const step = slowing ? { action: 'extend' as const, why: `${(analysis as { result: AnalysisResult }).result.needsMore!.detail}; the diff now starts where it slowed` } : nextStep({
+        ...(analysis.state === 'analyzed' ? { analysis: analysis.result } : {}),
+        trend,
+        snapshots: evidenceSteps,
+        loadMs,
+        maxLoadMs: schedule.maxLoadMs,
+      });
+      fullRate = step.action === 'extend' && step.distinctKeys === true;
+      // The only open question is how many entries a keyed holder reaches: count them live, with
+      // no snapshot, until it passes the bound, stops growing, or the budget runs out; the next
+      // snapshot then answers with one diff.
+      const filling = fullRate && heap && analysis.state === 'analyzed' ? fillingHolder(analysis.result) : undefined;
+      if (filling && heap && !budgetSpent && (await heap.idsKept())) {
+        let entries = await heap.entriesOf(filling.holderId);
+        let entriesPerMs: number | undefined;
+        let pollMs = FILL_POLL_MS / 2;
+        while (entries !== undefined && entries < KEYED_BOUND_ENTRIES && loadMs < schedule.maxLoadMs - 1) {
+          // Long enough to reach the bound at the rate seen so far (+10 %), at least FILL_POLL_MS and
+          // at most twice the previous count's segment: a cache that stops at its own bound is seen
+          // stopping soon after, not after one long segment.
+          const toBound = entriesPerMs ? (1.1 * (KEYED_BOUND_ENTRIES - entries)) / entriesPerMs : FILL_POLL_MS;
+          const ms = Math.min(Math.max(FILL_POLL_MS, Math.round(toBound)), 2 * pollMs, schedule.maxLoadMs - loadMs);
+          pollMs = ms;
+          rateNow = 'max';
+          await stretch(loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load', ms, `${filling.holder}: ${entries.toLocaleString('en-US')} entries, counting on at full rate`);
+          rateNow = plan.rate;
+          loadMs += ms;
+          const now = await heap.entriesOf(filling.holderId);
+          // Stopped growing (a bound reached), or no longer reachable by its id: snapshot now.
+          if (now === undefined || now <= entries) break;
+          entriesPerMs = (now - entries) / ms;
+          entries = now;
+        }
+        fullRate = false;
+        snapshotNow = true;
+        continue;
+      }
+      if (step.action === 'decide' || budgetSpent) {
+        const how = decidedHow(loadMs, schedule, budgetSpent);
+        decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
+        // Out of budget right after a wipe: decide on the last sequence that was analysed.
+        if (heap && sequence.length < 3 && lastAnalysed) {
+          ({ analysis, sequence, startMs: sequenceStartMs } = lastAnalysed);
+          analysedFiles = lastAnalysed.files;
+          trend = trendOf(samples.filter((x) => x.tMs <= (sequence.at(-1)?.ref.tMs ?? Infinity)), sequenceStartMs, ev.kind);
+        }
+      }
     }
-    const decided = decideVerdict(evidence, trend);
+    // Key residency: the server's buffers searched for the keys sent, in the state of the decisive snapshot.
+    if (heap) bufferScan = await scanBuffersForSecrets(heap.session, keyLedger.snapshot());
+
+    // ── idle: growth with no requests is driven by time ────────────────────────────────────────
+    // Right after the decision: its samples are evidence of the verdict (decideVerdict turns
+    // growth per second with no traffic into a leak driven by time).
+    if (idleMs > 0) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
+
+    // The verdict's evidence was complete when the idle phase (or, without one, the decisive
+    // snapshot or black-box segment) ended; analysis time, the replay (which only says what drives
+    // a leak) and the self-check are not counted.
+    const decisive = taken.at(-1)?.ref;
+    const timeToVerdictMs = idleMs > 0 || !decisive ? sinceLoad() : decisive.tMs + decisive.durationMs;
+
+    // ── same-key replay: does a growing keyed holder grow per request or per new key? ─────────
+    let drivenBy: VariantRun['drivenBy'];
+    let replayNote: string | undefined;
+    const keyed = analysis.state === 'analyzed' ? keyedGrowingFinding(analysis.result) : undefined;
+    // The holder is found by the id the last snapshot gave it: only while no wipe came since.
+    if (heap && keyed && ctx.probe?.replay !== false && plan.keys.kind === 'unique' && !workload && (await heap.idsKept())) {
+      const entriesAt = async (): Promise<{ entries: number | undefined; requests: number }> => ({ entries: await heap.entriesOf(keyed.holderId!), requests: driver.requests });
+      const why = `${keyed.holder} grew at every step: does it keep growing when ${REPLAY_POOL_KEYS} keys repeat?`;
+      const a = await entriesAt();
+      if (a.entries !== undefined) {
+        requestSource = withHeaders(requestMix(ctx, { kind: 'pool', size: REPLAY_POOL_KEYS }), plan.headers, ctx.secret);
+        await stretch('replay', REPLAY_MS, why);
+        const b = await entriesAt();
+        requestSource = mainSource;
+        await stretch('replay', REPLAY_MS, 'reference: the same holder under distinct keys');
+        const c = await entriesAt();
+        if (b.entries !== undefined && c.entries !== undefined && b.requests > a.requests && c.requests > b.requests) {
+          const replayRate = (b.entries - a.entries) / (b.requests - a.requests);
+          const distinctRate = (c.entries - b.entries) / (c.requests - b.requests);
+          drivenBy = replayDrivenBy(distinctRate, replayRate);
+          const figures = `${fmtRate(replayRate)} entries/request with ${REPLAY_POOL_KEYS} keys repeated, ${fmtRate(distinctRate)} with distinct keys`;
+          if (drivenBy === 'distinct-keys') replayNote = `grows per distinct key (${figures}): a cache without a bound on a key space the clients choose`;
+          if (drivenBy === 'requests') replayNote = `grows per request, whatever the key (${figures})`;
+        }
+      }
+    }
+
+    // ── self-check: the planted leak, found at its rate? ─────────────────────────────────────
+    let selfCheck: SelfCheck | undefined;
+    if (ctx.probe?.selfCheck) {
+      selfCheck = await runSelfCheck();
+    }
+
+    if (heap) samplingProfile = (await heap.finishAllocations(ctx.variantDir)) ?? samplingProfile;
+    setPhase('analysis');
+    // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
+    await ev.close();
+    await liveServer.kill();
+    // Final labels and file names first: the key-residency report names the snapshots.
+    if (!perEndpoint) relabel(sequence, taken);
+    await renameSnapshotFiles(taken, cwd);
+    const analysed = analysedPart(sequence);
+    // The final analysis adds what the loop's decisions did without: allocation sites (with the
+    // sampling profile read at the end) and key residency (the keys sent, the buffers scanned).
+    let endpoints: EndpointGrowth[] | undefined;
+    const sites = { cwd, ...(samplingProfile ? { samplingProfile } : {}) };
+    const residency = (at: readonly TakenSnapshot[]): AnalyzeOptions['keyResidency'] => ({
+      secrets: keyLedger.snapshot(),
+      ...(bufferScan ? { buffers: bufferScan } : {}),
+      labels: at.map((t) => t.ref.label),
+    });
+    if (perEndpoint) {
+      const windows = sequence;
+      ({ evidence: analysis, endpoints } = await analyzeEndpointWindows(
+        perEndpoint,
+        windowRequests,
+        (at, last) => analyzeRunSnapshots(at.map((k) => windows[k]!.file), at.map((k) => windows[k]!.ref.requests), sites, last ? residency(at.map((k) => windows[k]!)) : undefined),
+        (endpoint) => phase('analysis', endpoint),
+      ));
+    }
+    const finalEvidence = perEndpoint
+      ? analysis
+      : heap && sequence.length >= 2
+        ? await analyzeRunSnapshots(
+            analysed.map((t) => t.file),
+            analysed.map((t) => t.ref.requests),
+            { cwd, ...(samplingProfile ? { samplingProfile } : {}) },
+            { secrets: keyLedger.snapshot(), ...(bufferScan ? { buffers: bufferScan } : {}), labels: analysed.map((t) => t.ref.label) },
+          )
+        : analysis;
+    const disturbance = heap ? snapshotsDisturb(samples, taken.map((t) => t.ref)) : undefined;
+    // Heap runs give decideVerdict every sample (idle growth per second, memory outside the JS
+    // heap); a black-box run's RSS trend is its only evidence.
+    const decided = heap ? decideVerdict(finalEvidence, trend, { samples, baselineMs: sequenceStartMs }) : decideVerdict(finalEvidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    return finish({
+    const findings = decided.findings.map((f): Finding => (replayNote && keyed && f.holderId === keyed.holderId ? { ...f, explanation: `${f.explanation} It ${replayNote}.` } : f));
+    const notes = [
+      disturbance ? ` ${disturbance}` : '',
+      idWipes.length > 0
+        ? diffUsable
+          ? ` Heap ids were reset ${idWipes.length}× during the run (another inspector session disconnected); the diff covers only the snapshots since the last reset.`
+          : ` Heap ids were reset ${idWipes.length}× during the run (another inspector session connects and disconnects faster than the run can take three snapshots): after ${MAX_WIPES_WITHOUT_DIFF} resets the run stopped taking snapshots for its decision${lastAnalysed ? '; the diff is the last one between two resets' : ', so no holder is named'}.`
+        : '',
+    ].join('');
+    let result: VariantRun = {
       ...base(),
       ...decided,
+      findings,
+      reason: decided.reason + notes,
       statistic: trend.statistic,
+      decidedBy: decision,
+      timeToVerdictMs,
       ...(endpoints ? { endpoints } : {}),
-      ...(evidence.state === 'analyzed' && evidence.result.keyResidency ? { keyResidency: evidence.result.keyResidency } : {}),
-    });
+      ...(finalEvidence.state === 'analyzed' && finalEvidence.result.keyResidency ? { keyResidency: finalEvidence.result.keyResidency } : {}),
+      // Time (from the idle phase) beats the replay's answer: a timer's growth is not per key.
+      ...(decided.drivenBy ? { drivenBy: decided.drivenBy } : drivenBy ? { drivenBy } : {}),
+    };
+    if (selfCheck) {
+      result = { ...result, selfCheck };
+      if (selfCheck.state !== 'found') {
+        result = { ...result, verdict: 'inconclusive', pattern: 'unknown', reason: `self-check ${selfCheck.state}: ${selfCheck.reason}; no verdict on the server (its own evidence said: ${result.verdict})` };
+      }
+    }
+    return finish(result);
+
+    /** Runs the self-check phase: plants (attach) or arms (preload) the leak and measures what it kept. */
+    async function runSelfCheck(): Promise<SelfCheck> {
+      if (target.attached) {
+        const planted = heap ? await heap.evaluate<boolean>(plantExpression()) : false;
+        if (planted !== true) {
+          return { state: 'missed', plantedBytesPerRequest: PLANTED_BYTES_PER_REQUEST, reason: 'the planted leak could not be installed in the attached server (it needs Node ≥ 20.16 for process.getBuiltinModule)' };
+        }
+      }
+      const served = (): number => driver.summary(0).statusCounts['2xx'] ?? 0;
+      const plantedCount = async (): Promise<number | undefined> => {
+        const n = heap ? await heap.evaluate<number>(plantedCountExpression()) : undefined;
+        return n === undefined || n < 0 ? undefined : n;
+      };
+      requestSource = withHeader(mainSource, SELF_CHECK_HEADER, '1');
+      const startRequests = driver.requests;
+      const startServed = served();
+      const startPlanted = (await plantedCount()) ?? 0;
+      const why = `the planted leak keeps ${PLANTED_BYTES_PER_REQUEST} B per request served: found at that rate?`;
+      let holderBytes: number | undefined;
+      let named = false;
+      const startSample = samples.length;
+      if (heap) {
+        // Three snapshots, as the leak finder wants for any leak: the planted one must be found like one.
+        const files = [(await snapshot('self-check-start')).t];
+        await stretch('self-check', schedule.segmentMs, why);
+        files.push((await snapshot('self-check-middle')).t);
+        await stretch('self-check', schedule.segmentMs, why);
+        files.push((await snapshot('self-check-end')).t);
+        setPhase('analysis');
+        const check = await analyzeRunSnapshots(files.map((t) => t.file), files.map((t) => t.ref.requests), false);
+        const planted = check.state === 'analyzed' ? check.result.findings.find(plantedFinding) : undefined;
+        if (planted) {
+          named = true;
+          const bytes = planted.growth.retainedBytes;
+          holderBytes = (bytes.at(-1) ?? 0) - (bytes[0] ?? 0);
+        }
+      } else {
+        await stretch('self-check', 2 * schedule.segmentMs, why);
+        // Black-box: the RSS slope over the self-check phase's samples.
+        const points = samples.slice(startSample).filter((s) => s.phase === 'self-check');
+        holderBytes = rssTrend(points).statistic.bytesPerRequest * (driver.requests - startRequests);
+      }
+      requestSource = mainSource;
+      const servedRequests = served() - startServed;
+      const requests = driver.requests - startRequests;
+      const endPlanted = await plantedCount();
+      return selfCheckResult({ servedRequests, requests, holderBytes, named, blackBox: !heap, ...(endPlanted !== undefined ? { plantedRecords: endPlanted - startPlanted } : {}) });
+    }
   } catch (err) {
     // Let the child's exit be observed before deciding what happened.
     const exit = server ? await Promise.race([server.exited, delay(200).then(() => undefined)]) : undefined;
@@ -365,21 +759,24 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const ended = limitReached !== undefined && server ? await server.kill() : exit && !exit.killedByHarness ? exit : undefined;
     if (ended) {
       const end = describeServerEnd(ended, limitReached !== undefined, currentPhase);
+      const blackBox = evidence?.kind === 'rss';
       // Out of heap under the load: memory grew to the V8 heap limit, which confirms a leak; the
       // snapshot Node wrote near the limit extends the run's sequence for the leak finder.
       const nearLimit = end.crash.heapLimit
         ? await collectNearLimitSnapshot({
             variantDir: ctx.variantDir,
-            earlier: snapshots,
-            cwd: ctx.cwd ?? process.cwd(),
+            earlier: taken.map((t) => t.ref),
+            cwd,
             requests: limitReached?.requests ?? loadDriver?.requests ?? 0,
-            tMs: limitReached?.tMs ?? (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted)),
+            tMs: limitReached?.tMs ?? sinceLoad(),
+            ...(blackBox ? { blackBox: true } : {}),
           })
         : undefined;
-      if (nearLimit?.snapshot) snapshots.push(nearLimit.snapshot);
       const found = nearLimit?.analysis;
+      const run = base();
+      if (nearLimit?.snapshot) run.snapshots = [...run.snapshots, nearLimit.snapshot];
       return finish({
-        ...base(),
+        ...run,
         verdict: 'crashed',
         pattern: found?.findings[0]?.pattern ?? 'unknown',
         bytesPerRequest: found?.bytesPerRequest ?? 0,
@@ -408,8 +805,14 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort);
     stop.abort();
-    await session?.close().catch(() => {});
+    await evidence?.close().catch(() => {});
     await server?.kill();
+  }
+
+  function setPhase(p: RunPhase): void {
+    if (currentPhase === p) return;
+    currentPhase = p;
+    phase(p);
   }
 
   function finish(run: VariantRun): VariantRun {
@@ -418,27 +821,98 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   }
 }
 
+/** The growth trend of the load samples since `fromMs` (after-GC heap samples, or every RSS sample). */
+function trendOf(samples: readonly MemorySample[], fromMs: number, kind: 'heap' | 'rss'): GrowthTrend {
+  const window = samples.filter((s) => s.tMs >= fromMs && (s.phase === undefined || s.phase === 'load' || s.phase === 'extend'));
+  return kind === 'rss' ? rssTrend(window) : growthTrend(window);
+}
+
 /**
- * The load driver of a run: the plan's shape, and its requests — the user's workload when the plan
- * has one (with one source per endpoint for `--per-endpoint`), else the key mix (keys minted with
- * the run's secret, the target's path, key header and key template). `--header` values go on every
- * request; `ledger` hears every request sent (key residency).
+ * The trend of RSS on requests (black-box): no GC can be forced, so every sample is a point; RSS
+ * includes allocator slack and never shrinks after a GC, so it answers "does memory grow with
+ * traffic" and nothing about what grows.
  */
-export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string, ledger?: KeyLedger): LoadDriver {
-  const { target, load: plan } = ctx;
-  const shape = { ...(ledger ? { ledger } : {}), baseUrl, connections: plan.connections, rate: plan.rate };
-  if (plan.workload) {
-    const workload = compileWorkload(plan.workload.spec, { secret: ctx.secret, ...(plan.headers ? { extraHeaders: plan.headers } : {}) });
-    return new LoadDriver({
-      ...shape,
-      nextRequest: () => workload.next(),
-      onResponse: workload.onResponse!,
-      endpoints: workload.names.map((endpoint) => ({ endpoint, source: workload.only(endpoint) })),
-    });
+function rssTrend(samples: readonly MemorySample[]): GrowthTrend {
+  const t = growthTrend(
+    samples.map((s) => ({ ...s, afterGc: true })),
+    { metric: RSS_METRIC },
+  );
+  return { ...t, statistic: { ...t.statistic, method: 'ols-rss' } };
+}
+
+/** The black-box trend's metric: RSS of the server's process group. */
+const RSS_METRIC: TrendMetric = { name: 'rss (process group)', label: 'RSS of the process tree', of: (s) => s.rssBytes };
+
+/** The part of a sequence the diff reads: its baseline and its latest steps. */
+function analysedPart(sequence: readonly TakenSnapshot[]): TakenSnapshot[] {
+  return sequence.length <= MAX_ANALYSED_STEPS + 1 ? [...sequence] : [sequence[0]!, ...sequence.slice(-MAX_ANALYSED_STEPS)];
+}
+
+async function analyzeSequence(
+  sequence: readonly TakenSnapshot[],
+  samplingProfile: SamplingProfile | undefined,
+  cwd: string,
+  setPhase: (p: RunPhase) => void,
+): Promise<SnapshotEvidence> {
+  setPhase('analysis');
+  // The loop's decisions need the diff only: allocation sites and key residency come with the final analysis.
+  void samplingProfile;
+  void cwd;
+  return analyzeRunSnapshots(
+    sequence.map((t) => t.file),
+    sequence.map((t) => t.ref.requests),
+    false,
+  );
+}
+
+/** The keyed holder a `still-growing` analysis waits on, with its heap id. */
+function fillingHolder(result: AnalysisResult): { holder: string; holderId: number } | undefined {
+  const more = result.needsMore;
+  if (more?.why !== 'still-growing') return undefined;
+  const f = result.findings.find((x) => x.holder === more.holder && x.holderId !== undefined);
+  return f ? { holder: f.holder, holderId: f.holderId! } : undefined;
+}
+
+/** A leak finding on a keyed container (Map, Set, dictionary) with a known holder id. */
+function keyedGrowingFinding(result: AnalysisResult): Finding | undefined {
+  if (result.verdict !== 'leak') return undefined;
+  return result.findings.find((f) => f.holderId !== undefined && /map|set|dictionary|object/i.test(f.containerKind ?? ''));
+}
+
+function plantedFinding(f: Finding): boolean {
+  return f.holder.includes(PLANTED_HOLDER_NAME) || f.path.some((s) => s.edge === PLANTED_HOLDER_NAME);
+}
+
+/**
+ * Labels of the kept snapshots: the analysed sequence reads `baseline`, `middle` (one step) or
+ * `middle-N`, and `final`; snapshots before an id wipe keep their step label.
+ */
+function relabel(sequence: readonly TakenSnapshot[], taken: readonly TakenSnapshot[]): void {
+  // A baseline left behind by a wipe or a slide reads `step-0`: one `baseline` per report.
+  for (const t of taken) if (!sequence.includes(t) && t.ref.label === 'baseline') t.ref.label = 'step-0';
+  const n = sequence.length;
+  sequence.forEach((t, i) => {
+    t.ref.label = i === 0 ? 'baseline' : i === n - 1 ? 'final' : n === 3 ? 'middle' : `middle-${i}`;
+  });
+}
+
+/** Gives each snapshot file its final label (`<n>-<label>.heapsnapshot`). */
+async function renameSnapshotFiles(taken: readonly TakenSnapshot[], cwd: string): Promise<void> {
+  for (const [i, t] of taken.entries()) {
+    const file = path.join(path.dirname(t.file), `${i + 1}-${t.ref.label}.heapsnapshot`);
+    if (file === t.file) continue;
+    await rename(t.file, file);
+    t.file = file;
+    t.ref.path = path.relative(cwd, file);
   }
-  const mix = renameKeyHeader(
+}
+
+/** The request mix of the run with the given keys, for the target's path and key header. */
+function requestMix(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, keys: KeyMode): () => MixedRequest {
+  const { target, load: plan } = ctx;
+  return renameKeyHeader(
     createRequestMix({
-      keys: plan.keys,
+      keys,
       invalidRatio: plan.invalidRatio,
       postRatio: plan.postRatio,
       secret: ctx.secret,
@@ -447,22 +921,23 @@ export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | '
     target.keyHeader,
     target.keyTemplate,
   );
-  return new LoadDriver({ ...shape, nextRequest: withHeaders(mix, plan.headers, ctx.secret) });
 }
 
-/** Runs the snapshot diff; its failure is evidence too (the trend then decides), never a crash. */
-async function analyzeRunSnapshots(
-  files: string[],
-  requestsAtSnapshot: number[],
-  allocationSites: AllocationSiteOptions = {},
-  keyResidency?: AnalyzeOptions['keyResidency'],
-): Promise<SnapshotEvidence> {
-  try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites, ...(keyResidency ? { keyResidency } : {}) }) };
-  } catch (err) {
-    if (!isLeakbenchError(err)) throw err;
-    return { state: 'errored', error: { code: err.code, message: err.message } };
-  }
+function withHeader(next: () => LoadRequest, name: string, value: string): () => LoadRequest {
+  return () => {
+    const r = next();
+    return { ...r, headers: { ...r.headers, [name]: value } };
+  };
+}
+
+/** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
+export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string, ledger?: KeyLedger): LoadDriver {
+  const { load: plan } = ctx;
+  return new LoadDriver({ ...(ledger ? { ledger } : {}), baseUrl, connections: plan.connections, rate: plan.rate, nextRequest: requestMix(ctx, plan.keys) });
+}
+
+function fmtRate(n: number): string {
+  return (Math.round(n * 1000) / 1000).toString();
 }
 
 function reasonText(reason: unknown): string {

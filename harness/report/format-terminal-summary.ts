@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import type { RunReport, Verdict } from '../types.js';
 import { endpointTableLines } from './endpoint-table.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
+import { protocolLines } from './describe-protocol.js';
 import { keyResidencyLines } from './key-residency-section.js';
 import { redactDeep } from './redact-secrets.js';
 import { sparkline } from './sparkline.js';
@@ -99,6 +100,7 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
     }
     if (run.endpoints && run.endpoints.length > 0) lines.push(...endpointTableLines(run.endpoints, `  ${' '.repeat(variantWidth)}  `, (t) => c.red(t)));
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
+    for (const line of protocolLines(run)) lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(line)}`);
     if (run.idleGrowth?.drivenByTime) {
       const g = run.idleGrowth;
       lines.push(

@@ -5,8 +5,9 @@
  *
  * One chart per x axis (time, requests served), faceted into heapUsed / external / RSS panels (RSS
  * alone for a black-box run) with independent y scales, every series (leaky, fixed, or run A/B in
- * a comparison) as a coloured line, after-GC samples as dots and snapshot moments as dashed rules
- * in the series' colour.
+ * a comparison) as a coloured line, after-GC samples as dots, snapshot moments as dashed rules
+ * in the series' colour, and the run protocol's phases other than plain load (warm-up, extension,
+ * same-key replay, idle, self-check) as shaded bands named along the bottom.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { VariantRun } from '../types.js';
@@ -16,7 +17,7 @@ export interface ChartSeries {
   label: string;
   /** CSS colour of the line and its snapshot rules. */
   color: string;
-  run: Pick<VariantRun, 'samples' | 'snapshots'>;
+  run: Pick<VariantRun, 'samples' | 'snapshots' | 'phases'>;
 }
 
 /** Which memory figures are drawn, in panel order. */
@@ -45,11 +46,22 @@ export const VARIANT_COLORS: Record<string, string> = {
 interface Row {
   series: string;
   metric: Metric;
-  kind: 'sample' | 'gc' | 'snapshot';
+  kind: 'sample' | 'gc' | 'snapshot' | 'phase';
   x: number;
+  /** End of a phase band. */
+  x2?: number;
   mb: number | null;
   label?: string;
 }
+
+/** Shades of the phase bands (plain load is not shaded). */
+const PHASE_SHADES: Record<string, string> = {
+  warmup: '#bbbbbb',
+  extend: '#e9c46a',
+  replay: '#8ab17d',
+  idle: '#7aa6c2',
+  'self-check': '#b392ac',
+};
 
 function metricBytes(s: VariantRun['samples'][number], metric: Metric): number {
   return metric === 'heapUsed' ? s.heapUsedBytes : metric === 'external' ? s.externalBytes : s.rssBytes;
@@ -83,6 +95,13 @@ export function chartRows(series: readonly ChartSeries[], axis: ChartAxis): Row[
       const x = axis === 'time' ? snap.tMs / 1000 : snap.requests;
       for (const metric of metrics) rows.push({ series: label, metric, kind: 'snapshot', x, mb: null, label: snap.label });
     }
+    for (const p of run.phases ?? []) {
+      if (p.kind === 'load') continue;
+      const [x, x2] = axis === 'time' ? [p.startMs / 1000, p.endMs / 1000] : [p.requestsStart, p.requestsEnd];
+      // No requests in an idle phase: it has no width on the requests axis.
+      if (!(x2 > x)) continue;
+      for (const metric of metrics) rows.push({ series: label, metric, kind: 'phase', x, x2, mb: null, label: p.kind });
+    }
   }
   return rows;
 }
@@ -114,6 +133,21 @@ export function heapChartSpec(series: readonly ChartSeries[], axis: ChartAxis, p
       width: panelWidth,
       height: 190,
       layer: [
+        {
+          transform: [{ filter: "datum.kind === 'phase'" }],
+          mark: { type: 'rect', opacity: 0.16 },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', axis: xAxis },
+            x2: { field: 'x2' },
+            fill: {
+              field: 'label',
+              type: 'nominal',
+              title: 'phase',
+              scale: { domain: Object.keys(PHASE_SHADES), range: Object.values(PHASE_SHADES) },
+              legend: { orient: 'bottom' as const, direction: 'horizontal' as const },
+            },
+          },
+        },
         {
           transform: [{ filter: "datum.kind === 'snapshot'" }],
           mark: { type: 'rule', strokeDash: [5, 4], strokeWidth: 1.3, opacity: 0.8 },

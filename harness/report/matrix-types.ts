@@ -23,10 +23,18 @@ export interface MatrixCell {
   requestsPerSec?: number;
   latencyP99Ms?: number;
   /**
-   * Wall time from starting the server to the verdict: boot, warm-up, load, the three snapshots
+   * Wall time from starting the server to the verdict: boot, warm-up, load segments and their snapshots, idle, replay
    * and the analysis. What a user waits for one variant.
    */
   timeToVerdictMs: number;
+  /**
+   * The run's own time to verdict (`VariantRun.timeToVerdictMs`): from the start of load (warm-up
+   * included) to the moment the verdict's evidence was complete; boot, analysis, replay and
+   * self-check excluded.
+   */
+  evidenceMs?: number;
+  /** How the run came to its verdict (early, planned, extended, budget). */
+  decidedBy?: 'planned' | 'early' | 'extended' | 'budget';
   /** Why the verdict is what it is (the run's own sentence). */
   reason: string;
   /** Holder of the largest finding, when the run has findings. */

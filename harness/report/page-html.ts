@@ -6,6 +6,7 @@
  * opens from disk on an offline machine and cannot leak anything by fetching. Every string taken
  * from a report is escaped with {@link esc}; callers redact reports before they get here.
  */
+import { protocolLines } from './describe-protocol.js';
 import type { AllocationSite, Finding, PathStep, Verdict, VariantRun } from '../types.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
 
@@ -168,7 +169,7 @@ export function verdictTableHtml(runs: readonly LabelledRun[]): string {
 <td class="num" data-label="duration">${esc(formatDurationMs(run.durationMs))}</td>
 <td class="num" data-label="findings">${run.findings.length}</td>
 </tr>
-<tr class="why"><td colspan="${VERDICT_COLUMNS}" class="small">${reasonHtml(run.reason)}</td></tr>`;
+<tr class="why"><td colspan="${VERDICT_COLUMNS}" class="small">${reasonHtml(run.reason)}${protocolLines(run).map((l) => `<div class="muted small protocol">${esc(l)}</div>`).join('')}</td></tr>`;
     })
     .join('\n');
   return `<div class="card"><table class="verdicts">

@@ -68,7 +68,7 @@ export function renderMatrixMarkdown(input: MatrixSummary): string {
   lines.push(
     '',
     'bytes/request: slope of after-GC heapUsed+external over requests served (or the findings\' sum when the heap analysis found holders). ' +
-      'req/s and p99: the load generator over the measured load. Time to verdict: wall time from booting the server to its verdict (warm-up, load, three snapshots, analysis).',
+      'req/s and p99: the load generator over the measured load. Time to verdict: wall time from booting the server to its verdict (warm-up, load segments and their snapshots, idle, replay, analysis); each report has the run\'s own time to the evidence (`timeToVerdictMs`).',
   );
   if (errors.length > 0) lines.push('', '## Errors', '', ...errors);
   return `${lines.join('\n')}\n`;

@@ -15,11 +15,12 @@ import { evaluateGates, parseExpect, parseFailOnGates, parseMaxResidentSecrets }
 import { parseKeyHeader } from '../run-extras.js';
 import { isLoopbackHost } from '../../loopback-host.js';
 import type { CommandModule } from '../main.js';
-import { loadPlanFromFlags, type LoadFlags } from '../options.js';
+import { addProtocolOptions, loadPlanFromFlags, type LoadFlags } from '../options.js';
 import { resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
 import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../workload-options.js';
 
 interface AttachFlags extends LoadFlags {
+  selfCheck?: boolean;
   inspect?: string;
   url?: string;
   name: string;
@@ -135,7 +136,7 @@ export const attachCommand: CommandModule = {
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
             keepSnapshots: flags.keepSnapshots !== false,
-            probe: resolveAllocationProbe(flags),
+            probe: { ...resolveAllocationProbe(flags), ...(flags.selfCheck ? { selfCheck: true } : {}) },
           },
           { onProgress: progress, signal: io.signal },
         );
@@ -148,6 +149,7 @@ export const attachCommand: CommandModule = {
         for (const f of failures) io.stderr.write(`leakbench: gate failed: ${f}\n`);
         if (failures.length > 0 && !io.signal.aborted) result.code = 3;
       });
+    addProtocolOptions(program.commands.find((c) => c.name() === 'attach')!);
     addWorkloadOptions(attach);
   },
 };

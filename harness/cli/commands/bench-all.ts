@@ -65,7 +65,7 @@ export const benchAllCommand: CommandModule = {
         }
         const scenarios = only ? only.map((n) => getScenario(n)) : listScenarios();
         // The matrix runner and its renderers load here, not at start-up: see CommandModule.
-        const [{ keySecret }, { matrixExitCode }, { runMatrix, serializeMatrixSummary }, { formatBytesPerRequest, formatDurationMs }, { renderMatrixMarkdown }, { createProgressPrinter }, { killProcessGroup, liveChildGroups }] =
+        const [{ keySecret }, { matrixExitCode }, { runMatrix, serializeMatrixSummary, timeToVerdictMedians }, { formatBytesPerRequest, formatDurationMs }, { renderMatrixMarkdown }, { createProgressPrinter }, { killProcessGroup, liveChildGroups }] =
           await Promise.all([
             import('../../../scenarios/kit/api-key.js'),
             import('../../bench/matrix-gate.js'),
@@ -94,7 +94,7 @@ export const benchAllCommand: CommandModule = {
             onScenarioDone: (row) => {
               if (row.state === 'errored') log(`bench:all ${row.scenario}: errored: ${row.error.message} [${row.error.code}]`);
               else {
-                const cells = row.cells.map((c) => `${c.variant} ${c.verdict} ${formatBytesPerRequest(c.bytesPerRequest)} in ${formatDurationMs(c.timeToVerdictMs)}`);
+                const cells = row.cells.map((c) => `${c.variant} ${c.verdict} ${formatBytesPerRequest(c.bytesPerRequest)} in ${formatDurationMs(c.timeToVerdictMs)}${c.evidenceMs !== undefined ? ` (evidence ${formatDurationMs(c.evidenceMs)}, ${c.decidedBy ?? "?"})` : ""}`);
                 log(`bench:all ${row.scenario}: ${cells.join(', ')}`);
               }
             },
@@ -108,6 +108,11 @@ export const benchAllCommand: CommandModule = {
 
         if (flags.json) io.stdout.write(serializeMatrixSummary(summary));
         else io.stdout.write(`\n${renderMatrixMarkdown(summary)}\nsummary: ${path.relative(process.cwd(), files.html)}\n`);
+        // Time to verdict, the run protocol's figure: median per variant, evidence and wall.
+        for (const m of timeToVerdictMedians(summary.rows)) {
+          const evidence = m.evidenceMs !== undefined ? `${formatDurationMs(m.evidenceMs)} to the verdict's evidence, ` : '';
+          log(`bench:all: median time to verdict, ${m.variant} (${m.runs} runs): ${evidence}${formatDurationMs(m.wallMs)} wall (boot to done)`);
+        }
         for (const e of summary.expectations.filter((x) => !x.matches)) {
           log(`bench:all: ${e.scenario}/${e.variant}: got ${e.actual}, scenario.json expects ${e.expected}`);
         }

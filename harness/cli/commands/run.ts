@@ -15,7 +15,7 @@ import { LeakbenchError } from '../../errors.js';
 import type { VariantTarget } from '../../orchestrator/run-variant.js';
 import { REPORTS_DIR } from '../../paths.js';
 import type { CommandModule } from '../main.js';
-import { loadPlanFromFlags, parseChoice, parsePositiveNumber, type LoadFlags } from '../options.js';
+import { addProtocolOptions, loadPlanFromFlags, parseChoice, parsePositiveNumber, type LoadFlags } from '../options.js';
 import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
 import { addAllocationOptions, addClinicOption, resolveAllocationProbe, resolveClinic, type AllocationFlags } from '../allocation-options.js';
 import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../workload-options.js';
@@ -23,6 +23,7 @@ import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../work
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags extends LoadFlags {
   variant: string;
+  selfCheck?: boolean;
   gcInterval?: string;
   out?: string;
   json?: boolean;
@@ -37,7 +38,7 @@ export const runCommand: CommandModule = {
       .description('measure a scenario: boot its server(s), drive load, sample memory, take heap snapshots, give a verdict')
       .argument('[scenario]', 'scenario name (see `leakbench list`); omit with --cmd')
       .option('--variant <which>', 'leaky, fixed or both', 'both')
-      .option('--duration <s>', 'seconds of measured load after warm-up (scenario default, usually 20)')
+      .option('--duration <s>', 'planned seconds of load after the baseline: the run stops earlier when sure, extends when not yet (scenario default, usually 20)')
       .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 5)')
       .option('--connections <n>', 'concurrent HTTP connections (usually 10)')
       .option('--rate <n|max>', "requests per second across all connections, or 'max' for flat out (usually 2000)")
@@ -51,14 +52,17 @@ export const runCommand: CommandModule = {
         'after',
         [
           '',
-          'Each variant runs: boot → warm-up → GC + snapshot "baseline" → load → snapshot "middle" →',
-          'load → snapshot "final" → verdict from the after-GC growth of heapUsed+external per request.',
+          'Each variant runs: boot → warm-up → GC + snapshot "baseline" → load segments, each ending in a',
+          'snapshot, until the evidence decides (early when sure; extended up to --max-duration when not)',
+          '→ same-key replay of a growing keyed holder → idle (--idle) → self-check (--self-check)',
+          '→ verdict. Protocol: docs/run-loop.md.',
           'Artifacts: <out>/<scenario>/<run-id>/report.json and <variant>/*.heapsnapshot (mode 0600;',
           'snapshots contain the API keys the server saw).',
           '',
           'Examples:',
           '  leakbench run unbounded-map',
           '  leakbench run unbounded-map --variant leaky --duration 30 --rate max --json',
+          '  leakbench run --cmd "node server.js" --self-check --max-duration 60',
           '  leakbench run uncleaned-audit-cache --keys pool:100 --invalid-ratio 0.2',
         ].join('\n'),
       )
@@ -111,7 +115,7 @@ export const runCommand: CommandModule = {
             load,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
-            probe: { ...(gcIntervalSec !== undefined ? { gcSampleIntervalMs: gcIntervalSec * 1000 } : {}), ...extras.probe, ...resolveAllocationProbe(flags) },
+            probe: { ...(gcIntervalSec !== undefined ? { gcSampleIntervalMs: gcIntervalSec * 1000 } : {}), ...extras.probe, ...resolveAllocationProbe(flags), ...(flags.selfCheck ? { selfCheck: true } : {}) },
             keepSnapshots: extras.keepSnapshots,
             ...(clinic ? { clinic: true } : {}),
           },
@@ -136,6 +140,7 @@ export const runCommand: CommandModule = {
     addRunExtraOptions(program.commands.find((c) => c.name() === 'run')!);
     addWorkloadOptions(program.commands.find((c) => c.name() === 'run')!);
     addAllocationOptions(program.commands.find((c) => c.name() === 'run')!);
+    addProtocolOptions(program.commands.find((c) => c.name() === 'run')!);
     addClinicOption(program.commands.find((c) => c.name() === 'run')!);
   },
 };
