@@ -118,6 +118,12 @@ describe('decideVerdict', () => {
       expect(grows).toMatchObject({ verdict: 'leak', pattern: 'unknown' });
       expect(grows.reason).toMatch(/outside the JS heap/);
       expect(grows.nativeStatistic?.metric).toBe('rss-heapTotal-external');
+      // RSS that steps up at each of the run's snapshots and is flat between them: glibc keeping
+      // the snapshot buffers, not native growth per request.
+      const stepped = run(0, 0, 0).map((x) => (x.phase === 'load' ? { ...x, rssBytes: x.rssBytes + Math.floor(x.tMs / 5_000) * 40e6 } : x));
+      const steps = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: stepped, snapshotTimesMs: [4_500, 9_500, 14_500, 19_500] });
+      expect(steps.verdict).toBe('no-leak');
+      expect(steps.nativeStatistic?.reason).toMatch(/within 4 stretches between snapshots/);
       // 7 MiB over the window: measurable, below the floor.
       const small = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: run(0, 0, 350_000) });
       expect(small.verdict).toBe('no-leak');

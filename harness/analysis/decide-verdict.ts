@@ -59,6 +59,8 @@ export interface RunContext {
   samples: readonly MemorySample[];
   /** Load time (ms since load start) of the baseline: the native trend starts there. */
   baselineMs?: number;
+  /** When the run's snapshots were taken (ms since load start): RSS steps up at each (growth-drivers.ts). */
+  snapshotTimesMs?: readonly number[];
 }
 
 /** Combines the snapshot evidence, the growth trend and the run's phases into the run's verdict. */
@@ -70,7 +72,7 @@ export function decideVerdict(
   const decided = decideHeap(snapshots, trend, run !== undefined);
   if (run === undefined) return decided;
   const idle = idleGrowth(run.samples);
-  const native: GrowthTrend = nativeTrend(run.samples, run.baselineMs ?? 0);
+  const native: GrowthTrend = nativeTrend(run.samples, run.baselineMs ?? 0, run.snapshotTimesMs ?? []);
   const out: DecidedVerdict = { ...decided, nativeStatistic: native.statistic };
   if (idle !== undefined) {
     out.idleGrowth = idle;

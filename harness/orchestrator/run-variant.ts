@@ -662,7 +662,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const disturbance = heap ? snapshotsDisturb(samples, taken.map((t) => t.ref)) : undefined;
     // Heap runs give decideVerdict every sample (idle growth per second, memory outside the JS
     // heap); a black-box run's RSS trend is its only evidence.
-    const decided = heap ? decideVerdict(finalEvidence, trend, { samples, baselineMs: sequenceStartMs }) : decideVerdict(finalEvidence, trend);
+    const decided = heap ? decideVerdict(finalEvidence, trend, { samples, baselineMs: sequenceStartMs, snapshotTimesMs: taken.map((t) => t.ref.tMs) }) : decideVerdict(finalEvidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     const findings = decided.findings.map((f): Finding => (replayNote && keyed && f.holderId === keyed.holderId ? { ...f, explanation: `${f.explanation} It ${replayNote}.` } : f));
