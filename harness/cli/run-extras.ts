@@ -18,6 +18,7 @@ export interface RunExtraFlags {
   path?: string;
   header?: string;
   blackBox?: boolean;
+  native?: boolean;
   nodeArg?: string[];
   maxOldSpaceSize?: string;
   startTimeout?: string;
@@ -50,6 +51,7 @@ export function addRunExtraOptions(run: Command): void {
     .option('--path <path>', 'with --cmd: the route under load (default /v1/data)')
     .option('--header <name>', 'with --cmd: the header that carries the key (default X-API-Key)')
     .option('--black-box', 'with --cmd: do not inject the inspector; RSS-only verdict')
+    .option('--native', 'with --cmd: a native or Python server: run it under heaptrack (native) or tracemalloc (python3 …) and name the allocation sites that grew at every step')
     .option('--max-old-space-size <MB>', "the server's V8 old-space limit (a leak then ends in a heap-limit crash, analysed)")
     .option('--node-arg <flag>', 'extra Node flag for the server, repeatable (e.g. --node-arg=--expose-gc)', collect)
     .option('--start-timeout <s>', 'seconds to wait for the server to get ready (default 15)')
@@ -63,6 +65,8 @@ export function addRunExtraOptions(run: Command): void {
         'Your own server, CI gates, crashes:',
         '  leakbench run --cmd "node server.js" --path /v1/items --header Authorization',
         '  leakbench run --cmd "python3 app.py" --name my-api        (not Node: RSS-only black-box verdict)',
+        '  leakbench run --cmd "./target/release/api" --native        (heaptrack: growing allocation sites as src/…rs:<line>)',
+        '  leakbench run --cmd "python3 app.py" --native              (tracemalloc: growing lines of app.py)',
         '  leakbench run unbounded-map --expect leaky=leak,fixed=no-leak --no-keep-snapshots',
         '  leakbench run unbounded-map --variant leaky --max-old-space-size 16 --rate max   (the leak ends in an analysed heap-limit crash)',
         'Exit codes: 0 ok · 2 bad input or a run that could not be measured · 3 a gate failed · 130 interrupted.',
@@ -83,7 +87,7 @@ export async function resolveRunExtras(scenarioName: string | undefined, flags: 
     throw new LeakbenchError('E_USAGE', 'missing scenario name (see `leakbench list`) or --cmd "<command>"');
   }
   if (flags.cmd === undefined) {
-    for (const f of ['name', 'path', 'header', 'blackBox'] as const) {
+    for (const f of ['name', 'path', 'header', 'blackBox', 'native'] as const) {
       if (flags[f] !== undefined) throw new LeakbenchError('E_USAGE', `--${f === 'blackBox' ? 'black-box' : f} only applies with --cmd`);
     }
   }
@@ -117,6 +121,7 @@ export async function resolveRunExtras(scenarioName: string | undefined, flags: 
         ...(flags.path !== undefined ? { requestPath: flags.path } : {}),
         ...(flags.header !== undefined ? { keyHeader: flags.header } : {}),
         ...(flags.blackBox ? { blackBox: true } : {}),
+        ...(flags.native ? { native: true } : {}),
       }),
     };
   }

@@ -14,6 +14,7 @@ import { startCommand } from '../server/start-command.js';
 import type { ServerExit, ServerHandle } from '../server/start-server.js';
 import type { ProgressEvent, VariantRun } from '../types.js';
 import { nearLimitSnapshotArgs } from './crash-evidence.js';
+import { nativeLaunch, siteEvidenceProbe, type NativeLaunch } from './native-evidence.js';
 import { runBlackBox } from './run-blackbox.js';
 import { runVariant, type VariantContext, type VariantTarget } from './run-variant.js';
 import { isLoopbackHost } from '../loopback-host.js';
@@ -37,6 +38,8 @@ export interface CommandTargetOptions extends CustomRequestShape {
   env?: Record<string, string>;
   /** Never inject the inspector: black-box mode even for Node (default false). */
   blackBox?: boolean;
+  /** Run under heaptrack (native) or tracemalloc (Python) and read allocation sites (black-box loop). */
+  native?: boolean;
 }
 
 /**
@@ -59,12 +62,14 @@ export function commandTarget(options: CommandTargetOptions): VariantTarget {
       const quiet = { ...ctx, onProgress: skipFirstBoot(emit) };
       const plain: VariantTarget = { variant: 'custom', entry: options.command, command, ...shape };
       let handle: ServerHandle;
+      let launch: NativeLaunch | undefined;
       try {
+        launch = options.native ? await nativeLaunch(options.command, ctx.variantDir) : undefined;
         handle = await startCommand({
-          command: options.command,
+          command: launch?.command ?? options.command,
           nodeOptions: [...nearLimitSnapshotArgs(ctx.variantDir), ...(options.nodeOptions ?? [])],
-          inspect: !options.blackBox,
-          ...(options.env ? { env: options.env } : {}),
+          inspect: !options.blackBox && !launch,
+          ...(options.env || launch ? { env: { ...options.env, ...launch?.env } } : {}),
           ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
@@ -76,6 +81,17 @@ export function commandTarget(options: CommandTargetOptions): VariantTarget {
       const exposed = listeningSocketsOf(pidsInGroup(handle.pid)).filter((s) => !s.loopback);
       for (const s of exposed) {
         emit({ kind: 'message', level: 'warn', text: `the server listens on ${s.address}:${s.port}, not only loopback: bind it to $HOST (127.0.0.1)` });
+      }
+      if (launch) {
+        emit({ kind: 'message', level: 'info', text: `native mode: ${launch.tool} records allocation sites; RSS of the server process` });
+        let probe;
+        try {
+          probe = siteEvidenceProbe(launch, handle, ctx.cwd ?? process.cwd());
+        } catch (err) {
+          await handle.kill();
+          return runVariant({ ...quiet, target: { ...plain, launch: () => Promise.reject(err) } });
+        }
+        return runBlackBox(ctx, handle, probe);
       }
       if (handle.inspectorUrl !== undefined) return runVariant({ ...quiet, target: { ...plain, launch: async () => handle } });
       emit({ kind: 'message', level: 'info', text: 'no Node inspector announced: black-box mode (RSS of the process tree only)' });

@@ -19,9 +19,16 @@ import type { MemorySample, RunPhase, VariantRun } from '../types.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd } from './crash-evidence.js';
 import { createLoadDriver, type VariantContext } from './run-variant.js';
+import { combineSitesWithTrend, siteFindings } from '../native/native-sites.js';
+import type { SiteEvidenceProbe } from './native-evidence.js';
 
-/** Measures an already started, inspector-less server; kills it before returning. */
-export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Promise<VariantRun> {
+/**
+ * Measures an already started, inspector-less server; kills it before returning. With `sites`
+ * (`--native`: heaptrack or tracemalloc), the load is split in two halves around the baseline,
+ * middle and final marks, RSS is the server process's own, and the allocation sites that grew
+ * at every step become the findings (see native-evidence.ts).
+ */
+export async function runBlackBox(ctx: VariantContext, server: ServerHandle, sites?: SiteEvidenceProbe): Promise<VariantRun> {
   const { target, load: plan } = ctx;
   const cwd = ctx.cwd ?? process.cwd();
   const intervalMs = ctx.probe?.sampleIntervalMs ?? 500;
@@ -37,8 +44,9 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
   const onOuterAbort = (): void => stop.abort(ctx.signal?.reason);
   if (ctx.signal?.aborted) onOuterAbort();
   else ctx.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let exitExpected = false;
   void server.exited.then((exit) => {
-    if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
+    if (!exit.killedByHarness && !exitExpected) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
   });
   // A Node server run black-box still writes its near-heap-limit snapshot: the run ends there, as
   // in runVariant (V8 raised the limit to write it, and the server might otherwise run on).
@@ -66,7 +74,7 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
   });
   let lastTick = { at: performance.now(), requests: 0 };
   const sample = (): void => {
-    const rssBytes = processGroupRssBytes(server.pid);
+    const rssBytes = sites ? sites.rssBytes() : processGroupRssBytes(server.pid);
     if (rssBytes === 0) return;
     const now = performance.now();
     const requestsPerSec = now > lastTick.at ? Math.max(0, Math.round(((driver.requests - lastTick.requests) * 1000) / (now - lastTick.at))) : 0;
@@ -121,7 +129,19 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
     await segment('warmup', plan.warmupSec * 1000);
     checkServerAnswers(driver.summary(0), server.baseUrl);
     const warmupEnd = samples.length;
-    await segment('load', plan.durationSec * 1000);
+    const requestsAtInstants: number[] = [];
+    if (sites) {
+      await sites.mark('baseline');
+      requestsAtInstants.push(driver.requests);
+      await segment('load', (plan.durationSec * 1000) / 2);
+      await sites.mark('middle');
+      requestsAtInstants.push(driver.requests);
+      await segment('load', (plan.durationSec * 1000) / 2);
+      await sites.mark('final');
+      requestsAtInstants.push(driver.requests);
+    } else {
+      await segment('load', plan.durationSec * 1000);
+    }
     phase('analysis');
     // No GC to force: every RSS sample after warm-up is a regression point.
     const points = samples.slice(warmupEnd).map((s) => ({ ...s, heapUsedBytes: s.rssBytes, afterGc: true }));
@@ -130,6 +150,27 @@ export async function runBlackBox(ctx: VariantContext, server: ServerHandle): Pr
       .replace('retained memory (heapUsed+external after GC)', 'RSS of the process tree')
       .replace(/outlying after-GC sample/, 'outlying sample');
     if (ctx.signal?.aborted) throw ctx.signal.reason;
+    if (sites) {
+      exitExpected = true;
+      let native;
+      try {
+        native = await sites.collect(requestsAtInstants);
+      } catch (err) {
+        if (!isLeakbenchError(err)) throw err;
+        return finish({ ...base(), verdict: 'inconclusive', pattern: 'unknown', bytesPerRequest: 0, reason: `no allocation sites: ${err.message}`, error: { code: err.code, message: err.message } });
+      }
+      const combined = combineSitesWithTrend(native, trend);
+      return finish({
+        ...base(),
+        findings: siteFindings(native),
+        verdict: combined.verdict,
+        pattern: 'unknown',
+        bytesPerRequest: combined.bytesPerRequest,
+        reason: `${sites.tool} + RSS of the server process: ${combined.reason}`,
+        statistic: { ...trend.statistic, method: 'ols-rss', metric: 'rss (server process)', reason },
+        native,
+      });
+    }
     return finish({
       ...base(),
       verdict: trend.verdict,
