@@ -59,7 +59,7 @@ export interface HeaptrackReading {
   endMs: number;
 }
 
-const SYSTEM_FILE = /^(\/usr\/|\/rustc\/|\/build\/|library\/|\.\/|\.\.\/|<)|\/\.?cargo\/registry\/|\/rustlib\//;
+const SYSTEM_FILE = /^(\/usr\/|\/lib(64)?\/|\/rustc\/|\/build\/|library\/|\.\/|\.\.\/|<)|\/\.?cargo\/registry\/|\/rustlib\//;
 
 /** True for a frame of the program's own code (debug info with a file outside toolchains and system paths). */
 export function isOwnCodeFrame(frame: NativeFrame): boolean {

@@ -55,7 +55,7 @@ export interface NativeSitesEvidence {
   overhead?: string;
 }
 
-/** Splits sites into growing at every step and bounded (grew, then stopped). */
+/** Splits sites into growing at every step and bounded (grew, then stopped); own code first, then by bytes per request. */
 export function classifySites(sites: readonly SiteWindows[], requestsAtInstants: readonly number[]): { growing: SiteGrowth[]; bounded: SiteGrowth[] } {
   const growing: SiteGrowth[] = [];
   const bounded: SiteGrowth[] = [];
@@ -86,7 +86,7 @@ export function classifySites(sites: readonly SiteWindows[], requestsAtInstants:
     };
     (everyStep ? growing : bounded).push(growth);
   }
-  const bySize = (a: SiteGrowth, b: SiteGrowth): number => b.bytesPerRequest - a.bytesPerRequest || b.liveBytes.at(-1)! - a.liveBytes.at(-1)!;
+  const bySize = (a: SiteGrowth, b: SiteGrowth): number => Number(a.outsideOwnCode) - Number(b.outsideOwnCode) || b.bytesPerRequest - a.bytesPerRequest || b.liveBytes.at(-1)! - a.liveBytes.at(-1)!;
   return { growing: growing.sort(bySize), bounded: bounded.sort(bySize) };
 }
 

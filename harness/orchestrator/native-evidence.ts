@@ -95,7 +95,7 @@ export function siteEvidenceProbe(launch: NativeLaunch, handle: ServerHandle, cw
       const stopped = await stopServerCleanly(handle, serverPid);
       if (launch.tool === 'tracemalloc') {
         const texts = await Promise.all(snapshotFiles.map((f) => readFile(f, 'utf8')));
-        const sites = readTracemallocSnapshots(texts, (f) => (path.isAbsolute(f) ? path.relative(cwd, f) : f));
+        const sites = readTracemallocSnapshots(texts, (f) => (path.isAbsolute(f) && !path.relative(cwd, f).startsWith('..') ? path.relative(cwd, f) : f));
         return {
           tool: 'tracemalloc',
           ...classifySites(sites, requestsAtInstants),

@@ -21,6 +21,7 @@ import { addAllocationOptions, resolveAllocationProbe, type AllocationFlags } fr
 
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags extends LoadFlags {
+  runtime?: string;
   variant: string;
   gcInterval?: string;
   out?: string;
@@ -36,6 +37,7 @@ export const runCommand: CommandModule = {
       .description('measure a scenario: boot its server(s), drive load, sample memory, take heap snapshots, give a verdict')
       .argument('[scenario]', 'scenario name (see `leakbench list`); omit with --cmd')
       .option('--variant <which>', 'leaky, fixed or both', 'both')
+      .option('--runtime <node|rust>', "the scenario's Node twins (default) or its Rust twins (npm run build:rust; measured under heaptrack, see docs/native.md)")
       .option('--duration <s>', 'seconds of measured load after warm-up (scenario default, usually 20)')
       .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 5)')
       .option('--connections <n>', 'concurrent HTTP connections (usually 10)')
@@ -84,9 +86,13 @@ export const runCommand: CommandModule = {
         const load = loadPlanFromFlags(flags, d, parseKeyMode);
         const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;
         const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
+        const runtime = parseChoice('--runtime', flags.runtime ?? 'node', ['node', 'rust'] as const);
+        if (runtime === 'rust' && extras.custom) throw new LeakbenchError('E_USAGE', '--runtime rust applies to a scenario, not --cmd (use --native)');
         const targets: VariantTarget[] = extras.custom
           ? [extras.custom.target]
-          : variants.map((v) => ({ variant: v, entry: scenario!.entries[v], ...(extras.nodeArgs.length > 0 ? { nodeArgs: extras.nodeArgs } : {}) }));
+          : runtime === 'rust'
+            ? (await import('../../orchestrator/rust-twins.js')).rustTwinTargets(scenario!.name, variants)
+            : variants.map((v) => ({ variant: v, entry: scenario!.entries[v], ...(extras.nodeArgs.length > 0 ? { nodeArgs: extras.nodeArgs } : {}) }));
         for (const t of targets) {
           if (!extras.custom && !existsSync(t.entry)) {
             throw new LeakbenchError(
@@ -99,7 +105,7 @@ export const runCommand: CommandModule = {
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
         const { report, reportPath } = await runScenario(
           {
-            scenario: extras.custom?.name ?? scenario!.name,
+            scenario: extras.custom?.name ?? (runtime === 'rust' ? `${scenario!.name}-rust` : scenario!.name),
             targets,
             load,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
