@@ -18,6 +18,7 @@ import { runCliToEnd } from '../cli/test-fixtures/cli-process.js';
 
 const SHORT = ['--warmup', '2', '--duration', '8', '--connections', '4', '--rate', '500'];
 const DICT_AND_DEQUE = path.join(PACKAGE_ROOT, 'harness', 'native', 'test-fixtures', 'dict-and-deque.py');
+const BLIND_SERVER = path.join(PACKAGE_ROOT, 'harness', 'native', 'test-fixtures', 'blind-server.c');
 
 function missing(tools: string[], files: string[] = []): string | undefined {
   const gone = [...tools.filter((t) => !findOnPath(t)), ...files.filter((f) => !existsSync(f)).map((f) => path.relative(PACKAGE_ROOT, f))];
@@ -49,6 +50,7 @@ function readReport(out: string, name: string): RunReport {
 }
 
 const rustSkip = missing(['heaptrack', 'zstd'], [rustTwinBinary('unbounded-map', 'leaky'), rustTwinBinary('unbounded-map', 'fixed')]);
+const blindSkip = missing(['heaptrack', 'zstd', 'cc']);
 const pythonSkip = missing(['python3']) ?? (hasTracemalloc() ? undefined : 'python3 has no tracemalloc');
 
 describe('run --native', () => {
@@ -85,5 +87,31 @@ describe('run --native', () => {
     expect(own.map((g) => g.frame.line)).toContain(dictLine);
     expect(own.map((g) => g.frame.line)).not.toContain(dequeLine);
     expect(custom!.native!.overhead).toMatch(/tracemalloc/);
+  }, 120_000);
+
+  if (blindSkip) console.warn(`issue-21 blind-spot tests skipped: ${blindSkip}`);
+  test.skipIf(blindSkip !== undefined)('issue-21: a native server with its own allocator: the report says heaptrack could not see its allocations', async () => {
+    const binary = path.join(tmp, 'blind-own');
+    execFileSync('cc', ['-O1', '-D_GNU_SOURCE', '-DOWN_ALLOCATOR', '-o', binary, BLIND_SERVER]);
+    const out = path.join(tmp, 'blind-own-out');
+    const run = await runCliToEnd(['run', '--cmd', binary, '--native', '--name', 'blind-own', ...SHORT, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const [custom] = readReport(out, 'blind-own').runs;
+    expect(custom!.native!.allocationsSeenPerRequest).toBeLessThan(0.5);
+    expect(custom!.native!.unseen[0]).toMatch(/do not go through the C library's malloc/);
+    expect(custom!.reason).toMatch(/Could not see: heaptrack saw/);
+    expect(run.stdout + run.stderr).toMatch(/Could not see|could not see/);
+  }, 120_000);
+
+  test.skipIf(blindSkip !== undefined)('issue-21: a native server built without debug info: the leak is found and the report says sites have no file:line', async () => {
+    const binary = path.join(tmp, 'blind-nodebug');
+    execFileSync('cc', ['-O1', '-D_GNU_SOURCE', '-g0', '-o', binary, BLIND_SERVER]);
+    const out = path.join(tmp, 'blind-nodebug-out');
+    const run = await runCliToEnd(['run', '--cmd', binary, '--native', '--name', 'blind-nodebug', ...SHORT, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const [custom] = readReport(out, 'blind-nodebug').runs;
+    expect(custom!.verdict, custom!.reason).toBe('leak');
+    expect(custom!.native!.unseen.join(' ')).toMatch(/without debug info/);
+    expect(run.stdout + run.stderr).toMatch(/could not see:.*without debug info/);
   }, 120_000);
 });

@@ -300,7 +300,7 @@ async fn post_data(claims: &Claims, req: &mut Request<Body>) -> Response<Body> {
     let media = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if essence != "application/json" {
-        return fail(415, "unsupported_media_type", &format!("Unsupported Media Type: {}", media));
+        return fail(415, "unsupported_media_type", "Unsupported Media Type");
     }
     let bytes = match read_body(req.body_mut()).await {
         Ok(bytes) => bytes,
@@ -313,7 +313,7 @@ async fn post_data(claims: &Claims, req: &mut Request<Body>) -> Response<Body> {
         Ok(serde_json::Value::Object(map)) => map.len(),
         Ok(serde_json::Value::Array(items)) => items.len(),
         Ok(_) => 0,
-        Err(_) => return fail(400, "invalid_json", "Body is not valid JSON"),
+        Err(_) => return fail(400, "invalid_json", "Body is not valid JSON but content-type is set to 'application/json'"),
     };
     json_answer(
         StatusCode::OK,
@@ -341,7 +341,9 @@ pub fn serve(variant: Arc<dyn Variant>) {
             }
         });
         let server = match Server::try_bind(&SocketAddr::new(host, port)) {
-            Ok(builder) => builder.serve(make),
+            // Half-closed requests are answered (a client may shut its write side and wait), and
+            // headers over 16 KiB are refused, as Node's HTTP server does.
+            Ok(builder) => builder.http1_half_close(true).http1_max_buf_size(16 * 1024).serve(make),
             Err(err) => {
                 eprintln!("cannot listen on {}:{}: {}", host, port, err);
                 std::process::exit(1);
