@@ -165,21 +165,29 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   // busy cache replaces half the heap within one session, and after a reset V8 hands out the same
   // ids again (measured: 6149 → 0 → 6149).
 
-  // 2. Candidates: holders of enough new bytes in the last snapshot.
+  // 2. Candidates: holders of enough new bytes in the last snapshot, and old objects that grew in
+  // place (`grownInPlace`): an Array of numbers keeps its unboxed elements in a store the snapshot
+  // folds into the Array's own self size, so its growth is no new object at all.
   t = performance.now();
-  const candidateOrdinals = holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes);
-  candidateOrdinals.sort(
-    (a, b) => finalAttr.newBytesByHolder[b]! - finalAttr.newBytesByHolder[a]! || final.nodeId(a) - final.nodeId(b),
-  );
+  const grown = grownInPlace(graphs[0]!, final, finalAttr, thresholds.candidateMinBytes);
+  const score = (h: number): number => finalAttr.newBytesByHolder[h]! + (grown.get(h) ?? 0);
+  const candidateOrdinals = [...new Set([...holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes), ...grown.keys()])];
+  candidateOrdinals.sort((a, b) => score(b) - score(a) || final.nodeId(a) - final.nodeId(b));
   candidateOrdinals.length = Math.min(candidateOrdinals.length, MAX_CANDIDATES);
   const candidates = new Map<number, Candidate>();
+  const baselineSelf = (id: number): number => {
+    const o = graphs[0]!.ordinalOfId(id);
+    return o < 0 ? 0 : graphs[0]!.selfSize(o);
+  };
   for (const h of candidateOrdinals) {
     const holderId = final.nodeId(h);
     const newBytes = [0];
     const newCount = [0];
+    const selfAtBaseline = grown.has(h) ? baselineSelf(holderId) : 0;
     for (let i = 1; i < graphs.length; i++) {
       const o = i === stepCount ? h : graphs[i]!.ordinalOfId(holderId);
-      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]!);
+      const inPlace = grown.has(h) && o >= 0 ? Math.max(0, graphs[i]!.selfSize(o) - selfAtBaseline) : 0;
+      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]! + inPlace);
       newCount.push(o < 0 ? 0 : attributions[i]!.newCountByHolder[o]!);
     }
     candidates.set(h, {
@@ -194,6 +202,12 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     });
   }
   if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()]);
+  for (const [h, bytes] of grown) {
+    const c = candidates.get(h);
+    if (c === undefined) continue;
+    const name = `${final.nodeName(h) || final.nodeType(h)} storage grown in place`;
+    c.classes.set(name, { count: 1, bytes });
+  }
   phase('candidates', t);
 
   // 3. Growth at every step, significance, pattern, finding.
@@ -381,6 +395,24 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   return result;
 }
 
+/**
+ * Old objects (present in the baseline) whose own self size grew by at least `minBytes` since the
+ * baseline, with that growth. Only objects at least `minBytes` large can qualify, so the pass
+ * looks up the baseline for a handful of nodes, not for every node.
+ */
+function grownInPlace(baseline: HeapGraph, final: HeapGraph, attr: Attribution, minBytes: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let o = 0, n = final.nodeCount; o < n; o++) {
+    const size = final.selfSize(o);
+    if (size < minBytes || attr.isOld[o] !== 1) continue;
+    const b = baseline.ordinalOfId(final.nodeId(o));
+    if (b < 0) continue;
+    const delta = size - baseline.selfSize(b);
+    if (delta >= minBytes) out.set(o, delta);
+  }
+  return out;
+}
+
 /** Ordinals of the holders charged at least `minBytes` new bytes, in ordinal order. */
 function holdersAbove(newBytesByHolder: Float64Array, minBytes: number): number[] {
   const out: number[] = [];
@@ -492,9 +524,11 @@ export function undecidedGrowth(h: {
     };
   }
   const keyed = h.kind === 'map' || h.kind === 'set' || h.kind === 'dictionary';
-  const entries = h.counts[h.counts.length - 1]!;
+  // A Map's count is its table's live slots: a key and a value per entry.
+  const perEntry = h.kind === 'map' ? 2 : 1;
+  const entries = Math.round(h.counts[h.counts.length - 1]! / perEntry);
   const work = h.workPerStep.reduce((a, b) => a + b, 0);
-  const perRequest = (entries - h.counts[0]!) / work;
+  const perRequest = (entries - h.counts[0]! / perEntry) / work;
   if (keyed && perRequest >= KEYED_ENTRIES_PER_REQUEST && entries < KEYED_BOUND_ENTRIES) {
     const after = h.requestsTotal === undefined ? '' : ` after ${h.requestsTotal.toLocaleString('en-US')} requests`;
     return {

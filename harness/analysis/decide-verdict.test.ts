@@ -36,9 +36,9 @@ describe('decideVerdict', () => {
     expect(d.verdict).toBe('leak');
   });
 
-  it('a heap that grows steadily per request is a leak even when no single holder grew at every step', () => {
+  it('a heap trend with no holder that grew at every step is inconclusive, with the true reason (not "native memory")', () => {
     const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'leak', statistic: stat(500) });
-    expect(d).toMatchObject({ verdict: 'leak', pattern: 'unknown', bytesPerRequest: 500 });
+    expect(d).toMatchObject({ verdict: 'inconclusive', pattern: 'unknown', bytesPerRequest: 500 });
     expect(d.reason).toMatch(/spread over many small holders/);
     expect(d.reason).not.toMatch(/native/);
   });

@@ -40,5 +40,6 @@ describe('nextStep', () => {
     expect(nextStep({ ...base, analysis: analysis('no-leak'), trend: trend('inconclusive') }).action).toBe('extend');
     expect(nextStep({ ...base, analysis: analysis('no-leak'), trend: trend('no-leak') }).action).toBe('decide');
     expect(nextStep({ ...base, trend: trend('inconclusive') }).action).toBe('extend');
+    expect(nextStep({ ...base, analysis: analysis('no-leak'), trend: trend('leak') }).action).toBe('extend');
   });
 });

@@ -13,7 +13,8 @@
  * 4. The diff found holders that grew at every step with nothing left to rule out: decide (the
  *    diff leads; this is how a run stops early).
  * 5. The growth trend cannot decide yet (`inconclusive`: too noisy, or significant but not yet
- *    meaningful, which is how a slow leak looks early): extend.
+ *    meaningful, which is how a slow leak looks early), or it grows while no container grew at
+ *    every step: extend.
  * 6. Otherwise decide.
  */
 import type { GrowthTrend } from './growth-trend.js';
@@ -60,6 +61,9 @@ export function nextStep(input: NextStepInput): NextStep {
   // The diff leads: holders that grew at every step, with nothing left to rule out, are a leak
   // whatever the (noisier) trend says yet; this is how a run stops early.
   if (input.analysis?.verdict === 'leak') return { action: 'decide', why: 'the same holders grew at every step' };
+  if (input.analysis?.verdict === 'no-leak' && input.trend.verdict === 'leak') {
+    return { action: 'extend', why: 'the heap grows per request but no container has grown at every step yet' };
+  }
   if (trendUndecided) return { action: 'extend', why: `the growth trend cannot decide yet: ${input.trend.statistic.reason}` };
   return { action: 'decide', why: 'nothing grows that more load could change' };
 }

@@ -101,6 +101,27 @@ describe('leak finder step rules at their defaults', () => {
   });
 });
 
+describe('growth in place', () => {
+  it('an old Array of numbers whose inline storage grows is a finding, though no object is new', () => {
+    // V8 folds an Array's unboxed double elements into the Array's self size: the Array keeps its
+    // id from the baseline and no new object appears, yet it grows by 16 bytes per request.
+    const graphs = [200_000, 450_000, 1_000_000].map((arrayBytes) => {
+      const b = new SnapshotBuilder();
+      const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
+      b.edge(b.root(), gcRoots, 'element', 1);
+      const scope = b.node('object', 'system / Context', 64, { id: 11 });
+      b.edge(gcRoots, scope, 'element', 1);
+      b.edge(scope, b.node('object', 'Array', arrayBytes, { id: 21 }), 'context', 'latencies');
+      return parseSnapshot(b.toJson());
+    });
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [10_000, 30_000, 50_000] });
+    expect(result.verdict).toBe('leak');
+    expect(result.findings[0]?.holder).toMatch(/^Array latencies/);
+    expect(result.findings[0]?.bytesPerRequest).toBe(20);
+    expect(result.findings[0]?.accumulates[0]?.name).toBe('Array storage grown in place');
+  });
+});
+
 describe('undecidedGrowth', () => {
   const base = { holder: 'Map keyMeta', workPerStep: [1_000, 1_000, 1_000], requestsTotal: 4_000 };
 
@@ -112,13 +133,16 @@ describe('undecidedGrowth', () => {
   });
 
   it('a keyed collection gaining an entry per request is undecided until it passes 100,000 entries', () => {
-    const below = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [96_999, 97_999, 98_999, 99_999] });
+    // A Map's count is key + value slots: two per entry.
+    const below = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [193_998, 195_998, 197_998, 199_998] });
     expect(below?.why).toBe('still-growing');
     expect(below?.detail).toMatch(/99,999/);
-    const past = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [97_000, 98_000, 99_000, 100_000] });
+    const past = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [194_000, 196_000, 198_000, 200_000] });
     expect(past).toBeUndefined();
+    const set = undecidedGrowth({ ...base, kind: 'set', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [96_999, 97_999, 98_999, 99_999] });
+    expect(set?.why).toBe('still-growing');
     // Fewer than half an entry per request: not the shape of a per-key cache.
-    const sparse = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [0, 499, 998, 1_497] });
+    const sparse = undecidedGrowth({ ...base, kind: 'map', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [0, 998, 1_996, 2_994] });
     expect(sparse).toBeUndefined();
     // Not keyed: an append-only array is not held back by the bound.
     expect(undecidedGrowth({ ...base, kind: 'array', retainedBytes: [0, 1e6, 2e6, 3e6], counts: [0, 1_000, 2_000, 3_000] })).toBeUndefined();
