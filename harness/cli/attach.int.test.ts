@@ -41,7 +41,7 @@ function get(port: number, pathname: string): Promise<number> {
  */
 async function startService(): Promise<{ pid: number; port: number; inspectPort: number }> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', path.join(PACKAGE_ROOT, 'harness', 'target', 'test-fixtures', 'tiny-server.mjs')], {
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', path.join(PACKAGE_ROOT, 'harness', 'server', 'test-fixtures', 'tiny-server.mjs')], {
     env: { ...process.env, PORT: String(port), LEAK_BYTES: '20000', LEAKBENCH_KEY_SECRET: keySecret() },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -18,7 +18,7 @@ import type { RunReport } from '../types.js';
 import { errorLines, pidsWithTag, runCliToEnd, startCli } from './test-fixtures/cli-process.js';
 
 const FIXTURES = path.join(PACKAGE_ROOT, 'harness', 'cli', 'test-fixtures');
-const TINY = path.join(PACKAGE_ROOT, 'harness', 'target', 'test-fixtures', 'tiny-server.mjs');
+const TINY = path.join(PACKAGE_ROOT, 'harness', 'server', 'test-fixtures', 'tiny-server.mjs');
 const LEAKY = path.join('dist', 'scenarios', 'unbounded-map', 'leaky.js');
 const SHORT = ['--warmup', '1', '--duration', '4', '--connections', '4', '--rate', '500'];
 

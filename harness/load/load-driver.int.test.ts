@@ -6,7 +6,7 @@ import { startServer } from '../server/start-server.js';
 import { LoadDriver } from './load-driver.js';
 import { createRequestMix } from './request-mix.js';
 
-const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'target', 'test-fixtures', 'tiny-server.mjs');
+const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'test-fixtures', 'tiny-server.mjs');
 
 describe('LoadDriver against a real server', () => {
   test('steady rate over two segments: live counter, status classes, latency percentiles', async () => {

@@ -10,7 +10,7 @@ import { childPidsOf } from '../server/process-table.js';
 import type { ProgressEvent, RunPhase } from '../types.js';
 import { runScenario, type ScenarioPlan } from './run-scenario.js';
 
-const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'target', 'test-fixtures', 'tiny-server.mjs');
+const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'test-fixtures', 'tiny-server.mjs');
 
 async function tempReports(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'leakbench-orch-'));

@@ -11,7 +11,7 @@ import { childPidsOf } from '../server/process-table.js';
 import { collectGarbage, ensurePrivateDir, sampleMemory, takeHeapSnapshot } from './heap-probe.js';
 import { InspectorSession } from './inspector-session.js';
 
-const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'target', 'test-fixtures', 'tiny-server.mjs');
+const TINY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'test-fixtures', 'tiny-server.mjs');
 
 /** Ids of nodes named `name` in a small snapshot (a test may JSON.parse a few-MB file). */
 async function idsOfClass(file: string, name: string): Promise<Set<number>> {
