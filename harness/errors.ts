@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   E_SERVER_ERRORS: 'The server under test answered only 5xx errors under load, so there is nothing to measure.',
   E_NOT_LOOPBACK: 'An inspector or server address is not on 127.0.0.1/localhost; leakbench only talks to loopback.',
   E_NATIVE_TOOL: 'An allocation-site tool `--native` needs (heaptrack, python3 with tracemalloc, zstd) is missing or wrote no data.',
+  E_CLINIC_MISSING: 'The Clinic view was asked for (--clinic or LEAKBENCH_CLINIC=1) but the optional package @clinic/heap-profiler is not installed.',
 } as const;
 
 /** A stable, documented error code. */

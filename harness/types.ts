@@ -22,6 +22,43 @@ export type LeakPattern =
   | 'none'
   | 'unknown';
 
+/**
+ * How a leak shows in the heap, named for what grows (harness/analysis/mechanisms/ holds one module
+ * per mechanism: its heap signature, explanation and fix). `pattern` stays the coarse seed family;
+ * `mechanism` is the precise shape. `native-growth` and `time-driven-growth` are run-level (they come
+ * from the verdict, not from a snapshot finding); `unknown` is a real growth of no registered shape.
+ */
+export type LeakMechanism =
+  | 'keyed-collection'
+  | 'append-only-array'
+  | 'listener-accumulation'
+  | 'timer-accumulation'
+  | 'pending-call-table'
+  | 'linked-chain'
+  | 'closure-context-retention'
+  | 'string-building'
+  | 'promise-retention'
+  | 'external-buffers'
+  | 'spread-over-many-containers'
+  | 'native-growth'
+  | 'time-driven-growth'
+  | 'unknown';
+
+/** Whose code a finding's holder belongs to. */
+export type FindingOwnerKind = 'application' | 'dependency' | 'node-core' | 'unknown';
+
+/**
+ * The owner of a finding's holder, from the scripts of the closures and scopes that reach it: the
+ * application file, a dependency (`node_modules/<package>@<version>`), or Node core (`node:…`).
+ */
+export interface FindingOwner {
+  kind: FindingOwnerKind;
+  /** `app.js`, `node_modules/pino@9.1.0`, `node:events`, or `unknown`. */
+  label: string;
+  /** The script URL the owner was read from, when there is one. */
+  script?: string;
+}
+
 /** One memory sample of the server under test, taken during load. */
 export interface MemorySample {
   /** Milliseconds since the variant's load started (warm-up included). */
@@ -143,10 +180,33 @@ export interface PathStep {
 /** One accumulation point found by the analysis. Filled in by harness/analysis. */
 export interface Finding {
   pattern: LeakPattern;
+  /** What the heap shows growing (a finer name than `pattern`, see {@link LeakMechanism}). */
+  mechanism: LeakMechanism;
+  /** Whose code holds the growth (application, dependency, Node core). */
+  owner?: FindingOwner;
+  /**
+   * When the growth is spread over many containers under this one (an accumulation point): how
+   * many grow, and the largest few with the new bytes each keeps.
+   */
+  members?: { count: number; largest: Array<{ holder: string; newBytes: number }> };
+  /**
+   * Other holders that reach some of this finding's new objects too (a record in a Map and an
+   * Array): their bytes are split evenly between the holders; here, bytes shared with each.
+   */
+  sharedWith?: Array<{ holder: string; bytes: number }>;
+  /** A structural bound the heap shows (the finding is full and still grows: a leak of the bound). */
+  bound?: { capacity: number; filled: number; plateauBytes: number; bytesPerRequest?: number };
   confidence: 'high' | 'medium' | 'low';
   /** The growing container in human words, e.g. `Map keyCache (module scope of leaky.js)`. */
   holder: string;
+  /** DevTools' shortest retainer path from the GC root to the holder, every step. */
   path: PathStep[];
+  /**
+   * The path a person reads: from the nearest anchor their code names (a module or closure scope
+   * variable, a `globalThis` property, a class static) to the holder; Node-internal steps before
+   * the anchor folded into one first step (`edgeType: 'folded'`).
+   */
+  anchorPath?: PathStep[];
   /** Growth of the holder per snapshot step: count and retained bytes. */
   growth: { counts: number[]; retainedBytes: number[] };
   bytesPerRequest?: number;
@@ -205,6 +265,77 @@ export interface AllocationSite {
   refinedBy?: 'holder-reference';
   functionLine?: number;
   functionColumn?: number;
+}
+
+/** Which part of a credential a holder keeps: the secret (whole, or its secret part alone) or only its id. */
+export type KeyPart = 'whole-key' | 'secret-part' | 'id-only';
+
+/**
+ * How V8 keeps the material: a string that is exactly the value (`exact`), inside a larger string
+ * (`embedded`; `json` when that string is serialized JSON), in a concatenation (`concatenated`),
+ * held through a substring that pins the whole string (`sliced`, e.g. a key id cut from the key),
+ * or in ArrayBuffer bytes (`buffer`, found through the inspector).
+ */
+export type KeyForm = 'exact' | 'embedded' | 'json' | 'concatenated' | 'sliced' | 'buffer';
+
+/** One container that keeps key material of completed requests. */
+export interface KeyHolder {
+  /** The nearest container, in the words of findings (`Map keyCache (module scope of leaky.js)`). */
+  holder: string;
+  /** Retainer path from the GC root to the holder (human form, as findings). */
+  path: PathStep[];
+  holderId?: number;
+  /** The most secret part it keeps of most of its keys. */
+  part: KeyPart;
+  forms: KeyForm[];
+  /** Distinct keys whose material it keeps, in the final snapshot… */
+  keys: number;
+  /** …and in the middle one (absent when it was not scanned). */
+  keysAtMiddle?: number;
+  /** Keys of which it keeps the secret (whole key or secret part). */
+  secretKeys: number;
+  /** Self size of the strings (or buffers) holding the material. */
+  bytes: number;
+  /** Up to three keys it keeps, as fingerprints (`lk_…#a1b2c3`), never the key. */
+  examples: string[];
+}
+
+/** Key material still in memory after the run (the key-residency scan). */
+export interface KeyResidency {
+  /** `leakbench-key` (`lk_<id>_<checksum>`, the checksum is the secret part), or the `--secret-pattern` source. */
+  shape: string;
+  /** Distinct credentials sent, and those whose request completed before the final snapshot. */
+  keysSent: number;
+  keysCompleted: number;
+  /** Completed keys with material resident in the final snapshot (any part), and their share. */
+  residentKeys: number;
+  residentShare: number;
+  /** Completed keys whose secret (whole key or secret part) is resident: what the gate counts. */
+  secretResidentKeys: number;
+  secretResidentShare: number;
+  /** By part: keys whose most secret resident part is the whole key, the secret part, or the id only. */
+  byPart: Record<KeyPart, number>;
+  /** Self size of the strings holding the material (final snapshot). */
+  bytes: number;
+  /** Per scanned snapshot (middle, final): keys completed by then and how many were resident. */
+  snapshots: Array<{ label: string; keysCompleted: number; residentKeys: number; secretResidentKeys: number; share: number }>;
+  /** `grows`: more of the keys stay resident as requests go on; `steady`: resident, bounded; `none`: nothing resident. */
+  trend: 'grows' | 'steady' | 'none';
+  holders: KeyHolder[];
+  /** ArrayBuffer contents, which snapshots do not hold: searched through the inspector, or why not. */
+  buffers: {
+    state: 'scanned' | 'not-scanned';
+    reason?: string;
+    buffersScanned?: number;
+    bytesScanned?: number;
+    /** Completed keys whose material is in buffer bytes. */
+    keysFound?: number;
+  };
+  /** What was not looked at or cannot be seen, one sentence each. */
+  limits: string[];
+  /** One or two sentences for people. */
+  summary: string;
+  durationMs: number;
 }
 
 /** Result of measuring one variant. */
@@ -276,6 +407,8 @@ export interface VariantRun {
     foundBytesPerRequest?: number;
     reason: string;
   };
+  /** Key material of completed requests still in memory (the key-residency scan), when keys were tracked. */
+  keyResidency?: KeyResidency;
   /** Allocation data recorded for "allocated at": which method, and the sampling profile file. */
   allocationProfile?: {
     method: AllocationMethod;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { keySecret, mintKey } from '../../scenarios/kit/api-key.js';
+import type { MemorySample } from '../../harness/types.js';
 
 /** What to run and how much load between snapshots. */
 export interface SnapshotSequenceOptions {
@@ -24,6 +25,12 @@ export interface SnapshotSequenceOptions {
   /** Requests between consecutive snapshots; one entry per step (2 entries → 3 snapshots). */
   stepRequests: number[];
   connections?: number;
+  /**
+   * After-GC memory samples per step (default 4): the step's requests are sent in this many
+   * chunks, each followed by a forced GC and `process.memoryUsage()` read through the same
+   * inspector session. With the baseline's sample they feed the growth trend of the run verdict.
+   */
+  samplesPerStep?: number;
   /** Directory for the snapshot files (created 0700 under the OS temp dir when omitted). */
   dir?: string;
   onMessage?: (text: string) => void;
@@ -41,6 +48,8 @@ export interface SnapshotSequence {
   dir: string;
   loadMs: number;
   snapshotMs: number;
+  /** After-GC memory samples from the baseline snapshot to the last (see `samplesPerStep`). */
+  samples: MemorySample[];
 }
 
 /** A free TCP port on 127.0.0.1 (listen on port 0, read it, close). */
@@ -127,6 +136,26 @@ async function takeSnapshot(session: CdpSession, file: string): Promise<void> {
   }
 }
 
+/** Forced GC, then the child's `process.memoryUsage()` read through the inspector. */
+async function sampleMemory(session: CdpSession, requests: number, tMs: number): Promise<MemorySample> {
+  await session.post('HeapProfiler.collectGarbage');
+  const answer = (await session.post('Runtime.evaluate', {
+    expression: 'JSON.stringify(process.memoryUsage())',
+    returnByValue: true,
+  })) as { result?: { value?: unknown } };
+  const usage = JSON.parse(String(answer.result?.value)) as NodeJS.MemoryUsage;
+  return {
+    tMs,
+    requests,
+    heapUsedBytes: usage.heapUsed,
+    heapTotalBytes: usage.heapTotal,
+    externalBytes: usage.external,
+    arrayBuffersBytes: usage.arrayBuffers,
+    rssBytes: usage.rss,
+    afterGc: true,
+  };
+}
+
 /** Waits for the inspector URL on the child's stderr. */
 function inspectorUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -198,16 +227,26 @@ export async function snapshotSequence(options: SnapshotSequenceOptions): Promis
     const url = await inspectorUrl(child, 10_000);
     await waitForReady(port, 10_000);
     session = await CdpSession.connect(url);
+    const loadStart = performance.now();
     let requests = await drive(port, options.warmupRequests, connections);
     const files: string[] = [];
     const requestsAtSnapshot: number[] = [];
+    const samples: MemorySample[] = [];
+    const chunks = Math.max(1, options.samplesPerStep ?? 4);
     let loadMs = 0;
     let snapshotMs = 0;
     for (let i = 0; i <= options.stepRequests.length; i++) {
       if (i > 0) {
-        const t = performance.now();
-        requests += await drive(port, options.stepRequests[i - 1]!, connections);
-        loadMs += performance.now() - t;
+        const stepRequests = options.stepRequests[i - 1]!;
+        for (let k = 0; k < chunks; k++) {
+          const amount = Math.floor((stepRequests * (k + 1)) / chunks) - Math.floor((stepRequests * k) / chunks);
+          const t = performance.now();
+          requests += await drive(port, amount, connections);
+          loadMs += performance.now() - t;
+          samples.push(await sampleMemory(session, requests, performance.now() - loadStart));
+        }
+      } else {
+        samples.push(await sampleMemory(session, requests, performance.now() - loadStart));
       }
       const file = path.join(dir, `s${i + 1}.heapsnapshot`);
       const t = performance.now();
@@ -217,7 +256,7 @@ export async function snapshotSequence(options: SnapshotSequenceOptions): Promis
       files.push(file);
       requestsAtSnapshot.push(requests);
     }
-    return { files, requestsAtSnapshot, dir, loadMs, snapshotMs };
+    return { files, requestsAtSnapshot, dir, loadMs, snapshotMs, samples };
   } catch (err) {
     // Partial snapshots contain API keys: a failed sequence leaves nothing behind in a temp dir
     // it created.

@@ -8,37 +8,13 @@ import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import { analyzeGraphs } from './analyze-graphs.js';
 import type { AnalyzeOptions } from './types.js';
+import { testHeapSkeleton, type TestHeap } from './test-heaps.js';
 
 const SMALL: AnalyzeOptions['thresholds'] = { candidateMinBytes: 256, minLeakBytes: 1024, minBytesPerRequest: 0.5 };
 
 /** Ids of old objects are < 10_000; new objects get ids from per-test ranges above that. */
-interface Heap {
-  b: SnapshotBuilder;
-  /** The module scope (`system / Context`) of /app/server.js. */
-  scope: number;
-  gcRoots: number;
-}
-
-/** Skeleton every snapshot shares: roots, a module scope with a closure naming its script, filler. */
-function skeleton(): Heap {
-  const b = new SnapshotBuilder();
-  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
-  b.edge(b.root(), gcRoots, 'element', 1);
-  const scope = b.node('object', 'system / Context', 64, { id: 11 });
-  const handler = b.node('closure', 'handle', 64, { id: 13 });
-  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
-  const script = b.node('code', 'file:///app/server.js', 144, { id: 17 });
-  b.edge(gcRoots, handler, 'element', 1);
-  b.edge(handler, scope, 'internal', 'context');
-  b.edge(handler, shared, 'internal', 'shared');
-  b.edge(shared, script, 'internal', 'script_or_debug_info');
-  // Old, unchanging filler so that most of each snapshot is shared with the baseline.
-  for (let i = 0; i < 400; i++) {
-    const filler = b.node('object', 'Object', 32, { id: 1001 + i * 2 });
-    b.edge(gcRoots, filler, 'element', i + 2);
-  }
-  return { b, scope, gcRoots };
-}
+type Heap = TestHeap;
+const skeleton = testHeapSkeleton;
 
 /** Adds a Map held by module variable `name` with `entries` (key string + value object) pairs. */
 function addMap(h: Heap, name: string, mapId: number, entryIds: number[], tableId: number, valueBytes = 64): number {
@@ -232,7 +208,7 @@ describe('analyzeGraphs', () => {
     expect(small!['newBytes']).toEqual([0, 10 * 96 + 16 + 10 * 16, 20 * 96 + 16 + 20 * 16]);
   });
 
-  it('nested Maps: each growing inner Map is its own finding, named by its key', () => {
+  it('nested Maps: one finding on the outer Map (the accumulation point), its growing inner Maps listed as members', () => {
     const graphs = [0, 1, 2].map((step) => {
       const h = skeleton();
       const outer = h.b.node('object', 'Map', 32, { id: 71 });
@@ -255,10 +231,16 @@ describe('analyzeGraphs', () => {
     });
     const result = analyzeGraphs(graphs, { requestsAtSnapshot: [0, 60, 120], thresholds: SMALL });
     expect(result.verdict).toBe('leak');
-    expect(result.findings.map((f) => [f.pattern, f.holder])).toEqual([
-      ['unbounded-map', 'Map byTenant.get("south") (module scope of server.js)'],
-      ['unbounded-map', 'Map byTenant.get("north") (module scope of server.js)'],
+    expect(result.findings.map((f) => [f.pattern, f.mechanism, f.holder])).toEqual([
+      ['unbounded-map', 'keyed-collection', 'Map byTenant (module scope of server.js)'],
     ]);
+    expect(result.findings[0]!.members).toEqual({
+      count: 2,
+      largest: [
+        { holder: 'Map byTenant.get("south") (module scope of server.js)', newBytes: 80 * 96 + 16 + 80 * 16 },
+        { holder: 'Map byTenant.get("north") (module scope of server.js)', newBytes: 40 * 96 + 16 + 40 * 16 },
+      ],
+    });
   });
 
   it('an LRU that fills and then plateaus is not a leak', () => {

@@ -18,26 +18,30 @@
  */
 import { LeakbenchError } from '../errors.js';
 import type { HeapGraph } from '../heap/types.js';
-import type { Finding, LeakPattern } from '../types.js';
+import type { Finding, LeakMechanism, LeakPattern } from '../types.js';
 import { attributeNewObjects, baselineIds, type Attribution } from './attribute-new-objects.js';
 import type { IdSet } from './id-set.js';
 import { bulkArrays } from './bulk-arrays.js';
-import { classifyPattern, explain, type PatternEvidence } from './classify-pattern.js';
+import { accumulationPoints, enclosingPoint, growthTree, pointOfTouched, type GrowthTree } from './accumulation-points.js';
+import { classifyMechanism, MIN_SPREAD_MEMBERS, type ExplainInput, type MechanismEvidence } from './mechanisms/index.js';
 import {
   containerKind,
   edgeTargetByName,
+  fixedCapacity,
   entryCount,
   isBackingStoreNode,
   kindWord,
   type ContainerKind,
 } from './container-shape.js';
-import { holderName, humanPath, nodeLabel } from './human-path.js';
+import { findingOwner } from './finding-owner.js';
+import { anchorPath, holderName, humanPath, nodeLabel } from './human-path.js';
 import type {
   AnalysisResult,
   AnalysisThresholds,
   AnalyzeOptions,
   DismissedHolder,
   SnapshotSummary,
+  StructuralBound,
 } from './types.js';
 
 /**
@@ -54,6 +58,9 @@ export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
   stepGrowthShare: 0.25,
   maxFindings: 20,
 };
+
+/** Accumulating functions sampled per candidate to tell whose code registered them. */
+const MAX_CLOSURE_SAMPLES = 16;
 
 /** Candidates examined in detail, largest first (the rest are far below the largest). */
 const MAX_CANDIDATES = 200;
@@ -87,8 +94,13 @@ interface ClassTally {
 }
 
 interface Candidate {
+  /** The accumulation point (a holder, or the container of a spread point's members). */
   holderOrdinal: number;
   holderId: number;
+  /** Growing children of a spread point, largest first (empty when the point grows itself). */
+  members: number[];
+  /** A few of the new functions it holds (their scripts say whose code registered them). */
+  closureSamples: number[];
   /** New bytes / objects it holds at each snapshot (index 0 = baseline = 0). */
   newBytes: number[];
   newCount: number[];
@@ -165,21 +177,31 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   // busy cache replaces half the heap within one session, and after a reset V8 hands out the same
   // ids again (measured: 6149 → 0 → 6149).
 
-  // 2. Candidates: holders of enough new bytes in the last snapshot, and old objects that grew in
-  // place (`grownInPlace`): an Array of numbers keeps its unboxed elements in a store the snapshot
-  // folds into the Array's own self size, so its growth is no new object at all.
+  // 2. Candidates: accumulation points of enough new bytes in the last snapshot (a growing holder,
+  // or a container whose growth is spread over many members: accumulation-points.ts), and old
+  // objects that grew in place (`grownInPlace`): an Array of numbers keeps its unboxed elements in
+  // a store the snapshot folds into the Array's own self size, so its growth is no new object at all.
   t = performance.now();
+  const trees: Array<GrowthTree | undefined> = graphs.map((g, i) => (i === 0 ? undefined : growthTree(g, attributions[i]!)));
+  const finalTree = trees[stepCount]!;
   const grown = grownInPlace(graphs[0]!, final, finalAttr, thresholds.candidateMinBytes);
-  const score = (h: number): number => finalAttr.newBytesByHolder[h]! + (grown.get(h) ?? 0);
-  const candidateOrdinals = [...new Set([...holdersAbove(finalAttr.newBytesByHolder, thresholds.candidateMinBytes), ...grown.keys()])];
-  candidateOrdinals.sort((a, b) => score(b) - score(a) || final.nodeId(a) - final.nodeId(b));
-  candidateOrdinals.length = Math.min(candidateOrdinals.length, MAX_CANDIDATES);
+  const points = accumulationPoints(finalTree, finalAttr, thresholds.candidateMinBytes);
+  const isPoint = new Set(points.map((p) => p.ordinal));
+  // An old object grown in place is a candidate of its own unless it lies inside a point already
+  // (lru-cache's key Map inside the cache: the cache is the point).
+  for (const h of grown.keys()) {
+    if (!isPoint.has(h) && enclosingPoint(final, finalAttr, isPoint, h) < 0) points.push({ ordinal: h, members: [] });
+  }
+  const score = (h: number): number => finalTree.subtreeBytes[h]! + (grown.get(h) ?? 0);
+  points.sort((a, b) => score(b.ordinal) - score(a.ordinal) || final.nodeId(a.ordinal) - final.nodeId(b.ordinal));
+  points.length = Math.min(points.length, MAX_CANDIDATES);
   const candidates = new Map<number, Candidate>();
   const baselineSelf = (id: number): number => {
     const o = graphs[0]!.ordinalOfId(id);
     return o < 0 ? 0 : graphs[0]!.selfSize(o);
   };
-  for (const h of candidateOrdinals) {
+  for (const point of points) {
+    const h = point.ordinal;
     const holderId = final.nodeId(h);
     const newBytes = [0];
     const newCount = [0];
@@ -187,12 +209,14 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     for (let i = 1; i < graphs.length; i++) {
       const o = i === stepCount ? h : graphs[i]!.ordinalOfId(holderId);
       const inPlace = grown.has(h) && o >= 0 ? Math.max(0, graphs[i]!.selfSize(o) - selfAtBaseline) : 0;
-      newBytes.push(o < 0 ? 0 : attributions[i]!.newBytesByHolder[o]! + inPlace);
-      newCount.push(o < 0 ? 0 : attributions[i]!.newCountByHolder[o]!);
+      newBytes.push(o < 0 ? 0 : trees[i]!.subtreeBytes[o]! + inPlace);
+      newCount.push(o < 0 ? 0 : trees[i]!.subtreeCount[o]!);
     }
     candidates.set(h, {
       holderOrdinal: h,
       holderId,
+      members: point.members,
+      closureSamples: [],
       newBytes,
       newCount,
       classes: new Map(),
@@ -201,7 +225,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       largestEntryBytes: 0,
     });
   }
-  if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()]);
+  if (candidates.size > 0) tallyCandidates(final, finalAttr, [...candidates.values()], pointOfTouched(finalTree, points));
   for (const [h, bytes] of grown) {
     const c = candidates.get(h);
     if (c === undefined) continue;
@@ -217,7 +241,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   let lateGrowth: string | undefined;
   let needsMore: AnalysisResult['needsMore'];
   for (const c of candidates.values()) {
-    const container = effectiveContainer(final, finalAttr, c);
+    const container = c.members.length > 0 ? c.holderOrdinal : effectiveContainer(final, finalAttr, c);
     const containerId = final.nodeId(container);
     const kind = containerKind(final, container);
     const counts: number[] = [];
@@ -235,6 +259,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       totalBytes >= thresholds.minLeakBytes &&
       (bytesPerRequest === undefined || bytesPerRequest >= thresholds.minBytesPerRequest);
     const name = describeHolder(final, container, kind);
+    // A scope holding the growth directly is named by the variable of its largest new entry.
+    if (kind === 'context' && c.largestEntry >= 0) {
+      const variable = contextVariableOf(final, container, c.largestEntry);
+      if (variable !== undefined) name.holder = `${nodeTypeWord(final, c.largestEntry)} ${variable} ${nodeLabel(final, container)}`;
+    }
     const dismiss = (why: DismissedHolder['why']): void => {
       dismissed.push({ holder: name.holder, why, newBytes: c.newBytes, counts, sortBytes: totalBytes });
     };
@@ -273,8 +302,22 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       else lateGrowth ??= name.holder;
       continue;
     }
-    const evidence = patternEvidence(final, finalAttr, c, container, kind);
-    const pattern: LeakPattern = classifyPattern(evidence);
+    // A structural bound: a fixed-capacity array in the point (or among its members) whose length
+    // never changed while it filled, and that is not full yet. It will plateau; not a leak.
+    const bound = structuralBound(graphs, container, c.members, retainedBytes[stepCount]!, totalBytes, bytesPerRequest);
+    if (bound !== undefined && bound.filled < bound.capacity) {
+      dismissed.push({ holder: name.holder, why: 'bounded', newBytes: c.newBytes, counts, bound, sortBytes: totalBytes });
+      continue;
+    }
+    // A point with a few growing members is named by the shape of its largest member (four
+    // growing inner Maps are a keyed collection); many members are a spread of their own.
+    const fewMembers = c.members.length > 0 && c.members.length < MIN_SPREAD_MEMBERS;
+    const shapeOf = fewMembers ? c.members[0]! : container;
+    const shapeKind = shapeOf === container ? kind : containerKind(final, shapeOf);
+    const evidence = patternEvidence(final, finalAttr, c, shapeOf, shapeKind);
+    const mechanismModule = classifyMechanism(evidence);
+    const pattern: LeakPattern = mechanismModule.family;
+    const mechanism: LeakMechanism = mechanismModule.id;
     const accumulates = [...c.classes.entries()]
       .map(([cls, tally]) => ({ name: displayClass(cls), count: tally.count, bytes: tally.bytes }))
       .filter((a) => a.bytes > 0)
@@ -284,17 +327,20 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     const firstCount = counts[0]!;
     const entriesPerRequest =
       requests === undefined ? undefined : (counts[stepCount]! - firstCount) / totalWork;
-    const explainInput: Parameters<typeof explain>[0] = {
-      pattern,
-      kind,
+    const explainInput: ExplainInput = {
+      kind: shapeKind,
       holder: name.holder,
       externalBytes: evidence.externalBytes,
     };
+    const members = c.members.length === 0 ? undefined : describeMembers(final, c.members, finalTree);
+    if (members !== undefined) {
+      explainInput.members = { count: members.count, largest: members.largest.map((m) => `${m.holder} (${formatBytes(m.newBytes)})`) };
+    }
     if (name.eventName !== undefined) explainInput.eventName = name.eventName;
     if (bytesPerRequest !== undefined) explainInput.bytesPerRequest = bytesPerRequest;
     if (entriesPerRequest !== undefined) explainInput.entriesPerRequest = entriesPerRequest;
     if (top !== undefined) explainInput.topClass = `${top.name} (${top.count} objects, ${formatBytes(top.bytes)})`;
-    if (pattern === 'uncleaned-audit-cache' && evidence.chainLink !== undefined && evidence.chainClass !== undefined) {
+    if (mechanism === 'linked-chain' && evidence.chainLink !== undefined && evidence.chainClass !== undefined) {
       explainInput.chain = { length: evidence.chainLength, link: evidence.chainLink, className: evidence.chainClass };
       // Name the chain by the variable that heads it: `KeyStore chain current.previous… (module scope of x.js)` (the label has its own parentheses).
       if (kind === 'context' || kind === 'object') {
@@ -303,13 +349,14 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
         explainInput.holder = name.holder;
       }
     }
-    const { explanation, fix } = explain(explainInput);
+    const { explanation, fix } = mechanismModule.explain(explainInput);
     const rates = c.newBytes.slice(1).map((b, k) => (b - c.newBytes[k]!) / workPerStep[k]!);
     const consistency = stepCount < 2 ? 0 : Math.min(...rates) / Math.max(...rates);
     const confidence: Finding['confidence'] =
       stepCount < 2 ? 'low' : bytesGrow.every(Boolean) && consistency >= 0.5 ? 'high' : 'medium';
     const finding: Finding & { sortBytes: number; sortId: number } = {
       pattern,
+      mechanism,
       confidence,
       holder: name.holder,
       path: humanPath(final, container),
@@ -327,6 +374,13 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     };
     if (bytesPerRequest !== undefined) finding.bytesPerRequest = round2(bytesPerRequest);
     if (requests !== undefined) finding.requestsPerStep = workPerStep;
+    finding.owner = findingOwner(final, container, c.closureSamples);
+    const fromAnchor = anchorPath(final, container);
+    if (fromAnchor !== undefined) finding.anchorPath = fromAnchor;
+    if (members !== undefined) finding.members = members;
+    if (bound !== undefined) finding.bound = bound;
+    const shared = sharedWith(final, finalAttr, c, container);
+    if (shared.length > 0) finding.sharedWith = shared;
     findings.push(finding);
     needsMore ??= undecidedGrowth({
       holder: name.holder,
@@ -343,6 +397,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
   dismissed.sort((a, b) => b.sortBytes - a.sortBytes || compareText(a.holder, b.holder));
   const kept = findings.slice(0, thresholds.maxFindings).map(({ sortBytes: _b, sortId: _i, ...f }) => f as Finding);
   const dismissedOut = dismissed.slice(0, 10).map(({ sortBytes: _b, ...d }) => d);
+  const bounded = dismissed.flatMap((d) => (d.bound === undefined ? [] : [{ holder: d.holder, ...d.bound }]));
 
   const result: AnalysisResult = {
     schemaVersion: 1,
@@ -354,6 +409,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     dismissed: dismissedOut,
     timingsMs: { ...timings },
   };
+  if (bounded.length > 0) result.bounded = bounded;
   if (requests !== undefined && kept.length > 0) {
     result.bytesPerRequest = round2(kept.reduce((sum, f) => sum + (f.bytesPerRequest ?? 0), 0));
   }
@@ -384,8 +440,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     result.needsMore = { why: 'late-growth', holder: lateGrowth, detail: `${lateGrowth} grew in the last step but not in every step` };
   } else {
     const largest = dismissedOut.find((d) => d.why === 'plateau' || d.why === 'churn');
+    const firstBound = bounded[0];
     result.reason =
-      `No container grew at every step (${survivors}).` +
+      (firstBound === undefined
+        ? `No container grew at every step (${survivors}).`
+        : `No container grows without bound (${survivors}): ${boundText(firstBound)}.`) +
       (largest === undefined
         ? ''
         : largest.why === 'plateau'
@@ -425,9 +484,15 @@ function holdersAbove(newBytesByHolder: Float64Array, minBytes: number): number[
  * direct new entry (every object counted; nothing sampled). A function of its own so V8 optimizes
  * this loop alone (see attributeNewObjects).
  */
-function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candidate[]): void {
+function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candidate[], pointOf: Map<number, number>): void {
   const slotOf = new Int32Array(final.nodeCount).fill(-1);
-  for (let i = 0; i < list.length; i++) slotOf[list[i]!.holderOrdinal] = i;
+  const slotOfPoint = new Map<number, number>();
+  for (let i = 0; i < list.length; i++) slotOfPoint.set(list[i]!.holderOrdinal, i);
+  // Every holder below a point counts with it (the members of a spread point).
+  for (const [holder, point] of pointOf) {
+    const slot = point < 0 ? undefined : slotOfPoint.get(point);
+    if (slot !== undefined) slotOf[holder] = slot;
+  }
   const { dominators } = bulkArrays(final);
   const holderOf = finalAttr.holderOf;
   const isOld = finalAttr.isOld;
@@ -437,6 +502,7 @@ function tallyCandidates(final: HeapGraph, finalAttr: Attribution, list: Candida
     const slot = slotOf[h]!;
     if (slot < 0) continue;
     const c = list[slot]!;
+    if (c.closureSamples.length < MAX_CLOSURE_SAMPLES && final.nodeType(o) === 'closure') c.closureSamples.push(o);
     // Tally by the engine's group key (a number for the type name, or the node name of objects)
     // so the hot loop never builds or decodes a string; names are looked up once per key below.
     const key = final.groupKey(o);
@@ -597,7 +663,7 @@ function patternEvidence(
   c: Candidate,
   container: number,
   kind: ContainerKind,
-): PatternEvidence {
+): MechanismEvidence {
   const entries: EntryTally = { topLevel: 0, closures: 0, chainStarts: [] };
   if (kind === 'timer-list') {
     let at = edgeTargetByName(g, container, '_idleNext');
@@ -634,15 +700,26 @@ function patternEvidence(
     }
   }
   const tally = (name: string): ClassTally => c.classes.get(name) ?? { count: 0, bytes: 0 };
+  const stringTallies = [tally('string'), tally('concatenated string'), tally('sliced string')];
+  let promiseReactions = 0;
+  for (const [name, t] of c.classes) if (name.includes('PromiseReaction')) promiseReactions += t.count;
+  const last = c.newBytes.length - 1;
   return {
     ...(chainLink !== undefined && chainClass !== undefined ? { chainLink, chainClass, chainHead: chainHead ?? '' } : {}),
     chainLength,
+    chainClassCount: chainClass === undefined ? 0 : tally(chainClass).count,
     kind,
+    className: g.nodeName(container),
     topLevelEntries: entries.topLevel,
     closureEntries: entries.closures,
     contexts: tally('system / Context').count,
+    newObjects: c.newCount[last]!,
+    newBytes: c.newBytes[last]!,
     externalBytes: tally('system / JSArrayBufferData').bytes,
-    strings: tally('string').count + tally('concatenated string').count + tally('sliced string').count,
+    strings: stringTallies.reduce((sum, t) => sum + t.count, 0),
+    stringBytes: stringTallies.reduce((sum, t) => sum + t.bytes, 0),
+    promiseReactions,
+    members: c.members.length,
   };
 }
 
@@ -700,7 +777,7 @@ function holdsClosure(g: HeapGraph, ordinal: number): boolean {
 }
 
 /** `Map keyCache (module scope of app.js)`, `Array globalThis.log`, `listener array bus._events.data …`. */
-function describeHolder(
+export function describeHolder(
   g: HeapGraph,
   container: number,
   kind: ContainerKind,
@@ -718,11 +795,119 @@ function describeHolder(
 }
 
 /**
+ * The structural bound of a growing point: the largest fixed-capacity Array among the point and
+ * its first members whose capacity is the same in every snapshot while its filled slots grew. The
+ * plateau is today's retained size plus, for each empty slot, the new bytes each filled slot
+ * brought.
+ */
+function structuralBound(
+  graphs: HeapGraph[],
+  container: number,
+  members: number[],
+  retainedBytesNow: number,
+  newBytesNow: number,
+  bytesPerRequest: number | undefined,
+): StructuralBound | undefined {
+  const final = graphs[graphs.length - 1]!;
+  let best: { capacity: number; filled: number; firstFilled: number } | undefined;
+  for (const o of [container, ...members.slice(0, 8)]) {
+    const now = fixedCapacity(final, o);
+    if (now === undefined || (best !== undefined && now.capacity <= best.capacity)) continue;
+    const id = final.nodeId(o);
+    let steady = true;
+    let firstFilled = now.filled;
+    for (let i = 0; i < graphs.length - 1 && steady; i++) {
+      const then = graphs[i]!.ordinalOfId(id);
+      const shape = then < 0 ? undefined : fixedCapacity(graphs[i]!, then);
+      if (shape === undefined || shape.capacity !== now.capacity) steady = false;
+      else if (i === 0) firstFilled = shape.filled;
+    }
+    if (steady && now.filled > firstFilled) best = { ...now, firstFilled };
+  }
+  if (best === undefined) return undefined;
+  // Each slot filled since the baseline brought this many new bytes; the empty slots will too.
+  const bytesPerSlot = newBytesNow / (best.filled - best.firstFilled);
+  const out: StructuralBound = {
+    capacity: best.capacity,
+    filled: best.filled,
+    plateauBytes: Math.round(retainedBytesNow + (best.capacity - best.filled) * bytesPerSlot),
+  };
+  if (bytesPerRequest !== undefined) out.bytesPerRequest = round2(bytesPerRequest);
+  return out;
+}
+
+/** `Map x is bounded at max = 200,000 (32,000 filled): it will plateau near 27.0 MiB`. */
+export function boundText(b: { holder: string } & StructuralBound): string {
+  return (
+    `${b.holder} grows but is bounded at max = ${groupDigits(b.capacity)} ` +
+    `(${groupDigits(b.filled)} filled): it will plateau near ${formatBytes(b.plateauBytes)}`
+  );
+}
+
+/** The name of the context variable through which scope `context` holds `target`, if any. */
+function contextVariableOf(g: HeapGraph, context: number, target: number): string | undefined {
+  for (let e = g.firstEdge(context), end = g.edgesEnd(context); e < end; e++) {
+    if (g.edgeType(e) === 'context' && g.edgeTarget(e) === target) return g.edgeName(e);
+  }
+  return undefined;
+}
+
+/** `string`, `Map`, `function`: what a node is, in one word for a holder's name. */
+function nodeTypeWord(g: HeapGraph, ordinal: number): string {
+  const type = g.nodeType(ordinal);
+  if (type === 'concatenated string' || type === 'sliced string' || type === 'string') return 'string';
+  if (type === 'closure') return 'function';
+  return g.nodeType(ordinal) === 'object' ? g.nodeName(ordinal) : type;
+}
+
+/** Members of a spread point: how many, and the largest five by name and new bytes. */
+function describeMembers(
+  g: HeapGraph,
+  members: number[],
+  tree: GrowthTree,
+): NonNullable<Finding['members']> {
+  return {
+    count: members.length,
+    largest: members.slice(0, 5).map((m) => ({
+      holder: describeHolder(g, m, containerKind(g, m)).holder,
+      newBytes: Math.round(tree.subtreeBytes[m]!),
+    })),
+  };
+}
+
+/**
+ * The other holders that share objects with this point (objects reachable from both, whose bytes
+ * were split between them), largest first, by name.
+ */
+function sharedWith(g: HeapGraph, attr: Attribution, c: Candidate, container: number): NonNullable<Finding['sharedWith']> {
+  const mine = new Set([c.holderOrdinal, container, ...c.members]);
+  const byName = new Map<string, number>();
+  for (const holder of mine) {
+    const row = attr.sharedBytes.get(holder);
+    if (row === undefined) continue;
+    for (const [other, bytes] of row) {
+      if (mine.has(other)) continue;
+      const name = describeHolder(g, other, containerKind(g, other)).holder;
+      byName.set(name, (byName.get(name) ?? 0) + bytes);
+    }
+  }
+  return [...byName.entries()]
+    .map(([holder, bytes]) => ({ holder, bytes: Math.round(bytes) }))
+    .sort((a, b) => b.bytes - a.bytes || compareText(a.holder, b.holder))
+    .slice(0, 5);
+}
+
+/**
  * Orders text by UTF-16 code units: the same order on every machine (`localeCompare` depends on
  * the ICU locale, and its first call loads a collator, several milliseconds of a one-second run).
  */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `200,000` (no locale lookup: see {@link compareText}). */
+function groupDigits(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function round2(x: number): number {

@@ -9,6 +9,8 @@ import { LeakbenchError } from '../errors.js';
 import { analyzeGraphs, type EarlyWork } from './analyze-graphs.js';
 import { attributeNewObjects, baselineIds } from './attribute-new-objects.js';
 import { attachAllocationSites } from './allocation-sites.js';
+import { ownerOfScript, withPackageVersions } from './finding-owner.js';
+import { scanKeyResidency } from './key-residency.js';
 import type { AnalysisResult, AnalyzeOptions } from './types.js';
 
 /**
@@ -69,11 +71,33 @@ export async function analyzeSnapshots(paths: string[], options: AnalyzeOptions 
   // Diffing done while reading (included in 'attribute' / 'baseline-ids' only when done here).
   timings['diff-while-reading'] = earlyMs;
   const result = analyzeGraphs(graphs, { ...options, timings }, early);
+  withPackageVersions(result.findings);
   if (options.allocationSites !== false && result.findings.length > 0) {
     const t = performance.now();
     attachAllocationSites(graphs, result.findings, options.allocationSites ?? {});
     result.timingsMs['allocation-sites'] = performance.now() - t;
+    // A holder anchored only on globalThis names no script; where its objects were allocated does.
+    for (const f of result.findings) {
+      const site = f.allocatedAt?.[0];
+      if (f.owner?.kind === 'unknown' && site !== undefined && site.file !== '') f.owner = ownerOfScript(site.file);
+    }
+    withPackageVersions(result.findings.filter((f) => f.owner?.kind === 'dependency' && !f.owner.label.includes('@', 14)));
+  }
+  if (options.keyResidency !== undefined) {
+    const t = performance.now();
+    result.keyResidency = scanRunGraphs(graphs, options.keyResidency, options.requestsAtSnapshot);
+    result.timingsMs['key-residency'] = performance.now() - t;
   }
   result.timingsMs['total'] = performance.now() - start;
   return result;
+}
+
+/** The key-residency scan of the last two snapshots (middle and final; the final alone with two). */
+function scanRunGraphs(graphs: HeapGraph[], input: NonNullable<AnalyzeOptions['keyResidency']>, requests: number[] | undefined) {
+  const from = graphs.length >= 3 ? graphs.length - 2 : graphs.length - 1;
+  const snapshots = graphs.slice(from).map((_, k) => ({
+    label: input.labels?.[from + k] ?? (from + k === graphs.length - 1 ? 'final' : 'middle'),
+    requests: requests?.[from + k] ?? Number.MAX_SAFE_INTEGER,
+  }));
+  return scanKeyResidency(graphs.slice(from), { secrets: input.secrets, snapshots, ...(input.buffers ? { buffers: input.buffers } : {}) });
 }

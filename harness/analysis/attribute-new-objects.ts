@@ -30,6 +30,11 @@ export interface Attribution {
   readonly totalNewCount: number;
   /** Share of this snapshot's nodes present in the baseline (near 0 when ids are unrelated). */
   readonly oldShare: number;
+  /**
+   * New bytes a holder shares with other holders (objects reachable from both, split evenly):
+   * holder ordinal → other holder ordinal → bytes of the shared objects.
+   */
+  readonly sharedBytes: Map<number, Map<number, number>>;
 }
 
 /** Ids of every node of the baseline snapshot. */
@@ -52,10 +57,12 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
   const isOld = new Uint8Array(n);
   const oldCount = markOld(g, baseline, isOld);
   const holderOf = new Int32Array(n).fill(-1);
-  resolveHolders(g, isOld, holderOf);
+  const topOf = new Int32Array(n).fill(-1);
+  resolveHolders(g, isOld, holderOf, topOf);
+  const sharing = findSharedTops(g, isOld, holderOf, topOf);
   const newBytesByHolder = new Float64Array(n);
   const newCountByHolder = new Uint32Array(n);
-  const totals = chargeHolders(g, isOld, holderOf, newBytesByHolder, newCountByHolder);
+  const totals = chargeHolders(g, isOld, holderOf, topOf, sharing, newBytesByHolder, newCountByHolder);
   return {
     isOld,
     holderOf,
@@ -64,6 +71,7 @@ export function attributeNewObjects(g: HeapGraph, baseline: IdSet): Attribution 
     totalNewBytes: totals.bytes,
     totalNewCount: totals.count,
     oldShare: n === 0 ? 0 : oldCount / n,
+    sharedBytes: sharedBytesByPair(sharing),
   };
 }
 
@@ -96,7 +104,7 @@ function lift(g: HeapGraph, isOld: Uint8Array, old: number): number {
  * Fills `holderOf` for every new reachable node: the nearest old node up its dominator chain,
  * lifted (see {@link lift}).
  */
-function resolveHolders(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array): void {
+function resolveHolders(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array, topOf: Int32Array): void {
   const n = g.nodeCount;
   // memo[x]: the holder new objects below x are charged to (-2 = not computed yet). For an old
   // node that is the node itself lifted out of backing stores; for a new node, its own holder.
@@ -110,13 +118,16 @@ function resolveHolders(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array): 
     if (isOld[o] === 1 || reachable[o] === 0) continue;
     // Walk up the dominator tree to the first old (or already resolved) node; every new node on
     // the way gets the same holder, so the whole pass is linear in the number of nodes.
+    // `top` is the new node right below the old one: the object a holder gained as a whole.
     let depth = 0;
     let at = o;
     let holder = -1;
+    let top = -1;
     for (;;) {
       const known = memo[at]!;
       if (known !== -2) {
         holder = known;
+        if (isOld[at] === 0 && at !== root) top = topOf[at]!;
         break;
       }
       if (isOld[at] === 1 || at === root) {
@@ -132,8 +143,13 @@ function resolveHolders(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array): 
       }
       at = up;
     }
-    for (let k = 0; k < depth; k++) memo[chain[k]!] = holder;
+    if (top < 0) top = depth > 0 ? chain[depth - 1]! : o;
+    for (let k = 0; k < depth; k++) {
+      memo[chain[k]!] = holder;
+      topOf[chain[k]!] = top;
+    }
     holderOf[o] = holder;
+    topOf[o] = top;
   }
 }
 
@@ -147,6 +163,8 @@ function chargeHolders(
   g: HeapGraph,
   isOld: Uint8Array,
   holderOf: Int32Array,
+  topOf: Int32Array,
+  sharing: Sharing,
   newBytesByHolder: Float64Array,
   newCountByHolder: Uint32Array,
 ): { bytes: number; count: number } {
@@ -167,7 +185,17 @@ function chargeHolders(
       holderOf[o] = holder;
     }
     const bytes = g.selfSize(o);
-    newBytesByHolder[holder] = newBytesByHolder[holder]! + bytes;
+    const groupIndex = sharing.groupIndexOfTop[topOf[o]!]!;
+    if (groupIndex < 0) newBytesByHolder[holder] = newBytesByHolder[holder]! + bytes;
+    else {
+      // Reached by several holders: each carries an even share; the first is the object's holder.
+      const group = sharing.groups[groupIndex]!;
+      holder = group.holders[0]!;
+      holderOf[o] = holder;
+      const share = bytes / group.holders.length;
+      for (const h of group.holders) newBytesByHolder[h] = newBytesByHolder[h]! + share;
+      group.bytes += bytes;
+    }
     newCountByHolder[holder] = newCountByHolder[holder]! + 1;
     bytesTotal += bytes;
     countTotal++;
@@ -221,4 +249,133 @@ function holderOnShortestPath(
   }
   for (const x of chain) memo[x] = holder;
   return holder;
+}
+
+/** Objects reached by several holders: the holders of each shared top node. */
+interface SharedGroup {
+  /** Distinct holders, sorted; the first is also `holderOf` of the group's objects. */
+  holders: number[];
+  /** Bytes of the objects charged through this group. */
+  bytes: number;
+}
+
+interface Sharing {
+  /** Index in `groups` of each shared top node; -1 for every other node. */
+  groupIndexOfTop: Int32Array;
+  /** One group per distinct set of holders (thousands of records shared by the same two containers share one group). */
+  groups: SharedGroup[];
+  groupIndexByKey: Map<string | number, number>;
+}
+
+/** Recursion bound of {@link holdersOfTop}: deeper sharing falls back to the dominator's holder. */
+const MAX_SHARING_DEPTH = 32;
+
+/**
+ * Finds the new top nodes (the first new node below an old dominator) that more than one holder
+ * reaches. A top node with a single non-weak retainer is dominated by it and is not shared; one
+ * with several retainers is looked at: each retainer's holder (an old retainer lifted out of its
+ * backing store, a new one through its own top node, recursively) is collected. Two or more
+ * distinct holders: the top's objects are charged to them, not to the common dominator.
+ */
+function findSharedTops(g: HeapGraph, isOld: Uint8Array, holderOf: Int32Array, topOf: Int32Array): Sharing {
+  const n = g.nodeCount;
+  const sharing: Sharing = { groupIndexOfTop: new Int32Array(n).fill(-1), groups: [], groupIndexByKey: new Map() };
+  // 0 = not looked at, 1 = in progress, 2 = done.
+  const state = new Uint8Array(n);
+  const { reachable } = bulkArrays(g);
+  for (let o = 0; o < n; o++) {
+    if (holderOf[o]! < 0 || topOf[o] !== o || state[o] !== 0) continue;
+    if (g.nodeType(holderOf[o]!) === 'synthetic') continue;
+    holdersOfTop(g, isOld, holderOf, topOf, reachable, state, sharing, o, 0);
+  }
+  return sharing;
+}
+
+/**
+ * The holders that reach top node `top` (see {@link findSharedTops}); fills `sharing`. Returns a
+ * holder ordinal (>= 0) when one holder reaches it, or `-(group index + 1)` when several do — no
+ * array is allocated for the common single-holder case.
+ */
+function holdersOfTop(
+  g: HeapGraph,
+  isOld: Uint8Array,
+  holderOf: Int32Array,
+  topOf: Int32Array,
+  reachable: Uint8Array,
+  state: Uint8Array,
+  sharing: Sharing,
+  top: number,
+  depth: number,
+): number {
+  const known = sharing.groupIndexOfTop[top]!;
+  if (known >= 0) return -(known + 1);
+  if (state[top] !== 0 || depth > MAX_SHARING_DEPTH) return holderOf[top]!;
+  // Most new objects have one retainer (their dominator): nothing to share, nothing to look up.
+  let retainers = 0;
+  for (let r = g.firstRetainer(top), end = g.retainersEnd(top); r < end && retainers < 2; r++) {
+    if (reachable[g.retainerNode(r)] === 1 && g.edgeType(g.retainerEdge(r)) !== 'weak') retainers++;
+  }
+  if (retainers < 2) {
+    state[top] = 2;
+    return holderOf[top]!;
+  }
+  state[top] = 1;
+  let first = -1;
+  let holders: number[] | undefined;
+  for (let r = g.firstRetainer(top), end = g.retainersEnd(top); r < end; r++) {
+    if (g.edgeType(g.retainerEdge(r)) === 'weak') continue;
+    const from = g.retainerNode(r);
+    if (reachable[from] === 0) continue;
+    let reached: number;
+    if (isOld[from] === 1) reached = lift(g, isOld, from);
+    else {
+      const fromTop = topOf[from]!;
+      if (fromTop < 0 || fromTop === top) continue;
+      reached = g.nodeType(holderOf[fromTop]!) === 'synthetic'
+        ? holderOf[fromTop]!
+        : holdersOfTop(g, isOld, holderOf, topOf, reachable, state, sharing, fromTop, depth + 1);
+    }
+    if (reached >= 0) {
+      if (first < 0) first = reached;
+      else if (reached !== first && (holders === undefined || !holders.includes(reached))) (holders ??= [first]).push(reached);
+      continue;
+    }
+    for (const h of sharing.groups[-reached - 1]!.holders) {
+      if (first < 0) first = h;
+      else if (h !== first && (holders === undefined || !holders.includes(h))) (holders ??= [first]).push(h);
+    }
+  }
+  state[top] = 2;
+  if (holders === undefined || hasSyntheticHolder(g, holders)) return holderOf[top]!;
+  holders.sort((a, b) => a - b);
+  // Two holders (the common case) key by number: no string per shared object.
+  const key = holders.length === 2 ? holders[0]! * g.nodeCount + holders[1]! : holders.join(',');
+  let index = sharing.groupIndexByKey.get(key);
+  if (index === undefined) {
+    index = sharing.groups.length;
+    sharing.groupIndexByKey.set(key, index);
+    sharing.groups.push({ holders, bytes: 0 });
+  }
+  sharing.groupIndexOfTop[top] = index;
+  holderOf[top] = holders[0]!;
+  return -(index + 1);
+}
+
+function hasSyntheticHolder(g: HeapGraph, holders: number[]): boolean {
+  for (const h of holders) if (g.nodeType(h) === 'synthetic') return true;
+  return false;
+}
+
+/** Bytes each pair of holders shares, from the groups' totals (each holder's view of the others). */
+function sharedBytesByPair(sharing: Sharing): Map<number, Map<number, number>> {
+  const out = new Map<number, Map<number, number>>();
+  for (const group of sharing.groups) {
+    if (group.bytes === 0) continue;
+    for (const a of group.holders) {
+      let row = out.get(a);
+      if (row === undefined) out.set(a, (row = new Map()));
+      for (const b of group.holders) if (b !== a) row.set(b, (row.get(b) ?? 0) + group.bytes);
+    }
+  }
+  return out;
 }

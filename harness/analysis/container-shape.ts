@@ -176,3 +176,25 @@ export function kindWord(kind: ContainerKind): string {
     case 'object': return 'object';
   }
 }
+
+/** Arrays shorter than this are not taken for a preallocated bound. */
+export const MIN_CAPACITY = 64;
+
+/**
+ * Capacity and filled slots of an Array allocated at a fixed length: `element` edges count its
+ * slots, and slots still holding `undefined` (or a hole) point at an Oddball. A growing Array has
+ * no empty slots; lru-cache's key and value lists (`Array.from({ length: max }).fill(undefined)`)
+ * and a ring buffer's slots have empty slots until they fill. Undefined for other nodes.
+ */
+export function fixedCapacity(g: HeapGraph, ordinal: number): { capacity: number; filled: number } | undefined {
+  if (g.nodeType(ordinal) !== 'object' || !g.nodeNameIs(ordinal, 'Array')) return undefined;
+  let capacity = 0;
+  let filled = 0;
+  for (let e = g.firstEdge(ordinal), end = g.edgesEnd(ordinal); e < end; e++) {
+    if (g.edgeType(e) !== 'element') continue;
+    capacity++;
+    const target = g.edgeTarget(e);
+    if (g.nodeType(target) !== 'hidden' || !g.nodeNameIs(target, 'system / Oddball')) filled++;
+  }
+  return capacity >= MIN_CAPACITY ? { capacity, filled } : undefined;
+}

@@ -25,6 +25,12 @@ import { idleGrowth, nativeTrend } from './growth-drivers.js';
 import type { GrowthTrend, GrowthVerdict } from './growth-trend.js';
 import type { AnalysisResult } from './types.js';
 
+/**
+ * Share of the trend's slope that bounded structures must account for (their new bytes per request
+ * in the diff) to explain a rising trend: a trend mostly made of a cache filling is not a leak.
+ */
+export const BOUNDED_TREND_SHARE = 0.5;
+
 /** The verdict part of a run: what `VariantRun` carries. */
 export interface DecidedVerdict {
   verdict: GrowthVerdict;
@@ -142,6 +148,18 @@ function decideHeap(
       pattern: result.pattern,
       bytesPerRequest: result.bytesPerRequest ?? stat.bytesPerRequest,
       reason: `${result.reason} ${trend.verdict === 'leak' ? 'The growth trend agrees' : 'Growth trend'}: ${trendText}.`,
+      findings: result.findings,
+    };
+  }
+  // Growth the diff explains by bounded structures filling (lru-cache below its max, a ring buffer
+  // not yet full) is not a leak even when the trend sees it: most of the trend's slope is theirs.
+  const boundedRate = (result.bounded ?? []).reduce((sum, b) => sum + (b.bytesPerRequest ?? 0), 0);
+  if (result.verdict === 'no-leak' && trend.verdict === 'leak' && boundedRate >= BOUNDED_TREND_SHARE * stat.bytesPerRequest) {
+    return {
+      verdict: 'no-leak',
+      pattern: 'none',
+      bytesPerRequest: stat.bytesPerRequest,
+      reason: `${result.reason} Growth trend: ${trendText}, of which ${signed(boundedRate)} B/request is the bounded structure filling.`,
       findings: result.findings,
     };
   }

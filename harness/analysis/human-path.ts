@@ -208,3 +208,116 @@ function mapKeyLabel(g: HeapGraph, table: number, valueEdge: number): string {
   }
   return '…';
 }
+
+/** Nodes the reverse search for an anchor visits at most (a holder is rarely far from one). */
+const MAX_ANCHOR_SEARCH = 20_000;
+
+/**
+ * The path a person would write down: from the nearest anchor the user's code names — a variable
+ * of a module or closure scope of a script outside Node core, a `globalThis` property, a static
+ * field of a class defined outside Node core — to the holder, found by a breadth-first search
+ * backwards over retainers (non-weak). When DevTools' shortest path reaches that anchor through
+ * Node's own objects (timers, `http.Server`, a framework instance), those steps are folded into
+ * one labelled first step. Undefined when no such anchor is within reach (the DevTools path stays
+ * the only one). The full shortest path is kept separately (`Finding.path`).
+ */
+export function anchorPath(g: HeapGraph, holder: number): PathStep[] | undefined {
+  if (g.nodeNameIs(holder, 'system / Context') && isUserAnchor(g, holder, 'context')) {
+    // The holder is a scope of the user's code itself (a string built in a module variable).
+    const fold = internalsBefore(g, holder);
+    const own: PathStep = { node: anchorLabel(g, holder), edge: '', edgeType: '', nodeId: g.nodeId(holder), isHolder: true };
+    return fold === undefined ? [own] : [{ node: fold, edge: '', edgeType: 'folded' }, own];
+  }
+  // via: for each visited node, the node it retains on the way to the holder and the slot of
+  // that retainer edge in the retained node's retainer list.
+  const order: number[] = [holder];
+  const via = new Map<number, { next: number; retainerSlot: number }>([[holder, { next: -1, retainerSlot: -1 }]]);
+  let anchor = -1;
+  let anchorSlot = -1;
+  for (let head = 0; head < order.length && order.length < MAX_ANCHOR_SEARCH && anchor < 0; head++) {
+    const at = order[head]!;
+    for (let r = g.firstRetainer(at), end = g.retainersEnd(at); r < end; r++) {
+      const edge = g.retainerEdge(r);
+      const type = g.edgeType(edge);
+      if (type === 'weak') continue;
+      const from = g.retainerNode(r);
+      if (via.has(from) || !g.isReachable(from)) continue;
+      via.set(from, { next: at, retainerSlot: r });
+      if (isUserAnchor(g, from, type)) {
+        anchor = from;
+        anchorSlot = r;
+        break;
+      }
+      order.push(from);
+    }
+  }
+  if (anchor < 0) return undefined;
+  const steps: PathStep[] = [];
+  const fold = internalsBefore(g, anchor);
+  if (fold !== undefined) steps.push({ node: fold, edge: '', edgeType: 'folded' });
+  steps.push({ node: anchorLabel(g, anchor), edge: '', edgeType: '', nodeId: g.nodeId(anchor) });
+  // Walk from the anchor down to the holder along the search's links.
+  let slot = anchorSlot;
+  let at = via.get(anchor)!.next;
+  for (let guard = 0; at >= 0 && guard < 64; guard++) {
+    const edge = g.retainerEdge(slot);
+    const step: PathStep = { node: nodeLabel(g, at), edge: edgeLabel(g, edge), edgeType: g.edgeType(edge), nodeId: g.nodeId(at) };
+    if (at === holder) step.isHolder = true;
+    steps.push(step);
+    const link = via.get(at)!;
+    if (link.next < 0) break;
+    slot = link.retainerSlot;
+    at = link.next;
+  }
+  return steps;
+}
+
+/** True when `from`, retaining through an edge of `type`, is a place the user's code names. */
+function isUserAnchor(g: HeapGraph, from: number, type: string): boolean {
+  if (type === 'context' && g.nodeNameIs(from, 'system / Context')) {
+    const url = scriptOfContext(g, from);
+    return url !== '' && !url.startsWith('node:');
+  }
+  if (type !== 'property') return false;
+  if (isGlobalObject(g, from)) return true;
+  if (g.nodeType(from) === 'closure') {
+    const url = scriptOfClosure(g, from);
+    return url !== '' && !url.startsWith('node:');
+  }
+  return false;
+}
+
+/** `module scope of app.js`, `globalThis`, `class AuditTrail (app.js)`. */
+function anchorLabel(g: HeapGraph, anchor: number): string {
+  if (isGlobalObject(g, anchor)) return 'globalThis';
+  if (g.nodeType(anchor) === 'closure') {
+    return `class ${redact(g.nodeName(anchor)) || '(anonymous)'} (${scriptLabel(scriptOfClosure(g, anchor))})`;
+  }
+  return contextLabel(g, anchor).slice(1, -1);
+}
+
+/**
+ * One label for the Node-internal steps DevTools' shortest path takes before reaching the anchor
+ * (`Node internals: node:timers, Server, request`), or undefined when the anchor hangs right off
+ * a root.
+ */
+function internalsBefore(g: HeapGraph, anchor: number): string | undefined {
+  const steps = g.pathToRoot(anchor);
+  if (steps === undefined || steps.length <= 2) return undefined;
+  const names: string[] = [];
+  for (const step of steps.slice(1, -1)) {
+    const o = step.nodeOrdinal;
+    let name: string;
+    if (g.nodeNameIs(o, 'system / Context')) {
+      const url = scriptOfContext(g, o);
+      if (url === '' || !url.startsWith('node:')) continue;
+      name = url;
+    } else if (g.nodeType(o) === 'object' && !isGlobalObject(g, o)) {
+      name = g.className(o);
+      if (name === 'Object' || name === 'Array' || name.startsWith('system /')) continue;
+    } else continue;
+    if (!names.includes(name)) names.push(redact(name));
+    if (names.length === 4) break;
+  }
+  return names.length === 0 ? undefined : `Node internals: ${names.join(', ')}`;
+}

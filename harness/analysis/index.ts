@@ -5,6 +5,7 @@
 export { analyzeSnapshots } from './analyze-snapshots.js';
 export { analyzeGraphs, DEFAULT_THRESHOLDS, formatBytes, growsAtSteps } from './analyze-graphs.js';
 export { classifyPattern, explain } from './classify-pattern.js';
+export { MECHANISMS, classifyMechanism, mechanismById } from './mechanisms/index.js';
 export type {
   AnalysisProgress, AnalysisResult, AnalysisThresholds, AnalysisVerdict, AnalyzeOptions, DismissedHolder, SnapshotSummary,
 } from './types.js';

@@ -2,7 +2,8 @@
  * Plain data the analysis returns. `findings` use the shared {@link Finding} type of
  * harness/types.ts so a run report can carry them unchanged.
  */
-import type { Finding, LeakPattern } from '../types.js';
+import type { BufferScan, SentSecrets } from '../sent-secrets.js';
+import type { Finding, KeyResidency, LeakPattern } from '../types.js';
 import type { AllocationSiteOptions } from './allocation-sites.js';
 
 /** Verdicts the snapshot analysis can reach (a run adds `crashed` and `interrupted`). */
@@ -44,6 +45,12 @@ export interface AnalyzeOptions {
    * Only `analyzeSnapshots` applies it (it holds the graphs).
    */
   allocationSites?: AllocationSiteOptions | false;
+  /**
+   * The credentials the run sent (and its buffer scan): the middle and final snapshots are then
+   * searched for the key material of completed requests (key-residency.ts). Only
+   * `analyzeSnapshots` applies it (it holds the graphs).
+   */
+  keyResidency?: { secrets: SentSecrets; buffers?: BufferScan; labels?: string[] };
 }
 
 /** A holder whose growth was examined and judged not to be a leak (shown to teach why). */
@@ -53,12 +60,27 @@ export interface DismissedHolder {
    * `plateau` (stopped growing: a bounded cache, a one-off), `small` (below the thresholds),
    * `transient` (grew only in the last step and is held from the stack: work in flight when the
    * snapshot was taken), `churn` (new objects replaced old ones: the container did not keep what it
-   * gained).
+   * gained), `bounded` (grows at every step but the heap shows its bound — a fixed-capacity array
+   * such as lru-cache's key and value lists or a ring buffer's slots — and it is below it).
    */
-  why: 'plateau' | 'small' | 'transient' | 'churn';
+  why: 'plateau' | 'small' | 'transient' | 'churn' | 'bounded';
   /** Bytes of new objects it held at each snapshot. */
   newBytes: number[];
   counts: number[];
+  /** For `bounded`: the structural bound and where growth will stop. */
+  bound?: StructuralBound;
+}
+
+/** A bound the heap shows on a growing container (container-shape.ts `fixedCapacity`). */
+export interface StructuralBound {
+  /** Slots of the fixed-capacity array (lru-cache's `max`, a ring buffer's capacity). */
+  capacity: number;
+  /** Slots filled in the last snapshot. */
+  filled: number;
+  /** Retained bytes the container will reach when full, extrapolated from its bytes per filled slot. */
+  plateauBytes: number;
+  /** New bytes per request it grew by over the sequence (when request counts are known). */
+  bytesPerRequest?: number;
 }
 
 /** Summary of one input snapshot. */
@@ -85,6 +107,11 @@ export interface AnalysisResult {
   bytesPerRequest?: number;
   snapshots: SnapshotSummary[];
   dismissed: DismissedHolder[];
+  /**
+   * Growing holders dismissed as `bounded` (also in `dismissed`): the growth trend of a run may
+   * see them fill, and the run verdict explains that growth by them (decide-verdict.ts).
+   */
+  bounded?: Array<{ holder: string } & StructuralBound>;
   /** Phase timings of this analysis, ms. */
   timingsMs: Record<string, number>;
   /**
@@ -93,4 +120,6 @@ export interface AnalysisResult {
    * The run protocol (`nextStep`) reads it to extend the run instead of deciding.
    */
   needsMore?: { why: 'too-few-steps' | 'late-growth' | 'slowing' | 'still-growing'; holder: string; detail: string };
+  /** Key material of completed requests still in memory, when `keyResidency` was asked for. */
+  keyResidency?: KeyResidency;
 }

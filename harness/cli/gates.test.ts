@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLeakbenchError } from '../errors.js';
 import type { RunReport, VariantRun, Verdict } from '../types.js';
-import { evaluateGates, parseExpect, parseFailOn } from './gates.js';
+import { DEFAULT_MAX_RESIDENT_SECRETS, evaluateGates, keyResidencyFailure, parseExpect, parseFailOn, parseFailOnGates, parseMaxResidentSecrets } from './gates.js';
 
 function run(variant: VariantRun['variant'], verdict: Verdict, heapLimit = false): VariantRun {
   return {
@@ -55,5 +55,39 @@ describe('CI gates', () => {
     expect(evaluateGates(report(run('custom', 'inconclusive')), { failOnLeak: false, expect: parseExpect('no-leak') })).toEqual([
       'custom: expected no-leak, got inconclusive',
     ]);
+  });
+});
+
+describe('--fail-on key-residency', () => {
+  const withResidency = (secretResidentKeys: number): VariantRun => ({
+    ...run('leaky', 'leak'),
+    keyResidency: {
+      shape: 'leakbench-key', keysSent: 100, keysCompleted: 90, residentKeys: secretResidentKeys, residentShare: secretResidentKeys / 90,
+      secretResidentKeys, secretResidentShare: secretResidentKeys / 90, byPart: { 'whole-key': secretResidentKeys, 'secret-part': 0, 'id-only': 0 },
+      bytes: 0, snapshots: [], trend: 'steady', buffers: { state: 'scanned' }, limits: [], summary: '', durationMs: 1,
+      holders: [{ holder: 'Map keyCache (module scope of a.js)', path: [], part: 'whole-key', forms: ['exact'], keys: secretResidentKeys, secretKeys: secretResidentKeys, bytes: 0, examples: [] }],
+    },
+  });
+
+  it('parses leak and key-residency, alone or together, and the threshold', () => {
+    expect(parseFailOnGates('key-residency')).toEqual({ failOnLeak: false, failOnKeyResidency: true });
+    expect(parseFailOnGates('leak,key-residency')).toEqual({ failOnLeak: true, failOnKeyResidency: true });
+    expect(codeOf(() => parseFailOnGates('keys'))).toBe('E_USAGE');
+    expect(parseMaxResidentSecrets(undefined)).toBe(DEFAULT_MAX_RESIDENT_SECRETS);
+    expect(DEFAULT_MAX_RESIDENT_SECRETS).toBe(0);
+    expect(parseMaxResidentSecrets('1000')).toBe(1000);
+    expect(codeOf(() => parseMaxResidentSecrets('-1'))).toBe('E_USAGE');
+  });
+
+  it('fails on any resident secret by default, passes at or below the threshold, and fails a measured run without a scan', () => {
+    const gates = { failOnLeak: false, failOnKeyResidency: true, expect: {} };
+    expect(evaluateGates(report(withResidency(1)), gates)).toEqual([
+      'leaky: 1 of 90 completed keys still have their secret in memory (more than 0), most in Map keyCache (module scope of a.js) with --fail-on key-residency',
+    ]);
+    expect(evaluateGates(report(withResidency(0)), gates)).toEqual([]);
+    expect(evaluateGates(report(withResidency(5)), { ...gates, maxResidentSecrets: 5 })).toEqual([]);
+    expect(evaluateGates(report(run('custom', 'no-leak')), gates)).toEqual(['custom: no key-residency scan (no heap snapshots were searched) with --fail-on key-residency']);
+    expect(evaluateGates(report(run('custom', 'interrupted')), gates)).toEqual([]);
+    expect(keyResidencyFailure(withResidency(3), 3)).toBeUndefined();
   });
 });

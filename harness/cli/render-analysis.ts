@@ -38,12 +38,30 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
   if (result.bytesPerRequest !== undefined) out.push(`leak rate: ${result.bytesPerRequest} bytes per request`);
   result.findings.forEach((f: Finding, i) => {
     out.push('');
-    out.push(`finding ${i + 1}: ${f.pattern} (confidence ${f.confidence})`);
+    out.push(`finding ${i + 1}: ${f.mechanism.replace(/-/g, ' ')} (${f.pattern}, confidence ${f.confidence})`);
     out.push(`  holder:      ${f.holder}`);
-    out.push('  path from the GC root:');
-    for (const step of f.path) {
-      const edge = step.edge === '' ? '' : `${step.edge} → `;
-      out.push(`    ${edge}${step.node}${step.isHolder ? '   ◀ grows' : ''}`);
+    if (f.owner !== undefined && f.owner.kind !== 'unknown') {
+      out.push(`  owner:       ${f.owner.label} (${f.owner.kind === 'dependency' ? 'a dependency' : f.owner.kind === 'node-core' ? 'Node core' : 'application'})`);
+    }
+    if (f.members !== undefined) {
+      out.push(`  members:     ${f.members.count} growing; largest ${f.members.largest.map((m) => `${m.holder} ${formatBytes(m.newBytes)}`).join(', ')}`);
+    }
+    if (f.sharedWith !== undefined) out.push(`  shares with: ${f.sharedWith.map((s) => `${s.holder} (${formatBytes(s.bytes)})`).join(', ')}`);
+    // The path from the user's own anchor when there is one; DevTools' full path with --verbose.
+    const anchored = f.anchorPath !== undefined && f.anchorPath.length > 0;
+    if (anchored) {
+      out.push('  path from your code:');
+      for (const step of f.anchorPath!) {
+        const edge = step.edge === '' ? '' : `${step.edge} → `;
+        out.push(`    ${edge}${step.node}${step.isHolder ? '   ◀ grows' : ''}`);
+      }
+    }
+    if (!anchored || verbose) {
+      out.push('  path from the GC root:');
+      for (const step of f.path) {
+        const edge = step.edge === '' ? '' : `${step.edge} → `;
+        out.push(`    ${edge}${step.node}${step.isHolder ? '   ◀ grows' : ''}`);
+      }
     }
     out.push(`  entries:     ${series(f.growth.counts, (v) => String(v))}`);
     out.push(`  retained:    ${series(f.growth.retainedBytes, formatBytes)}`);
@@ -74,7 +92,9 @@ export function renderAnalysis(paths: string[], result: AnalysisResult, verbose:
             ? 'held from the stack (in flight)'
             : d.why === 'churn'
               ? 'turns its entries over without growing (new objects replace old ones)'
-              : 'too small';
+              : d.why === 'bounded' && d.bound !== undefined
+                ? `bounded at max = ${d.bound.capacity} (${d.bound.filled} filled), will plateau near ${formatBytes(d.bound.plateauBytes)}`
+                : 'too small';
       out.push(`  ${d.holder}: ${why} (new bytes ${series(d.newBytes, formatBytes)})`);
     }
   }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SnapshotBuilder, readSnapshot, readSnapshots, type FlatHeapGraph } from './index.js';
 import { planSplit } from './read-snapshots.js';
-import { prestartGraphWorker, prestartWorker, takePrestartedWorker, workerScript } from './worker-script.js';
+import { prestartGraphWorker, prestartWorker, prestartedWorkerEnded, takePrestartedWorker, workerScript } from './worker-script.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leakbench-read-many-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -110,7 +110,11 @@ describe('readSnapshots', () => {
     const script = join(dir, 'ends-at-once.mjs');
     writeFileSync(script, 'process.exit(0);\n');
     prestartWorker(script);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Wait for its exit (a worker takes from ~50 ms to seconds to start on a busy machine).
+    for (let waited = 0; prestartedWorkerEnded(script) === false && waited < 20_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(prestartedWorkerEnded(script)).toBe(true);
     expect(takePrestartedWorker(script)).toBeUndefined();
   });
 

@@ -60,6 +60,11 @@ export function prestartWorker(script: string | undefined): void {
   }
 }
 
+/** Whether the worker prestarted on `script` has ended (undefined when there is none): for tests. */
+export function prestartedWorkerEnded(script: string): boolean | undefined {
+  return prestarted === undefined || prestarted.script !== script ? undefined : prestarted.ended;
+}
+
 /** The worker {@link prestartWorker} started on `script`, once (sent its job by the caller), or undefined. */
 export function takePrestartedWorker(script: string): Worker | undefined {
   if (prestarted === undefined || prestarted.script !== script) return undefined;

@@ -36,6 +36,8 @@ export interface LoadDriverOptions {
   nextRequest: () => MixedRequest;
   /** Per-request timeout in seconds (default 10). */
   timeoutSec?: number;
+  /** Told of every request built and every response received (the key-residency scan's ledger). */
+  ledger?: { sent(req: MixedRequest): number; completed(token: number, requestsSoFar: number): void };
 }
 
 /** What one segment did. */
@@ -98,12 +100,14 @@ export class LoadDriver {
    */
   start(signal?: AbortSignal): RunningSegment {
     if (this.running) throw new Error('a load segment is already running');
-    const { baseUrl, connections, rate, nextRequest } = this.options;
+    const { baseUrl, connections, rate, nextRequest, ledger } = this.options;
     const before = this.completed;
     const started = performance.now();
     const request: autocannon.Request = {
-      setupRequest: (req) => {
+      setupRequest: (req, context) => {
         const next = nextRequest();
+        // autocannon hands the same per-connection context to onResponse (one request in flight per connection).
+        if (ledger && context) (context as Record<string, unknown>)['ledgerToken'] = ledger.sent(next);
         // A new object each time: autocannon reuses `req` as the template for the next request.
         return {
           ...req,
@@ -113,6 +117,7 @@ export class LoadDriver {
           body: next.body ?? '',
         };
       },
+      ...(ledger ? { onResponse: (_status: number, _body: string, context: object) => ledger.completed(Number((context as Record<string, unknown>)['ledgerToken'] ?? 0), this.completed + 1) } : {}),
     };
     let instance: autocannon.Instance | undefined;
     let startError: unknown;

@@ -118,6 +118,8 @@ export function siteFindings(evidence: NativeSitesEvidence): Finding[] {
     const fn = g.frame.functionName || '(unknown function)';
     return {
       pattern: 'unknown',
+      // Allocation stacks show no heap shape (map, array, listeners…): the mechanism is unknown.
+      mechanism: 'unknown',
       confidence: g.outsideOwnCode || !g.frame.file ? 'low' : 'medium',
       holder: 'unknown (allocation sites show where memory was allocated, not what keeps it alive)',
       path: [],

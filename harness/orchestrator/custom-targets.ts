@@ -18,6 +18,7 @@ import { nativeLaunch, siteEvidenceProbe, type NativeLaunch } from './native-evi
 import { runBlackBox } from './run-blackbox.js';
 import { runVariant, type VariantContext, type VariantTarget } from './run-variant.js';
 import { isLoopbackHost } from '../loopback-host.js';
+import type { SecretShape } from '../sent-secrets.js';
 
 export { isLoopbackHost };
 
@@ -27,6 +28,10 @@ export interface CustomRequestShape {
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
   keyHeader?: string;
+  /** The header's value with `{key}` where the key goes (`Bearer {key}`); default the key alone. */
+  keyTemplate?: string;
+  /** What a secret looks like in the values sent (`--secret-pattern`). */
+  secretShape?: SecretShape;
 }
 
 /** Options of {@link commandTarget}. */
@@ -146,7 +151,12 @@ export function attachTarget(options: AttachTargetOptions): VariantTarget {
 
 
 function requestShape(o: CustomRequestShape): CustomRequestShape {
-  return { ...(o.requestPath ? { requestPath: o.requestPath } : {}), ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}) };
+  return {
+    ...(o.requestPath ? { requestPath: o.requestPath } : {}),
+    ...(o.keyHeader ? { keyHeader: o.keyHeader } : {}),
+    ...(o.keyTemplate ? { keyTemplate: o.keyTemplate } : {}),
+    ...(o.secretShape ? { secretShape: o.secretShape } : {}),
+  };
 }
 
 function skipFirstBoot(emit: (e: ProgressEvent) => void): (e: ProgressEvent) => void {

@@ -24,6 +24,8 @@ export interface ScenarioPlan {
   secret: string;
   /** False deletes the heap snapshots once analysed (`--no-keep-snapshots`); default true. */
   keepSnapshots?: boolean;
+  /** Also write Clinic's heap profiler page of each sampling profile (`--clinic`). */
+  clinic?: boolean;
 }
 
 /** Callbacks and cancellation. */
@@ -32,6 +34,8 @@ export interface RunHooks {
   signal?: AbortSignal;
   /** `dir` fields in the report are relative to this (default: the working directory). */
   cwd?: string;
+  /** An extra report page that could not be written (the report itself is complete). */
+  onWarning?: (line: string) => void;
 }
 
 /** Result of {@link runScenario}. */
@@ -95,6 +99,9 @@ export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Pro
     runs,
   };
   if (plan.keepSnapshots === false) await discardSnapshots(runs, cwd);
-  const reportPath = await writeRunReport(report, runDir);
+  const reportPath = await writeRunReport(report, runDir, {
+    ...(plan.clinic ? { clinic: true } : {}),
+    ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}),
+  });
   return { report, runDir, reportPath };
 }

@@ -18,6 +18,7 @@
 import path from 'node:path';
 import type { AllocationSiteOptions } from '../analysis/allocation-sites.js';
 import { analyzeSnapshots } from '../analysis/analyze-snapshots.js';
+import type { AnalyzeOptions } from '../analysis/types.js';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
 import { growthTrend } from '../analysis/growth-trend.js';
 import { isLeakbenchError, LeakbenchError } from '../errors.js';
@@ -34,6 +35,9 @@ import {
 } from '../probe/allocation-recorder.js';
 import { startServer, type ServerHandle } from '../server/start-server.js';
 import { renameKeyHeader } from '../load/rename-key-header.js';
+import { KeyLedger } from '../load/key-ledger.js';
+import { scanBuffersForSecrets } from '../probe/scan-buffers.js';
+import type { BufferScan, SecretShape } from '../sent-secrets.js';
 import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import type {
@@ -61,6 +65,10 @@ export interface VariantTarget {
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
   keyHeader?: string;
+  /** The key header's value with `{key}` where the key goes (`Bearer {key}`); default the key alone. */
+  keyTemplate?: string;
+  /** What a secret looks like in the values sent (`--secret-pattern`; default leakbench keys). */
+  secretShape?: SecretShape;
   /** The command as the report records it (default `node --inspect=127.0.0.1:0 … <entry>`). */
   command?: string[];
 }
@@ -145,6 +153,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   let loadStarted = 0;
   let allocationInfo: AllocationRecordingInfo | undefined;
   let samplingProfile: SamplingProfile | undefined;
+  // Key residency: the credentials sent and completed (in memory only), and the server's buffers searched for them.
+  const keyLedger = new KeyLedger(target.secretShape);
+  let bufferScan: BufferScan | undefined;
   /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
   let limitReached: { tMs: number; requests: number } | undefined;
 
@@ -206,7 +217,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     session = await InspectorSession.connect(liveServer.inspectorUrl!);
     const liveSession = session;
 
-    loadDriver = createLoadDriver(ctx, liveServer.baseUrl);
+    loadDriver = createLoadDriver(ctx, liveServer.baseUrl, keyLedger);
     const driver = loadDriver;
     const samplerCtx: SamplerContext = {
       session: liveSession,
@@ -286,6 +297,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     await checkpoint('middle', 1, await segment('load', firstHalfMs, gcSampleIntervalMs));
     await checkpoint('final', 2, await segment('load', plan.durationSec * 1000 - firstHalfMs, gcSampleIntervalMs));
     samplingProfile = await finishAllocationRecording(liveSession, allocationInfo, path.join(ctx.variantDir, 'allocation-sampling.json'));
+    bufferScan = await scanBuffersForSecrets(liveSession, keyLedger.snapshot());
 
     currentPhase = 'analysis';
     phase('analysis');
@@ -298,6 +310,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       snapshots.map((s) => path.resolve(ctx.cwd ?? process.cwd(), s.path ?? '')),
       snapshots.map((s) => s.requests),
       { cwd: ctx.cwd ?? process.cwd(), ...(samplingProfile ? { samplingProfile } : {}) },
+      { secrets: keyLedger.snapshot(), buffers: bufferScan, labels: snapshots.map((s) => s.label) },
     );
     const decided = decideVerdict(evidence, trend);
     // A Ctrl-C during the analysis still ends as `interrupted`, as at every other phase.
@@ -306,6 +319,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       ...base(),
       ...decided,
       statistic: trend.statistic,
+      ...(evidence.state === 'analyzed' && evidence.result.keyResidency ? { keyResidency: evidence.result.keyResidency } : {}),
     });
   } catch (err) {
     // Let the child's exit be observed before deciding what happened.
@@ -377,9 +391,10 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
 }
 
 /** The load driver of a run: the plan's shape, keys minted with the run's secret, the target's path and key header. */
-export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string): LoadDriver {
+export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | 'secret'>, baseUrl: string, ledger?: KeyLedger): LoadDriver {
   const { target, load: plan } = ctx;
   return new LoadDriver({
+    ...(ledger ? { ledger } : {}),
     baseUrl,
     connections: plan.connections,
     rate: plan.rate,
@@ -392,6 +407,7 @@ export function createLoadDriver(ctx: Pick<VariantContext, 'target' | 'load' | '
         ...(target.requestPath ? { path: target.requestPath } : {}),
       }),
       target.keyHeader,
+      target.keyTemplate,
     ),
   });
 }
@@ -401,9 +417,10 @@ async function analyzeRunSnapshots(
   files: string[],
   requestsAtSnapshot: number[],
   allocationSites: AllocationSiteOptions = {},
+  keyResidency?: AnalyzeOptions['keyResidency'],
 ): Promise<SnapshotEvidence> {
   try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites }) };
+    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites, ...(keyResidency ? { keyResidency } : {}) }) };
   } catch (err) {
     if (!isLeakbenchError(err)) throw err;
     return { state: 'errored', error: { code: err.code, message: err.message } };

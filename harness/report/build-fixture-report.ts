@@ -4,7 +4,7 @@
  * one unbounded-map finding, and a fixed variant that stays flat. Numbers follow what a 2,000 req/s
  * soak of a Fastify server looks like on a small machine. Not used by any verdict.
  */
-import type { Finding, MemorySample, RunReport, SnapshotRef, VariantRun } from '../types.js';
+import type { Finding, KeyResidency, MemorySample, RunReport, SnapshotRef, VariantRun } from '../types.js';
 
 /** Options of {@link buildFixtureReport}. */
 export interface FixtureOptions {
@@ -74,6 +74,7 @@ function leakyFinding(plantedKey: string | undefined, leak: number, requests: nu
   const counts = requests.map((r) => Math.round(r * 0.95));
   return {
     pattern: 'unbounded-map',
+    mechanism: 'keyed-collection',
     confidence: 'high',
     holder: 'Map keyCache (module scope of leaky.js)',
     path: [
@@ -102,6 +103,56 @@ function leakyFinding(plantedKey: string | undefined, leak: number, requests: nu
   };
 }
 
+/** The key-residency scan of a run: the leaky variant keeps every key (the planted one in its names), the fixed one none. */
+function keyResidencyFor(variant: 'leaky' | 'fixed', requests: number, plantedKey: string | undefined): KeyResidency {
+  const sent = Math.round(requests * 0.95);
+  const resident = variant === 'leaky' ? sent - 10 : 0;
+  const planted = plantedKey ?? 'lk_…#3fa9c1';
+  return {
+    shape: 'leakbench-key',
+    keysSent: sent,
+    keysCompleted: sent - 10,
+    residentKeys: resident,
+    residentShare: resident / (sent - 10),
+    secretResidentKeys: resident,
+    secretResidentShare: resident / (sent - 10),
+    byPart: { 'whole-key': resident, 'secret-part': 0, 'id-only': 0 },
+    bytes: resident * 56,
+    snapshots: [
+      { label: 'middle', keysCompleted: Math.round(sent / 2), residentKeys: variant === 'leaky' ? Math.round(sent / 2) : 0, secretResidentKeys: variant === 'leaky' ? Math.round(sent / 2) : 0, share: variant === 'leaky' ? 1 : 0 },
+      { label: 'final', keysCompleted: sent - 10, residentKeys: resident, secretResidentKeys: resident, share: variant === 'leaky' ? 1 : 0 },
+    ],
+    trend: variant === 'leaky' ? 'grows' : 'none',
+    holders:
+      variant === 'leaky'
+        ? [{
+            holder: `Map keyCache (module scope of leaky.js) keyed by ${planted}`,
+            path: [
+              { node: '(root)', edge: '', edgeType: '' },
+              { node: '(module scope of leaky.js)', edge: 'context', edgeType: 'internal' },
+              { node: 'Map', edge: 'keyCache', edgeType: 'context', isHolder: true },
+              { node: `"${planted}"`, edge: `[${planted}]`, edgeType: 'internal' },
+            ],
+            holderId: 40377,
+            part: 'whole-key',
+            forms: ['sliced'],
+            keys: resident,
+            keysAtMiddle: Math.round(sent / 2),
+            secretKeys: resident,
+            bytes: resident * 56,
+            examples: [planted],
+          }]
+        : [],
+    buffers: { state: 'scanned', buffersScanned: 61, bytesScanned: 94_756, keysFound: 0 },
+    limits: ['memory outside the V8 heap and ArrayBuffers (native allocations, TLS and socket buffers inside Node) is not searched'],
+    summary:
+      variant === 'leaky'
+        ? `${resident} of ${sent - 10} completed keys (100 %) still have their secret in memory, and the number grows with requests; most are held by Map keyCache (module scope of leaky.js)`
+        : `none of the ${sent - 10} completed keys is resident in the final heap's strings and ArrayBuffers`,
+    durationMs: 120,
+  };
+}
+
 function variantRun(variant: 'leaky' | 'fixed', leak: number, base: string, plantedKey: string | undefined): VariantRun {
   const dir = `${base}/${variant}`;
   const samples = samplesFor(leak, variant === 'leaky' ? 7 : 11);
@@ -118,6 +169,7 @@ function variantRun(variant: 'leaky' | 'fixed', leak: number, base: string, plan
     requests,
     durationMs: loadMs + 1400,
     findings,
+    keyResidency: keyResidencyFor(variant, requests, plantedKey),
     dir,
     reason:
       variant === 'leaky'

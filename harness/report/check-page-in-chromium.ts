@@ -56,10 +56,31 @@ export interface PageCheck {
   title: string;
   /** The page's visible text. */
   text: string;
+  /** Document width, CSS px: above the viewport width the whole page scrolls sideways. */
+  documentWidthPx: number;
+  /** Cards whose content is wider than the card (they scroll sideways), as `class scrollWidth>clientWidth`. */
+  overflowingCards: string[];
 }
 
-/** Opens `htmlFile` from disk in a fresh profile, waits for load, inspects it and takes a full-page screenshot. */
-export async function checkPageInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<PageCheck> {
+/** Options of {@link checkPageInChromium}. */
+export interface PageCheckOptions {
+  /** Viewport width, CSS px (default 1280). */
+  viewportWidthPx?: number;
+}
+
+/** An offline page opened from disk, with what it logged and asked for so far. */
+interface OfflinePage {
+  page: import('playwright-core').Page;
+  consoleErrors: string[];
+  /** Requests for anything but the page itself (its hash ignored). */
+  extraRequests: string[];
+}
+
+/**
+ * Opens `htmlFile` from disk in a fresh profile with the network off, waits for load, and hands the
+ * page to `inspect`; the browser and its profile are removed afterwards, whatever happens.
+ */
+async function withOfflinePage<T>(htmlFile: string, executablePath: string, viewportWidthPx: number, inspect: (p: OfflinePage) => Promise<T>): Promise<T> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'leakbench-chromium-'));
   const pageUrl = pathToFileURL(path.resolve(htmlFile)).href;
@@ -69,12 +90,12 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
     executablePath,
     headless: true,
     args: [...CHROMIUM_FLAGS],
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: viewportWidthPx, height: 900 },
     offline: true,
   });
   try {
     context.on('request', (req) => {
-      if (req.url() !== pageUrl) extraRequests.push(req.url());
+      if (req.url().split('#')[0] !== pageUrl) extraRequests.push(req.url());
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (msg) => {
@@ -82,6 +103,21 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
     });
     page.on('pageerror', (err) => consoleErrors.push(err.message));
     await page.goto(pageUrl, { waitUntil: 'load' });
+    return await inspect({ page, consoleErrors, extraRequests });
+  } finally {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+/** Opens `htmlFile` from disk in a fresh profile, waits for load, inspects it and takes a full-page screenshot. */
+export async function checkPageInChromium(
+  htmlFile: string,
+  screenshotPath: string,
+  executablePath: string,
+  options: PageCheckOptions = {},
+): Promise<PageCheck> {
+  return withOfflinePage(htmlFile, executablePath, options.viewportWidthPx ?? 1280, async ({ page, consoleErrors, extraRequests }) => {
     // Evaluated in the page; a string keeps DOM types out of this Node-only tsconfig.
     const { lineMarksByChart, marksByChart } = await page.evaluate<{ lineMarksByChart: Record<string, number>; marksByChart: Record<string, number> }>(`(() => {
       const lines = {};
@@ -96,6 +132,12 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
     })()`);
     const markGroups = await page.locator('svg g[class^="mark-"]').count();
     const box = await page.locator('[data-chart] svg').first().boundingBox();
+    const { documentWidthPx, overflowingCards } = await page.evaluate<{ documentWidthPx: number; overflowingCards: string[] }>(`({
+      documentWidthPx: document.documentElement.scrollWidth,
+      overflowingCards: [...document.querySelectorAll('.card')]
+        .filter((c) => c.scrollWidth > c.clientWidth + 1)
+        .map((c) => (c.querySelector('table') ? c.querySelector('table').className || 'table' : c.className) + ' ' + c.scrollWidth + '>' + c.clientWidth),
+    })`);
     await page.screenshot({ path: screenshotPath, fullPage: true });
     return {
       lineMarksByChart,
@@ -107,9 +149,52 @@ export async function checkPageInChromium(htmlFile: string, screenshotPath: stri
       screenshotPath,
       title: await page.title(),
       text: await page.locator('body').innerText(),
+      documentWidthPx,
+      overflowingCards,
     };
-  } finally {
-    await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** What the browser saw of a page that is not one of leakbench's own (speedscope, Clinic). */
+export interface OfflineViewCheck {
+  consoleErrors: string[];
+  /** Requests for anything but the page itself. */
+  extraRequests: string[];
+  title: string;
+  /** The page's visible text after the steps. */
+  text: string;
+  screenshotPath: string;
+}
+
+/** What to do on the page before reading it. */
+export interface OfflineViewSteps {
+  /** A selector to wait for (15 s at most) before the screenshot. */
+  waitFor?: string;
+  /** Then click the first element with this text. */
+  click?: string;
+  /** Then wait this long, so late requests (font loaders, timers) are seen too (default 300 ms). */
+  settleMs?: number;
+}
+
+/**
+ * Opens a viewer page (render-flame-viewer.ts, clinic-heap-profiler.ts) offline at 1,400 px, runs
+ * `steps`, screenshots it and returns its text with every request and console error seen.
+ */
+export async function viewPageOffline(htmlFile: string, screenshotPath: string, executablePath: string, steps: OfflineViewSteps = {}): Promise<OfflineViewCheck> {
+  return withOfflinePage(htmlFile, executablePath, 1400, async ({ page, consoleErrors, extraRequests }) => {
+    if (steps.waitFor !== undefined) await page.locator(steps.waitFor).first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: screenshotPath });
+    if (steps.click !== undefined) await page.getByText(steps.click, { exact: false }).first().click();
+    await page.waitForTimeout(steps.settleMs ?? 300);
+    return { consoleErrors, extraRequests, title: await page.title(), text: await page.locator('body').innerText(), screenshotPath };
+  });
+}
+
+/**
+ * An interactive flame graph page (speedscope) offline: waits for its canvas (the flame graph is
+ * drawn with WebGL), then switches to the sandwich view, a DOM table of functions by bytes, whose
+ * text is returned.
+ */
+export function checkFlameViewerInChromium(htmlFile: string, screenshotPath: string, executablePath: string): Promise<OfflineViewCheck> {
+  return viewPageOffline(htmlFile, screenshotPath, executablePath, { waitFor: 'canvas', click: 'Sandwich' });
 }

@@ -6,6 +6,7 @@
 import pc from 'picocolors';
 import type { RunReport, Verdict } from '../types.js';
 import { formatBytes, formatBytesPerRequest, formatCount, formatDurationMs, formatRate } from './format-units.js';
+import { keyResidencyLines } from './key-residency-section.js';
 import { redactDeep } from './redact-secrets.js';
 import { sparkline } from './sparkline.js';
 
@@ -79,6 +80,12 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       const per = top.bytesPerRequest === undefined ? '' : ` ${formatBytesPerRequest(top.bytesPerRequest)}`;
       const what = top.accumulates[0] ? `, accumulates ${top.accumulates[0].name} ×${formatCount(top.accumulates[0].count)}` : '';
       lines.push(`  ${' '.repeat(variantWidth)}  ${c.red('↳')} ${c.bold(top.holder)}${per}${what}`);
+      // Mechanism and whose code (a dependency's leak says so first, as LeakCanary's library leaks).
+      const mechanism = top.mechanism === undefined ? '' : top.mechanism.replace(/-/g, ' ');
+      const owner = top.owner === undefined || top.owner.kind === 'unknown' ? '' : `${top.owner.kind === 'dependency' ? 'inside ' : ''}${top.owner.label}`;
+      if (mechanism !== '' || owner !== '') {
+        lines.push(`  ${' '.repeat(variantWidth)}    ${c.dim('mechanism')} ${mechanism}${owner === '' ? '' : `  ${c.dim('owner')} ${owner}`}`);
+      }
       // "Allocated at": the top sites of what the finding accumulates (Finding.allocatedAt).
       const sites = Array.isArray(top.allocatedAt) ? top.allocatedAt.slice(0, 2) : [];
       for (const [i, s] of sites.entries()) {
@@ -115,6 +122,7 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       );
     }
   }
+  lines.push(...keyResidencyLines(report.runs, c, variantWidth + 4));
   if (options.htmlPath) lines.push(`  ${c.dim('report:')} ${c.underline(options.htmlPath)}`);
   return `${lines.join('\n')}\n`;
 }

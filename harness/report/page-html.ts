@@ -37,8 +37,21 @@ h3 { font-size:16px; margin:0 0 8px; }
 table { border-collapse:collapse; width:100%; font-size:14px; }
 th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; font-size:12.5px; text-transform:uppercase; letter-spacing:.03em; }
-.verdicts td:last-child { min-width: 220px; }
-.card:has(> table) { overflow-x: auto; }
+/* Wide data tables scroll inside their card, never the page. */
+.card { overflow-x: auto; }
+/* The verdict table keeps its figures on one line and gives the reason a full-width row below. */
+table.verdicts tr.run td { border-bottom:none; padding-bottom:2px; }
+table.verdicts tr.why td { padding-top:0; color:var(--fg); }
+table.verdicts tr.why .label { color:var(--muted); font-weight:600; font-size:12px; text-transform:uppercase; letter-spacing:.03em; margin-right:6px; }
+table.verdicts tr.why details summary { cursor:pointer; }
+@media (max-width: 700px) {
+  table.verdicts thead { display:none; }
+  table.verdicts, table.verdicts tbody, table.verdicts tr, table.verdicts td { display:block; }
+  table.verdicts tr.run { display:flex; flex-wrap:wrap; gap:4px 12px; align-items:baseline; padding-top:8px; }
+  table.verdicts tr.run td { padding:0; border:none; text-align:left; }
+  table.verdicts tr.run td[data-label]::before { content: attr(data-label) " "; color:var(--muted); font-size:12px; }
+  table.verdicts tr.why td { padding:6px 0 10px; }
+}
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; white-space:nowrap; }
 .badge { display:inline-block; padding:2px 9px; border-radius:999px; font-weight:650; font-size:12.5px; color:#fff; white-space:nowrap; }
 .badge.leak { background:var(--leak); } .badge.no-leak { background:var(--ok); }
@@ -115,7 +128,28 @@ function swatch(color: string): string {
   return `<span class="swatch" style="background:${esc(color)}"></span>`;
 }
 
-/** The verdict table: one row per run. */
+/** Columns of the verdict table's figure row; the reason row below spans them all. */
+const VERDICT_COLUMNS = 7;
+
+/**
+ * Reasons longer than this many characters (about three lines of the reason row at a laptop's
+ * width) show their first sentence and fold the rest into a `<details>` element, so one long
+ * reason never pushes the next run off the first screen.
+ */
+export const REASON_FOLD_CHARS = 400;
+
+/** A run's reason, its tail folded away when it is long (see {@link REASON_FOLD_CHARS}). */
+export function reasonHtml(reason: string): string {
+  const label = '<span class="label">why</span>';
+  if (reason.length <= REASON_FOLD_CHARS) return `${label}${esc(reason)}`;
+  // Fold after the first sentence; with no sentence end early enough, after the last whole word.
+  const sentenceEnd = reason.search(/[.;:]\s/);
+  const cut = sentenceEnd > 0 && sentenceEnd < REASON_FOLD_CHARS ? sentenceEnd + 1 : reason.lastIndexOf(' ', REASON_FOLD_CHARS);
+  const at = cut > 0 ? cut : REASON_FOLD_CHARS;
+  return `<details><summary>${label}${esc(reason.slice(0, at))} <span class="muted">(more)</span></summary>${esc(reason.slice(at).trim())}</details>`;
+}
+
+/** The verdict table: a figure row per run and, below it, the run's reason across the full width. */
 export function verdictTableHtml(runs: readonly LabelledRun[]): string {
   const rows = runs
     .map(({ label, color, run }) => {
@@ -125,20 +159,20 @@ export function verdictTableHtml(runs: readonly LabelledRun[]): string {
       const ci = st
         ? `<div class="muted small">95% CI ${esc(formatBytesPerRequest(st.ciLowBytesPerRequest))} … ${esc(formatBytesPerRequest(st.ciHighBytesPerRequest))}</div>`
         : '';
-      return `<tr>
+      return `<tr class="run">
 <td class="variant">${swatch(color)}${esc(label)}</td>
 <td>${verdictBadge(run.verdict)}</td>
 <td><span class="pattern">${esc(run.pattern)}</span></td>
-<td class="num">${measured ? esc(formatBytesPerRequest(run.bytesPerRequest)) : '–'}${ci}</td>
-<td class="num">${esc(formatCount(run.requests))}</td>
-<td class="num">${esc(formatDurationMs(run.durationMs))}</td>
-<td class="num">${run.findings.length}</td>
-<td class="small">${esc(run.reason)}</td>
-</tr>`;
+<td class="num" data-label="growth">${measured ? esc(formatBytesPerRequest(run.bytesPerRequest)) : '–'}${ci}</td>
+<td class="num" data-label="requests">${esc(formatCount(run.requests))}</td>
+<td class="num" data-label="duration">${esc(formatDurationMs(run.durationMs))}</td>
+<td class="num" data-label="findings">${run.findings.length}</td>
+</tr>
+<tr class="why"><td colspan="${VERDICT_COLUMNS}" class="small">${reasonHtml(run.reason)}</td></tr>`;
     })
     .join('\n');
   return `<div class="card"><table class="verdicts">
-<thead><tr><th>variant</th><th>verdict</th><th>pattern</th><th class="num">growth</th><th class="num">requests</th><th class="num">duration</th><th class="num">findings</th><th>why</th></tr></thead>
+<thead><tr><th>variant</th><th>verdict</th><th>pattern</th><th class="num">growth</th><th class="num">requests</th><th class="num">duration</th><th class="num">findings</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`;
@@ -262,12 +296,12 @@ export function findingHtml(
       ? `<dt>entries</dt><dd>${esc(formatCount(counts[0]!))} → ${esc(formatCount(counts[counts.length - 1]!))}</dd>`
       : '';
   return `<div class="card finding">
-<div class="finding-head"><span class="variant">${esc(label)}</span><span class="pattern">${esc(finding.pattern)}</span><span class="conf">${esc(finding.confidence)} confidence</span></div>
+<div class="finding-head"><span class="variant">${esc(label)}</span><span class="pattern">${esc(finding.pattern)}</span>${finding.mechanism === undefined ? '' : `<span class="pattern">${esc(finding.mechanism.replace(/-/g, ' '))}</span>`}<span class="conf">${esc(finding.confidence)} confidence</span></div>
 <h3>Holder: <span class="holder">${esc(finding.holder)}</span></h3>
+${ownerHtml(finding)}
 <div class="grid2">
 <div>
-<div class="small muted">Retainer path from the GC root (the growing container is underlined):</div>
-${traceHtml(finding.path)}
+${pathsHtml(finding)}
 ${accumulatesHtml(finding)}
 </div>
 <div>
@@ -280,6 +314,34 @@ ${allocatedAtHtml(finding)}
 <div class="teach"><b>What is happening</b>${esc(finding.explanation)}</div>
 <div class="fix"><b>The fix</b>${esc(finding.fix)}</div>
 </div>`;
+}
+
+/** Whose code the holder is, members of a spread point, shared objects and a structural bound. */
+function ownerHtml(finding: Finding): string {
+  const notes: string[] = [];
+  const owner = finding.owner;
+  if (owner !== undefined && owner.kind !== 'unknown') {
+    const kind = owner.kind === 'dependency' ? 'a dependency' : owner.kind === 'node-core' ? 'Node core' : 'your application';
+    notes.push(`Owner: <b>${esc(owner.label)}</b> (${kind})`);
+  }
+  if (finding.members !== undefined) {
+    const largest = finding.members.largest.map((m) => `${esc(m.holder)} (${esc(formatBytes(m.newBytes))})`).join(', ');
+    notes.push(`${esc(formatCount(finding.members.count))} growing members; the largest: ${largest}`);
+  }
+  if (finding.sharedWith !== undefined && finding.sharedWith.length > 0) {
+    notes.push(`Shares objects with ${finding.sharedWith.map((s) => `${esc(s.holder)} (${esc(formatBytes(s.bytes))})`).join(', ')}`);
+  }
+  return notes.length === 0 ? '' : `<div class="small">${notes.join('<br>')}</div>`;
+}
+
+/** The path from the user's own anchor when there is one, DevTools' full path behind a disclosure. */
+function pathsHtml(finding: Finding): string {
+  const full = `<div class="small muted">Retainer path from the GC root (the growing container is underlined):</div>\n${traceHtml(finding.path)}`;
+  if (finding.anchorPath === undefined || finding.anchorPath.length === 0) return full;
+  return (
+    `<div class="small muted">From your code (Node internals folded; the growing container is underlined):</div>\n${traceHtml(finding.anchorPath)}\n` +
+    `<details><summary class="small muted">Full shortest path from the GC root (DevTools)</summary>\n${full}</details>`
+  );
 }
 
 /** Load summary table: one row per run. */

@@ -15,7 +15,7 @@
  *    partial checksum — what a truncated string preview in a heap snapshot looks like. The word
  *    start keeps ordinary identifiers such as `bulk_inserted` intact.
  */
-import { createHash } from 'node:crypto';
+import { secretFingerprint } from '../sent-secrets.js';
 
 /**
  * The key format of scenarios/kit/api-key.ts, unanchored and global. Kept in step with its
@@ -26,13 +26,9 @@ export const KEY_LIKE_PATTERN = /lk_[0-9A-Za-z]{16,32}_[0-9a-f]{12}/g;
 /** A truncated key: `lk_` at a word start, 8+ base62 characters, maybe part of the checksum. */
 const KEY_FRAGMENT_PATTERN = /(?<![0-9A-Za-z])lk_[0-9A-Za-z]{8,}(?:_[0-9a-f]*)?/g;
 
-/** Characters of the SHA-256 hex digest shown in a fingerprint. */
-const FINGERPRINT_HEX_CHARS = 6;
-
 /** The fingerprint shown in place of `secret`: `lk_…#` and a SHA-256 prefix. Never key-like itself. */
 export function keyFingerprint(secret: string): string {
-  const digest = createHash('sha256').update(secret).digest('hex');
-  return `lk_…#${digest.slice(0, FINGERPRINT_HEX_CHARS)}`;
+  return secretFingerprint(secret);
 }
 
 /**

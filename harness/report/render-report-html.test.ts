@@ -39,6 +39,10 @@ describe('renderReportHtml', () => {
     const html = await renderReportHtml(buildFixtureReport({ plantedKey: KEY }));
     expect(html).not.toContain(KEY);
     expect(html).not.toContain(KEY.slice(3, 19));
+    // The key-residency section names its holder and shows fingerprints only (no checksum either).
+    expect(html).toContain('Key material still in memory');
+    expect(html).toContain('data-section="key-residency"');
+    expect(html).not.toContain(KEY.slice(-12));
     expect(containsKeyLike(html)).toBe(false);
     expect(html).toContain(keyFingerprint(KEY));
   });

@@ -15,8 +15,10 @@ import {
   verdictBadge,
   verdictTableHtml,
 } from './page-html.js';
+import { keyResidencySectionHtml } from './key-residency-section.js';
 import { redactDeep } from './redact-secrets.js';
 import { type SamplingHeapProfile, renderAllocationFlame, topAllocationSites } from './render-allocation-flame.js';
+import type { AllocationViewLinks } from './write-allocation-views.js';
 
 const FALLBACK_COLORS = ['#3d5a80', '#edae49', '#8e6c8a', '#00798c'];
 
@@ -73,10 +75,24 @@ export async function findingsSectionHtml(runs: readonly LabelledRun[], idPrefix
 export interface ReportHtmlOptions {
   /** Sampling heap profiles by variant (see load-allocation-profiles.ts), drawn as flame graphs. */
   allocationProfiles?: Partial<Record<Variant, SamplingHeapProfile>>;
+  /** Pages written beside report.html for those profiles (interactive flame graph, Clinic), by variant. */
+  allocationViews?: Partial<Record<Variant, AllocationViewLinks>>;
+}
+
+/** Links to a variant's interactive allocation pages, or nothing. */
+function allocationViewLinksHtml(views: AllocationViewLinks | undefined): string {
+  const links: string[] = [];
+  if (views?.flame) links.push(`<a href="${esc(views.flame)}">Interactive flame graph</a> <span class="muted">(speedscope: zoom, search, left-heavy and sandwich views; offline)</span>`);
+  if (views?.clinic) links.push(`<a href="${esc(views.clinic)}">Clinic.js Heap Profiler</a> <span class="muted">(the same profile in Clinic's flame view)</span>`);
+  return links.length === 0 ? '' : `<p class="small views">Open: ${links.join(' · ')}</p>`;
 }
 
 /** Allocation section: a flame graph and the top allocation sites per variant with a profile. */
-export async function allocationSectionHtml(runs: readonly LabelledRun[], profiles: Partial<Record<Variant, SamplingHeapProfile>>): Promise<string> {
+export async function allocationSectionHtml(
+  runs: readonly LabelledRun[],
+  profiles: Partial<Record<Variant, SamplingHeapProfile>>,
+  views: Partial<Record<Variant, AllocationViewLinks>> = {},
+): Promise<string> {
   const cards: string[] = [];
   for (const [i, { label, color, run }] of runs.entries()) {
     const profile = profiles[run.variant];
@@ -87,6 +103,7 @@ export async function allocationSectionHtml(runs: readonly LabelledRun[], profil
       .join('\n');
     cards.push(`<div class="card"><h3><span class="swatch" style="background:${esc(color)}"></span>${esc(label)}</h3>
 <p class="small muted">Sampling heap profile of the variant under load: live allocations still held when the profile was taken, by call stack (callers above, callees below; width = bytes).</p>
+${allocationViewLinksHtml(views[run.variant])}
 <div class="chart" data-chart="flame">${svg}</div>
 <table><thead><tr><th>allocating function</th><th>where</th><th>code</th><th class="num">self bytes</th></tr></thead><tbody>${sites}</tbody></table></div>`);
   }
@@ -112,7 +129,8 @@ ${opts}
 ${await chartsSectionHtml(runs, 'run')}
 <h2>Findings</h2>
 ${await findingsSectionHtml(runs, 'run')}
-${await allocationSectionHtml(runs, options.allocationProfiles ?? {})}
+${keyResidencySectionHtml(runs)}
+${await allocationSectionHtml(runs, options.allocationProfiles ?? {}, options.allocationViews ?? {})}
 <h2>Load</h2>
 ${loadTableHtml(runs)}
 <h2>Statistics and snapshots</h2>

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mintKey } from '../../scenarios/kit/api-key.js';
 import { buildFixtureReport } from './build-fixture-report.js';
-import { checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { checkFlameViewerInChromium, checkPageInChromium, findChromium } from './check-page-in-chromium.js';
+import { flameViewerFileName } from './render-flame-viewer.js';
 import { containsKeyLike } from './redact-secrets.js';
 import { renderCompareHtml } from './render-compare-html.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -65,6 +66,33 @@ describe('report pages in headless Chromium', () => {
     expect(seen.text).toContain('Map keyCache');
     expect(seen.text).not.toContain(key);
     expect(containsKeyLike(seen.text)).toBe(false);
+    // The interactive flame graph of the same profile: linked, offline, showing the allocating function.
+    expect(seen.text).toContain('Interactive flame graph');
+    const flame = await checkFlameViewerInChromium(path.join(runDir, flameViewerFileName('leaky')), path.join(shots, 'flame-leaky.png'), chromium!);
+    process.stderr.write(`[report-browser] screenshot: ${flame.screenshotPath}\n`);
+    expect(flame.consoleErrors).toEqual([]);
+    expect(flame.extraRequests).toEqual([]);
+    expect(flame.title).toContain('leaky');
+    expect(flame.text).toContain('resolveKeyMeta');
+  });
+
+  it.skipIf(!chromium)('the verdict table fits a laptop (1,400 px) and a phone (390 px) without sideways scrolling', async () => {
+    const report = buildFixtureReport();
+    const long = 'One accumulation point grew at every one of 2 steps; the largest is Map keyCache (module scope of leaky.js) at 389.03 bytes per request (unbounded-map). ';
+    (report.runs[0] as { reason: string }).reason = long + 'The growth trend agrees: after-GC heapUsed+external +436 B/request (95% CI +422 … +449). '.repeat(3);
+    const runDir = path.join(root, 'widths', report.scenario, report.runId);
+    mkdirSync(runDir, { recursive: true });
+    const { htmlPath } = await writeReportPages(report, runDir, { index: false });
+    mkdirSync(shots, { recursive: true });
+    for (const width of [1400, 390]) {
+      const seen = await checkPageInChromium(htmlPath, path.join(shots, `report-${width}.png`), chromium!, { viewportWidthPx: width });
+      process.stderr.write(`[report-browser] screenshot at ${width} px: ${seen.screenshotPath}\n`);
+      expect(seen.documentWidthPx).toBeLessThanOrEqual(width);
+      expect(seen.overflowingCards.filter((c) => c.startsWith('verdicts'))).toEqual([]);
+      // The long reason is on the page, its first sentence visible without opening anything.
+      expect(seen.text).toContain('One accumulation point grew at every one of 2 steps');
+      if (width === 1400) expect(seen.overflowingCards).toEqual([]);
+    }
   });
 
   it.skipIf(!chromium)('the comparison page overlays both runs', async () => {

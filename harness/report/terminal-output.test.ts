@@ -48,6 +48,11 @@ describe('formatTerminalSummary', () => {
     expect(text).toMatch(/fixed\s+no-leak\s+none/);
     expect(text).toMatch(/[▁▂▃▄▅▆▇█]{10,}/);
     expect(text).toContain('p99');
+    // The key-residency section: counts, holders, fingerprints; never the key or its checksum.
+    expect(text).toContain('Key material still in memory');
+    expect(text).toMatch(/leaky\s+47,?\d+ of 47,?\d+ completed keys \(100 %\) with their secret resident/);
+    expect(text).toMatch(/fixed\s+0 of [\d,]+ completed keys resident/);
+    expect(text).not.toContain(key.slice(-12));
     expect(text).not.toContain(key);
     expect(containsKeyLike(text)).toBe(false);
     expect(formatTerminalSummary(report, { color: true })).toMatch(ANSI);

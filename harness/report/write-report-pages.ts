@@ -1,11 +1,12 @@
 /**
- * Writes the human-facing pages of a run: `report.html` beside its report.json, and the reports
- * index two levels up (`reports/<scenario>/<run-id>/` → `reports/index.html`). Both atomically.
+ * Writes the human-facing pages of a run: `report.html` beside its report.json (with the pages of
+ * its allocation profiles, see write-allocation-views.ts), and the reports index two levels up (`reports/<scenario>/<run-id>/` → `reports/index.html`). Both atomically.
  */
 import path from 'node:path';
 import type { RunReport } from '../types.js';
 import { loadAllocationProfiles } from './load-allocation-profiles.js';
 import { renderReportHtml } from './render-report-html.js';
+import { type AllocationViewOptions, writeAllocationViews } from './write-allocation-views.js';
 import { updateReportsIndex } from './update-reports-index.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -17,6 +18,15 @@ export interface ReportPages {
   htmlPath: string;
   /** Absent when the index was not requested. */
   indexPath?: string;
+  /** Extra pages that could not be written (report.html renders without their links), one line each. */
+  warnings: string[];
+}
+
+/** Options of {@link writeReportPages}. */
+export interface ReportPagesOptions extends AllocationViewOptions {
+  /** Rebuild the reports index (default true). */
+  index?: boolean;
+  reportsDir?: string;
 }
 
 /**
@@ -27,15 +37,16 @@ export interface ReportPages {
 export async function writeReportPages(
   report: RunReport,
   runDir: string,
-  options: { index?: boolean; reportsDir?: string } = {},
+  options: ReportPagesOptions = {},
 ): Promise<ReportPages> {
   const htmlPath = path.join(runDir, REPORT_HTML);
   const allocationProfiles = loadAllocationProfiles(report, runDir);
-  await writeFileAtomic(htmlPath, await renderReportHtml(report, { allocationProfiles }));
-  if (options.index === false) return { htmlPath };
+  const { links, warnings } = await writeAllocationViews(report.scenario, runDir, allocationProfiles, { ...(options.clinic ? { clinic: true } : {}) });
+  await writeFileAtomic(htmlPath, await renderReportHtml(report, { allocationProfiles, allocationViews: links }));
+  if (options.index === false) return { htmlPath, warnings };
   const reportsDir = options.reportsDir ?? reportsDirOf(report, runDir);
-  if (reportsDir === undefined) return { htmlPath };
-  return { htmlPath, indexPath: await updateReportsIndex(reportsDir) };
+  if (reportsDir === undefined) return { htmlPath, warnings };
+  return { htmlPath, indexPath: await updateReportsIndex(reportsDir), warnings };
 }
 
 /**

@@ -21,6 +21,10 @@ export function serializeRunReport(report: RunReport): string {
 export interface WriteRunReportOptions {
   /** Also render report.html and rebuild the reports index (default true). */
   pages?: boolean;
+  /** Also write Clinic's heap profiler page of each sampling profile (see clinic-heap-profiler.ts). */
+  clinic?: boolean;
+  /** Told about each extra page that could not be written (the report is complete without it). */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -32,6 +36,9 @@ export async function writeRunReport(report: RunReport, runDir: string, options:
   const file = path.join(runDir, REPORT_JSON_FILE);
   const redacted = redactDeep(report);
   await writeFileAtomic(file, `${JSON.stringify(redacted, null, 2)}\n`, 0o600);
-  if (options.pages !== false) await writeReportPages(redacted, runDir);
+  if (options.pages !== false) {
+    const { warnings } = await writeReportPages(redacted, runDir, { ...(options.clinic ? { clinic: true } : {}) });
+    for (const w of warnings) options.onWarning?.(w);
+  }
   return file;
 }

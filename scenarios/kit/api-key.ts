@@ -60,12 +60,22 @@ export function verifyKey(raw: string | undefined, secret: string): KeyCheck {
   const match = KEY_PATTERN.exec(raw);
   if (!match) return { ok: false, status: 400, reason: 'malformed' };
   const id = match[1]!;
-  const expected = Buffer.from(checksumOf(id, secret));
-  const given = Buffer.from(match[2]!);
+  // Unpooled copies: `Buffer.from(string)` copies short strings into Node's shared 8 KiB pool
+  // slab, where the checksum bytes outlive the request for as long as any other view keeps the
+  // slab alive (the key-residency scan finds them there). `Buffer.alloc` gives each its own memory.
+  const expected = ownedAscii(checksumOf(id, secret));
+  const given = ownedAscii(match[2]!);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return { ok: false, status: 401, reason: 'bad-checksum' };
   }
   return { ok: true, id };
+}
+
+/** The ASCII bytes of `text` in a Buffer of its own (never a slice of the shared pool). */
+function ownedAscii(text: string): Buffer {
+  const out = Buffer.alloc(text.length);
+  out.write(text, 'latin1');
+  return out;
 }
 
 /**

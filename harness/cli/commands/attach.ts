@@ -11,7 +11,8 @@ import type { Command } from 'commander';
 import { DEFAULT_LOAD } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
 import { REPORTS_DIR } from '../../paths.js';
-import { evaluateGates, parseExpect, parseFailOn } from '../gates.js';
+import { evaluateGates, parseExpect, parseFailOnGates, parseMaxResidentSecrets } from '../gates.js';
+import { parseKeyHeader } from '../run-extras.js';
 import { isLoopbackHost } from '../../loopback-host.js';
 import type { CommandModule } from '../main.js';
 import { loadPlanFromFlags, type LoadFlags } from '../options.js';
@@ -25,6 +26,8 @@ interface AttachFlags extends LoadFlags {
   out?: string;
   json?: boolean;
   failOn?: string;
+  maxResidentSecrets?: string;
+  secretPattern?: string;
   expect?: string;
   keepSnapshots?: boolean;
 }
@@ -60,7 +63,8 @@ export const attachCommand: CommandModule = {
       .description('measure a Node service already running with --inspect: same load, samples, snapshots and analysis as run (it is never stopped)')
       .requiredOption('--inspect <host:port>', 'inspector address of the service (loopback only), e.g. 127.0.0.1:9229')
       .requiredOption('--url <url>', 'route to load, e.g. http://127.0.0.1:3000/v1/data (loopback only)')
-      .option('--header <name>', 'header that carries the key (default X-API-Key)')
+      .option('--header <name>', "header that carries the key (default X-API-Key), or 'Name: template' with {key} (e.g. 'Authorization: Bearer {key}')")
+      .option('--secret-pattern <regex>', 'what a secret looks like in the values sent (group 1 or (?<secret>…) is the secret part; default: lk_<id>_<checksum>, the checksum)')
       .option('--name <name>', "the report's scenario name", 'custom')
       .option('--duration <s>', 'seconds of measured load after warm-up (default 20)')
       .option('--warmup <s>', 'seconds of warm-up load (default 5)')
@@ -71,7 +75,8 @@ export const attachCommand: CommandModule = {
       .option('--post-ratio <r>', 'share of POST requests, 0..1 (default 0.2)')
       .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
       .option('--json', 'print the report as JSON on stdout')
-      .option('--fail-on <verdict>', "exit 3 when the verdict is this ('leak')")
+      .option('--fail-on <what>', "exit 3 on 'leak' and/or 'key-residency' (completed requests' secrets still in memory), comma-separated")
+      .option('--max-resident-secrets <n>', 'with --fail-on key-residency: keys whose secret may stay in memory (default 0)')
       .option('--expect <verdict>', 'exit 3 unless the verdict is this')
       .option('--no-keep-snapshots', 'delete the heap snapshots after the analysis (they contain secrets)')
       .option('--allocation-stacks', 'record the allocation stack of every object from the end of warm-up (exact "allocated at"; slows the service)')
@@ -90,7 +95,9 @@ export const attachCommand: CommandModule = {
         const inspect = parseInspectAddress(flags.inspect ?? '');
         const { baseUrl, requestPath } = parseServiceUrl(flags.url ?? '');
         if (!/^[a-z0-9][a-z0-9-]*$/.test(flags.name)) throw new LeakbenchError('E_USAGE', `--name must be kebab-case, got '${flags.name}'`);
-        if (flags.header !== undefined && !/^[A-Za-z0-9-]+$/.test(flags.header)) throw new LeakbenchError('E_USAGE', `--header must be a header name, got '${flags.header}'`);
+        const header = parseKeyHeader(flags.header);
+        const { parseSecretPattern } = await import('../../sent-secrets.js');
+        const secretShape = flags.secretPattern !== undefined ? parseSecretPattern(flags.secretPattern) : undefined;
         const d = DEFAULT_LOAD;
         // The run loop loads here, not at start-up: registering `attach` must stay cheap.
         const [{ keySecret }, { parseKeyMode }, { attachTarget }, { runScenario }, { createProgressPrinter, renderSummary }, { serializeRunReport }] =
@@ -103,7 +110,7 @@ export const attachCommand: CommandModule = {
             import('../../report/write-report.js'),
           ]);
         const load = loadPlanFromFlags(flags, d, parseKeyMode);
-        const gates = { failOnLeak: parseFailOn(flags.failOn), expect: parseExpect(flags.expect) };
+        const gates = { ...parseFailOnGates(flags.failOn), maxResidentSecrets: parseMaxResidentSecrets(flags.maxResidentSecrets), expect: parseExpect(flags.expect) };
 
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
         const { report, reportPath } = await runScenario(
@@ -115,7 +122,9 @@ export const attachCommand: CommandModule = {
                 inspectPort: inspect.port,
                 baseUrl,
                 requestPath,
-                ...(flags.header !== undefined ? { keyHeader: flags.header } : {}),
+                ...(header !== undefined ? { keyHeader: header.name } : {}),
+                ...(header?.template !== undefined ? { keyTemplate: header.template } : {}),
+                ...(secretShape ? { secretShape } : {}),
               }),
             ],
             load,

@@ -17,7 +17,7 @@ import { REPORTS_DIR } from '../../paths.js';
 import type { CommandModule } from '../main.js';
 import { loadPlanFromFlags, parseChoice, parsePositiveNumber, type LoadFlags } from '../options.js';
 import { addRunExtraOptions, checkGates, resolveRunExtras, type RunExtraFlags } from '../run-extras.js';
-import { addAllocationOptions, resolveAllocationProbe, type AllocationFlags } from '../allocation-options.js';
+import { addAllocationOptions, addClinicOption, resolveAllocationProbe, resolveClinic, type AllocationFlags } from '../allocation-options.js';
 
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags extends LoadFlags {
@@ -66,6 +66,7 @@ export const runCommand: CommandModule = {
       .action(async (scenarioName: string | undefined, flags: RunFlags & RunExtraFlags & AllocationFlags) => {
         // Validate every flag before anything starts.
         const variant = parseChoice('--variant', flags.variant, VARIANT_CHOICES);
+        const clinic = resolveClinic(flags);
         // --cmd: a server we launch tracks allocations since start through NODE_OPTIONS (cheaper
         // than the inspector route; scenario servers get the flag from the run loop itself).
         if (flags.allocationStacks === true && flags.cmd !== undefined) flags.nodeArg = [...(flags.nodeArg ?? []), '--track-heap-objects'];
@@ -112,8 +113,9 @@ export const runCommand: CommandModule = {
             secret: keySecret(),
             probe: { ...(gcIntervalSec !== undefined ? { gcSampleIntervalMs: gcIntervalSec * 1000 } : {}), ...extras.probe, ...resolveAllocationProbe(flags) },
             keepSnapshots: extras.keepSnapshots,
+            ...(clinic ? { clinic: true } : {}),
           },
-          { onProgress: progress, signal: io.signal },
+          { onProgress: progress, signal: io.signal, onWarning: (line) => io.stderr.write(`leakbench: warning: ${line}\n`) },
         );
 
         // Belt and braces: every child must be gone by now.
@@ -133,5 +135,6 @@ export const runCommand: CommandModule = {
       });
     addRunExtraOptions(program.commands.find((c) => c.name() === 'run')!);
     addAllocationOptions(program.commands.find((c) => c.name() === 'run')!);
+    addClinicOption(program.commands.find((c) => c.name() === 'run')!);
   },
 };

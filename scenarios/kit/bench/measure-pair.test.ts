@@ -18,7 +18,10 @@ describe('measurePair', () => {
     expect(fixed.state).toBe('completed');
     if (fixed.state === 'completed') {
       expect(fixed.opsPerSec).toBeGreaterThan(0);
-      expect(fixed.p99Ns).toBeGreaterThanOrEqual(fixed.meanNs * 0.5);
+      // Per operation, not per batch: a 1,000-step loop takes well under a millisecond. (Not
+      // compared with the mean: on a busy machine one descheduled batch lifts the mean above p99.)
+      expect(fixed.p99Ns).toBeGreaterThan(0);
+      expect(fixed.p99Ns).toBeLessThan(1e6);
       expect(fixed.operations).toBeGreaterThan(0);
     }
     expect(leaky.state).toBe('errored');
