@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   E_NOT_LOOPBACK: 'An inspector or server address is not on 127.0.0.1/localhost; leakbench only talks to loopback.',
   E_WORKLOAD: 'A workload or leakbench.config file is not valid: bad JSON or module, an unknown field value or template, a missing environment variable.',
   E_OPENAPI: 'An OpenAPI description (--openapi) cannot be read, is not valid OpenAPI 2.0/3.0/3.1, or leaves no operation to load.',
+  E_NATIVE_TOOL: 'An allocation-site tool `--native` needs (heaptrack, python3 with tracemalloc, zstd) is missing or wrote no data.',
   E_CLINIC_MISSING: 'The Clinic view was asked for (--clinic or LEAKBENCH_CLINIC=1) but the optional package @clinic/heap-profiler is not installed.',
 } as const;
 

@@ -3,6 +3,7 @@
  * values, and `report.json` is made of them. Later capabilities add fields; none may be removed or
  * change meaning without bumping {@link SCHEMA_VERSION}.
  */
+import type { NativeSitesEvidence } from './native/native-sites.js';
 
 /** Version of the `report.json` / `--json` shape. */
 export const SCHEMA_VERSION = 1;
@@ -400,6 +401,8 @@ export interface VariantRun {
    * native allocations (addons, zlib, TLS) that no heap snapshot shows.
    */
   nativeStatistic?: GrowthStatistic;
+  /** `run --cmd … --native`: allocation sites read by heaptrack or tracemalloc (harness/native). */
+  native?: NativeSitesEvidence;
   /** Heap id resets seen before a snapshot (another inspector session disconnected): no diff crosses one. */
   idWipes?: Array<{ beforeSnapshot: string; tMs: number; requests: number }>;
   /** The positive control (`--self-check`): the planted leak found at its rate, missed, or never reached by the traffic. */

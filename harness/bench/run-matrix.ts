@@ -16,6 +16,7 @@ import type { Scenario } from '../catalog.js';
 import { isLeakbenchError } from '../errors.js';
 import { createRunDir } from '../orchestrator/run-dir.js';
 import { runScenario } from '../orchestrator/run-scenario.js';
+import { hasRustTwin, rustTwinTargets, type ScenarioRuntime } from '../orchestrator/rust-twins.js';
 import type { LoadPlan, VariantTarget } from '../orchestrator/run-variant.js';
 import { parseKeyMode } from '../load/request-mix.js';
 import { redactDeep } from '../report/redact-secrets.js';
@@ -43,6 +44,8 @@ export interface MatrixPlan {
   warmupSec?: number;
   /** Names given with `--only`, recorded in the summary. */
   only?: string[];
+  /** Runtimes per scenario (default `['node']`); `rust` adds a `<name>-rust` row for each scenario with a Rust twin. */
+  runtimes?: ScenarioRuntime[];
   /** Parent of `<scenario>/<run-id>/` and `bench-all/<run-id>/`. */
   reportsDir: string;
   secret: string;
@@ -130,14 +133,21 @@ export async function runMatrix(plan: MatrixPlan, hooks: MatrixHooks = {}): Prom
       });
       continue;
     }
-    hooks.onScenarioStart?.(scenario, i + 1, plan.scenarios.length);
-    const row = await runOne(scenario);
-    rows.push(row);
-    hooks.onScenarioDone?.(row);
+    for (const runtime of plan.runtimes ?? ['node']) {
+      if (runtime === 'rust' && !hasRustTwin(scenario.name)) continue;
+      const entry = runtime === 'rust' ? { ...scenario, name: `${scenario.name}-rust`, title: `${scenario.title} (Rust twin)` } : scenario;
+      hooks.onScenarioStart?.(entry, i + 1, plan.scenarios.length);
+      const row = await runOne(entry, runtime === 'rust' ? scenario.name : undefined);
+      rows.push(row);
+      hooks.onScenarioDone?.(row);
+    }
   }
 
   const expected: ExpectedVerdicts = {};
-  for (const s of plan.scenarios) expected[s.name] = s.expected;
+  for (const s of plan.scenarios) {
+    expected[s.name] = s.expected;
+    if (hasRustTwin(s.name)) expected[`${s.name}-rust`] = s.expected;
+  }
   const expectations = compareWithExpected(rows, expected);
   const options: MatrixSummary['options'] = {};
   if (plan.durationSec !== undefined) options.durationSec = plan.durationSec;
@@ -168,9 +178,11 @@ export async function runMatrix(plan: MatrixPlan, hooks: MatrixHooks = {}): Prom
   await writeFileAtomic(files.html, await renderMatrixHtml(summary, charts));
   return { summary, summaryDir, files };
 
-  async function runOne(scenario: Scenario): Promise<MatrixRow> {
+  async function runOne(scenario: Scenario, rustTwinOf?: string): Promise<MatrixRow> {
     try {
-      const targets: VariantTarget[] = (['leaky', 'fixed'] as const).map((v) => ({ variant: v, entry: scenario.entries[v] }));
+      const targets: VariantTarget[] = rustTwinOf
+        ? rustTwinTargets(rustTwinOf, ['leaky', 'fixed'])
+        : (['leaky', 'fixed'] as const).map((v) => ({ variant: v, entry: scenario.entries[v] }));
       for (const t of targets) {
         if (!existsSync(t.entry)) {
           return {

@@ -17,6 +17,7 @@ export interface RunExtraFlags {
   name?: string;
   path?: string;
   blackBox?: boolean;
+  native?: boolean;
   nodeArg?: string[];
   maxOldSpaceSize?: string;
   startTimeout?: string;
@@ -50,6 +51,7 @@ export function addRunExtraOptions(run: Command): void {
     .option('--name <name>', "with --cmd: the report's scenario name (default 'custom')")
     .option('--path <path>', 'with --cmd: the route under load (default /v1/data)')
     .option('--black-box', 'with --cmd: do not inject the inspector; RSS-only verdict')
+    .option('--native', 'with --cmd: a native or Python server: run it under heaptrack (native) or tracemalloc (python3 …) and name the allocation sites that grew at every step')
     .option('--max-old-space-size <MB>', "the server's V8 old-space limit (a leak then ends in a heap-limit crash, analysed)")
     .option('--node-arg <flag>', 'extra Node flag for the server, repeatable (e.g. --node-arg=--expose-gc)', collect)
     .option('--start-timeout <s>', 'seconds to wait for the server to get ready (default 15)')
@@ -67,6 +69,8 @@ export function addRunExtraOptions(run: Command): void {
         '  leakbench run --cmd "node server.js" --workload w.json --header "Authorization: Bearer {{env API_TOKEN}}"',
         '  leakbench run --cmd "node server.js" --openapi openapi.yaml --per-endpoint --fail-on leak',
         '  leakbench run --cmd "python3 app.py" --name my-api        (not Node: RSS-only black-box verdict)',
+        '  leakbench run --cmd "./target/release/api" --native        (heaptrack: growing allocation sites as src/…rs:<line>)',
+        '  leakbench run --cmd "python3 app.py" --native              (tracemalloc: growing lines of app.py)',
         '  leakbench run unbounded-map --expect leaky=leak,fixed=no-leak --no-keep-snapshots',
         '  leakbench run unbounded-map --variant leaky --max-old-space-size 16 --rate max   (the leak ends in an analysed heap-limit crash)',
         '  leakbench run --cmd "node server.js" --header \'Authorization: Bearer {key}\' --secret-pattern \'Bearer (\\S+)\' --fail-on key-residency',
@@ -88,7 +92,7 @@ export async function resolveRunExtras(scenarioName: string | undefined, flags: 
     throw new LeakbenchError('E_USAGE', 'missing scenario name (see `leakbench list`) or --cmd "<command>"');
   }
   if (flags.cmd === undefined) {
-    for (const f of ['name', 'path', 'blackBox', 'secretPattern'] as const) {
+    for (const f of ['name', 'path', 'blackBox', 'native', 'secretPattern'] as const) {
       if (flags[f] !== undefined) throw new LeakbenchError('E_USAGE', `--${f === 'blackBox' ? 'black-box' : f === 'secretPattern' ? 'secret-pattern' : f} only applies with --cmd`);
     }
   }
@@ -126,6 +130,7 @@ export async function resolveRunExtras(scenarioName: string | undefined, flags: 
         ...(header?.template !== undefined ? { keyTemplate: header.template } : {}),
         ...(secretShape ? { secretShape } : {}),
         ...(flags.blackBox ? { blackBox: true } : {}),
+        ...(flags.native ? { native: true } : {}),
       }),
     };
   }

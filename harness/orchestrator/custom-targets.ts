@@ -11,6 +11,7 @@ import { pidsInGroup } from '../server/process-table.js';
 import { startCommand } from '../server/start-command.js';
 import type { ServerExit, ServerHandle } from '../server/start-server.js';
 import type { VariantTarget } from './run-variant.js';
+import { nativeLaunch, siteEvidenceProbe, type NativeLaunch } from './native-evidence.js';
 import { isLoopbackHost } from '../loopback-host.js';
 import type { SecretShape } from '../sent-secrets.js';
 
@@ -37,6 +38,8 @@ export interface CommandTargetOptions extends CustomRequestShape {
   env?: Record<string, string>;
   /** Never inject the inspector: black-box mode even for Node (default false). */
   blackBox?: boolean;
+  /** Run under heaptrack (native) or tracemalloc (Python) and read allocation sites (`--native`, no inspector). */
+  native?: boolean;
 }
 
 /**
@@ -45,17 +48,22 @@ export interface CommandTargetOptions extends CustomRequestShape {
  */
 export function commandTarget(options: CommandTargetOptions): VariantTarget {
   const shape = requestShape(options);
+  // --native: the command runs under its allocation-site tool; the lifecycle marks and reads it.
+  let launched: NativeLaunch | undefined;
   return {
     variant: 'custom',
     entry: options.command,
     command: ['/bin/sh', '-c', options.command],
     ...shape,
+    ...(options.native ? { siteEvidence: (server: ServerHandle, cwd: string) => siteEvidenceProbe(launched!, server, cwd) } : {}),
     launch: async (signal, extras, emit): Promise<ServerHandle> => {
+      launched = options.native ? await nativeLaunch(options.command, extras.variantDir) : undefined;
+      const env = options.env || launched ? { ...options.env, ...launched?.env } : undefined;
       const handle = await startCommand({
-        command: options.command,
+        command: launched?.command ?? options.command,
         nodeOptions: [...extras.nodeOptions.map(quoteNodeOption), ...(options.nodeOptions ?? [])],
-        inspect: !options.blackBox,
-        ...(options.env ? { env: options.env } : {}),
+        inspect: !options.blackBox && !launched,
+        ...(env ? { env } : {}),
         ...(extras.startTimeoutMs !== undefined ? { startTimeoutMs: extras.startTimeoutMs } : {}),
         signal,
       });

@@ -141,10 +141,14 @@ export class HeapEvidence implements RunEvidence {
 export class RssEvidence implements RunEvidence {
   readonly kind = 'rss';
   readonly canForceGc = false;
-  constructor(private readonly pid: number) {}
+  /** `rss`: how to read the server's RSS (default: its whole process group's, from /proc). */
+  constructor(
+    private readonly pid: number,
+    private readonly rss: () => number = () => processGroupRssBytes(pid),
+  ) {}
 
   read(): Promise<MemoryUsage | undefined> {
-    const rssBytes = processGroupRssBytes(this.pid);
+    const rssBytes = this.rss();
     if (rssBytes === 0) return Promise.resolve(undefined);
     return Promise.resolve({ heapUsedBytes: 0, heapTotalBytes: 0, externalBytes: 0, arrayBuffersBytes: 0, rssBytes });
   }

@@ -76,10 +76,14 @@ import { analyzeRunSnapshots, HeapEvidence, RssEvidence, type RunEvidence } from
 import { DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS, DEFAULT_SEGMENT_MS, decidedHow, nextSegmentMs, type Schedule } from './run-schedule.js';
 import { selfCheckResult, type SelfCheck } from './self-check.js';
 import { snapshotsDisturb } from './snapshot-disturbance.js';
+import { combineSitesWithTrend, siteFindings, type NativeSitesEvidence } from '../native/native-sites.js';
+import type { SiteEvidenceProbe } from './native-evidence.js';
 
 /** What a launch may add to the server's Node options (near-limit snapshot, the self-check preload). */
 export interface LaunchExtras {
   nodeOptions: string[];
+  /** The variant's private directory (a tool that records the server writes its data there). */
+  variantDir: string;
   /** Readiness timeout (ProbePlan.startTimeoutMs), when set. */
   startTimeoutMs?: number;
 }
@@ -98,6 +102,11 @@ export interface VariantTarget {
   launch?: (signal: AbortSignal, extras: LaunchExtras, emit: (event: ProgressEvent) => void) => Promise<ServerHandle>;
   /** True when leakbench did not start the server and cannot add Node options to it (`attach`). */
   attached?: boolean;
+  /**
+   * Allocation-site evidence for a server with no inspector (`--native`: heaptrack or
+   * tracemalloc, native-evidence.ts): marked at the baseline and at every step's end, read at the end.
+   */
+  siteEvidence?: (server: ServerHandle, cwd: string) => SiteEvidenceProbe;
   /** Path of the data route (default `/v1/data`). */
   requestPath?: string;
   /** Header that carries the key (default `x-api-key`). */
@@ -242,6 +251,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   let bufferScan: BufferScan | undefined;
   /** When Node wrote its near-heap-limit snapshot while the server lived on (leakbench then stops it). */
   let limitReached: { tMs: number; requests: number } | undefined;
+  /** `--native`: the allocation-site tool's probe, and the requests at each of its marks. */
+  let siteProbe: SiteEvidenceProbe | undefined;
+  const siteMarkRequests: number[] = [];
+  /** True once leakbench stops the server itself with a signal it expects to end it (--native). */
+  let exitExpected = false;
+  const markSites = async (): Promise<void> => {
+    if (!siteProbe || !loadDriver) return;
+    await siteProbe.mark(siteMarkRequests.length === 0 ? 'baseline' : 'final');
+    siteMarkRequests.push(loadDriver.requests);
+  };
   const sinceLoad = (): number => (loadStarted === 0 ? 0 : Math.round(performance.now() - loadStarted));
 
   // Aborted by the caller's signal or by the server dying: either way stop everything now.
@@ -287,6 +306,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
           stop.signal,
           {
             nodeOptions: [...nearLimitSnapshotArgs(ctx.variantDir), ...preloadArgs],
+            variantDir: ctx.variantDir,
             ...(ctx.probe?.startTimeoutMs !== undefined ? { startTimeoutMs: ctx.probe.startTimeoutMs } : {}),
           },
           emit,
@@ -301,7 +321,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         });
     const liveServer = server;
     void liveServer.exited.then((exit) => {
-      if (!exit.killedByHarness) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
+      if (!exit.killedByHarness && !exitExpected) stop.abort(new LeakbenchError('E_SERVER_CRASHED', 'server exited during the run'));
     });
     // The heap reached its limit: Node wrote its near-limit snapshot, and V8 raised the limit to
     // let it. Whether the server then dies at once or runs on (for minutes, until the raised limit)
@@ -316,6 +336,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     if (stop.signal.aborted) throw stop.signal.reason;
     if (liveServer.inspectorUrl !== undefined) {
       evidence = await HeapEvidence.open(liveServer.inspectorUrl);
+    } else if (target.siteEvidence) {
+      const probe = target.siteEvidence(liveServer, cwd);
+      siteProbe = probe;
+      evidence = new RssEvidence(liveServer.pid, () => probe.rssBytes());
+      emit({ kind: 'message', level: 'info', text: `native mode: ${probe.tool} records allocation sites; RSS of the server process` });
     } else {
       evidence = new RssEvidence(liveServer.pid);
       emit({ kind: 'message', level: 'info', text: 'no Node inspector announced: black-box mode (RSS of the process tree only)' });
@@ -434,6 +459,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     await heap?.startAllocations(allocation, ctx.probe?.samplingIntervalBytes, ctx.probe?.trackingRoute !== 'inspector');
     /** The snapshots since the last baseline (a wipe starts a new sequence). */
     let sequence: TakenSnapshot[] = heap ? [(await snapshot('baseline')).t] : [];
+    await markSites();
     let sequenceStartMs = baselineAt;
 
     // ── --per-endpoint: a fixed window of two segments per endpoint (per-endpoint.ts) ─────────
@@ -484,6 +510,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       }
       snapshotNow = false;
       steps += 1;
+      await markSites();
       if (heap && diffUsable) {
         const { t, wiped } = await snapshot(`step-${steps}`);
         if (wiped && idWipes.length >= MAX_WIPES_WITHOUT_DIFF) {
@@ -624,6 +651,18 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
 
     if (heap) samplingProfile = (await heap.finishAllocations(ctx.variantDir)) ?? samplingProfile;
     setPhase('analysis');
+    // --native: the tool's data is complete once the server stops cleanly (its exit is expected now).
+    let native: NativeSitesEvidence | undefined;
+    let nativeError: { code: string; message: string } | undefined;
+    if (siteProbe) {
+      exitExpected = true;
+      try {
+        native = await siteProbe.collect(siteMarkRequests);
+      } catch (err) {
+        if (!isLeakbenchError(err)) throw err;
+        nativeError = { code: err.code, message: err.message };
+      }
+    }
     // The server is no longer needed: stop it before the CPU-heavy snapshot analysis.
     await ev.close();
     await liveServer.kill();
@@ -687,6 +726,15 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       // Time (from the idle phase) beats the replay's answer: a timer's growth is not per key.
       ...(decided.drivenBy ? { drivenBy: decided.drivenBy } : drivenBy ? { drivenBy } : {}),
     };
+    if (siteProbe) {
+      // Allocation sites that grew at every step, combined with the RSS trend (native-sites.ts).
+      result = native
+        ? (() => {
+            const combined = combineSitesWithTrend(native, trend);
+            return { ...result, native, findings: siteFindings(native), verdict: combined.verdict, pattern: 'unknown' as const, bytesPerRequest: combined.bytesPerRequest, reason: `${siteProbe.tool} + RSS of the server process: ${combined.reason}` };
+          })()
+        : { ...result, verdict: 'inconclusive', pattern: 'unknown', reason: `no allocation sites: ${nativeError?.message ?? 'no data'}`, ...(nativeError ? { error: nativeError } : {}) };
+    }
     if (selfCheck) {
       result = { ...result, selfCheck };
       if (selfCheck.state !== 'found') {

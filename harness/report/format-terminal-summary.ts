@@ -93,7 +93,7 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
       for (const [i, s] of sites.entries()) {
         const how = i === 0 ? `allocated at${top.allocationMethod === 'sampling' ? ' (sampled)' : ''}` : '            ';
         lines.push(
-          `  ${' '.repeat(variantWidth)}    ${c.dim(how)} ${c.bold(`${s.file}:${s.line}:${s.column}`)} ${s.functionName} ${c.dim(`${(s.share * 100).toFixed(0)}%`)}`,
+          `  ${' '.repeat(variantWidth)}    ${c.dim(how)} ${c.bold(`${s.file}:${s.line}${s.column ? `:${s.column}` : ''}`)} ${s.functionName} ${c.dim(`${(s.share * 100).toFixed(0)}%`)}`,
         );
       }
       if (run.findings.length > 1) lines.push(`  ${' '.repeat(variantWidth)}    ${c.dim(`+${run.findings.length - 1} more finding(s) in the report`)}`);
@@ -101,6 +101,16 @@ export function formatTerminalSummary(input: RunReport, options: TerminalSummary
     if (run.endpoints && run.endpoints.length > 0) lines.push(...endpointTableLines(run.endpoints, `  ${' '.repeat(variantWidth)}  `, (t) => c.red(t)));
     if (run.verdict !== 'leak' && run.verdict !== 'no-leak') lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(run.reason)}`);
     for (const line of protocolLines(run)) lines.push(`  ${' '.repeat(variantWidth)}  ${c.dim(line)}`);
+    if (run.native) {
+      // `--native`: other growing sites, bounded ones, and what the tool could not see.
+      const pad = `  ${' '.repeat(variantWidth)}    `;
+      const where = (g: { frame: { file: string; line: number; module: string } }): string => (g.frame.file ? `${g.frame.file}:${g.frame.line}` : g.frame.module);
+      const more = run.native.growing.slice(1, 4).map((g) => `${where(g)} ${formatBytesPerRequest(g.bytesPerRequest)}`);
+      if (more.length) lines.push(`${pad}${c.dim('also grows:')} ${more.join(' · ')}`);
+      const bounded = run.native.bounded.slice(0, 3).map(where);
+      if (bounded.length) lines.push(`${pad}${c.dim(`bounded (grew, then stopped): ${bounded.join(' · ')}`)}`);
+      if (run.verdict === 'leak' || run.verdict === 'no-leak') for (const u of run.native.unseen) lines.push(`${pad}${c.yellow('could not see:')} ${u}`);
+    }
     if (run.idleGrowth?.drivenByTime) {
       const g = run.idleGrowth;
       lines.push(

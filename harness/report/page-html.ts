@@ -259,7 +259,7 @@ export function allocatedAtHtml(finding: Finding): string {
       const mapped = s.sourceMapped ? ' <span class="small muted">(source map)</span>' : '';
       // V8 records the allocating function; the line storing into the holder was found inside it.
       const refined = s.refinedBy === 'holder-reference' && s.functionLine !== undefined ? `<div class="small muted">stores into the holder; function defined at line ${esc(String(s.functionLine))}</div>` : '';
-      return `<tr><td><code>${esc(s.functionName)}</code>${callers}</td><td><code>${esc(`${s.file}:${s.line}:${s.column}`)}</code>${mapped}${refined}</td><td class="num">${esc(formatBytes(s.bytes))}</td><td class="num">${esc(formatCount(s.count))}</td><td class="num">${esc(`${(s.share * 100).toFixed(0)}%`)}</td></tr>`;
+      return `<tr><td><code>${esc(s.functionName)}</code>${callers}</td><td><code>${esc(`${s.file}:${s.line}${s.column ? `:${s.column}` : ''}`)}</code>${mapped}${refined}</td><td class="num">${esc(formatBytes(s.bytes))}</td><td class="num">${esc(formatCount(s.count))}</td><td class="num">${esc(`${(s.share * 100).toFixed(0)}%`)}</td></tr>`;
     })
     .join('\n');
   return `<div class="small muted" style="margin-top:10px">Allocated at (${esc(method)}):</div>

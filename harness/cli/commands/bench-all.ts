@@ -12,10 +12,11 @@ import { getScenario, listScenarios } from '../../catalog.js';
 import { LeakbenchError } from '../../errors.js';
 import { REPORTS_DIR } from '../../paths.js';
 import type { CommandModule } from '../main.js';
-import { parsePositiveNumber } from '../options.js';
+import { parseChoice, parsePositiveNumber } from '../options.js';
 
 interface BenchAllFlags {
   only?: string;
+  runtime?: string;
   duration?: string;
   warmup?: string;
   out?: string;
@@ -36,6 +37,7 @@ export const benchAllCommand: CommandModule = {
       .command('bench-all')
       .description('run every scenario, both variants, and write the benchmark matrix (reports/bench-all/<run-id>/summary.{json,md,html})')
       .option('--only <names>', 'comma-separated scenario names (default: every scenario)')
+      .option('--runtime <list>', "comma-separated runtimes: 'node' (default), 'rust' or 'node,rust' (Rust twins under heaptrack as <name>-rust rows; npm run build:rust first)")
       .option('--duration <s>', 'seconds of measured load per variant (default: each scenario\'s own)')
       .option('--warmup <s>', 'seconds of warm-up per variant (default: each scenario\'s own)')
       .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
@@ -64,6 +66,7 @@ export const benchAllCommand: CommandModule = {
           }
         }
         const scenarios = only ? only.map((n) => getScenario(n)) : listScenarios();
+        const runtimes = (flags.runtime ?? 'node').split(',').map((r) => parseChoice('--runtime', r.trim(), ['node', 'rust'] as const));
         // The matrix runner and its renderers load here, not at start-up: see CommandModule.
         const [{ keySecret }, { matrixExitCode }, { runMatrix, serializeMatrixSummary, timeToVerdictMedians }, { formatBytesPerRequest, formatDurationMs }, { renderMatrixMarkdown }, { createProgressPrinter }, { killProcessGroup, liveChildGroups }] =
           await Promise.all([
@@ -85,6 +88,7 @@ export const benchAllCommand: CommandModule = {
             ...(durationSec !== undefined ? { durationSec } : {}),
             ...(warmupSec !== undefined ? { warmupSec } : {}),
             ...(only ? { only } : {}),
+            runtimes,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
             secret: keySecret(),
           },

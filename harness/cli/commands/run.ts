@@ -22,6 +22,7 @@ import { addWorkloadOptions, resolveWorkload, type WorkloadFlags } from '../work
 
 /** Raw flag values as commander hands them over (all strings). */
 interface RunFlags extends LoadFlags {
+  runtime?: string;
   variant: string;
   selfCheck?: boolean;
   gcInterval?: string;
@@ -38,6 +39,7 @@ export const runCommand: CommandModule = {
       .description('measure a scenario: boot its server(s), drive load, sample memory, take heap snapshots, give a verdict')
       .argument('[scenario]', 'scenario name (see `leakbench list`); omit with --cmd')
       .option('--variant <which>', 'leaky, fixed or both', 'both')
+      .option('--runtime <node|rust>', "the scenario's Node twins (default) or its Rust twins (npm run build:rust; measured under heaptrack, see docs/native.md)")
       .option('--duration <s>', 'planned seconds of load after the baseline: the run stops earlier when sure, extends when not yet (scenario default, usually 20)')
       .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 5)')
       .option('--connections <n>', 'concurrent HTTP connections (usually 10)')
@@ -95,9 +97,13 @@ export const runCommand: CommandModule = {
         };
         const gcIntervalSec = flags.gcInterval !== undefined ? parsePositiveNumber('--gc-interval', flags.gcInterval) : undefined;
         const variants = variant === 'both' ? (['leaky', 'fixed'] as const) : ([variant] as const);
+        const runtime = parseChoice('--runtime', flags.runtime ?? 'node', ['node', 'rust'] as const);
+        if (runtime === 'rust' && extras.custom) throw new LeakbenchError('E_USAGE', '--runtime rust applies to a scenario, not --cmd (use --native)');
         const targets: VariantTarget[] = extras.custom
           ? [extras.custom.target]
-          : variants.map((v) => ({ variant: v, entry: scenario!.entries[v], ...(extras.nodeArgs.length > 0 ? { nodeArgs: extras.nodeArgs } : {}) }));
+          : runtime === 'rust'
+            ? (await import('../../orchestrator/rust-twins.js')).rustTwinTargets(scenario!.name, variants)
+            : variants.map((v) => ({ variant: v, entry: scenario!.entries[v], ...(extras.nodeArgs.length > 0 ? { nodeArgs: extras.nodeArgs } : {}) }));
         for (const t of targets) {
           if (!extras.custom && !existsSync(t.entry)) {
             throw new LeakbenchError(
@@ -110,7 +116,7 @@ export const runCommand: CommandModule = {
         const progress = createProgressPrinter(io.stderr, { tty: Boolean(io.stderr.isTTY) && !flags.json });
         const { report, reportPath } = await runScenario(
           {
-            scenario: extras.custom?.name ?? scenario!.name,
+            scenario: extras.custom?.name ?? (runtime === 'rust' ? `${scenario!.name}-rust` : scenario!.name),
             targets,
             load,
             reportsDir: path.resolve(flags.out ?? REPORTS_DIR),
