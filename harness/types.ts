@@ -467,6 +467,8 @@ export interface RunOptionsSummary {
   /** Load budget after warm-up (`--max-duration`), and the idle phase (`--idle`), seconds. */
   maxDurationSec?: number;
   idleSec?: number;
+  /** `--bound-entries`: a keyed collection's per-request growth is a sure leak past this many entries. */
+  boundEntries?: number;
   /** True when the run planted its positive control (`--self-check`). */
   selfCheck?: boolean;
   /** Where the requests came from: the built-in key mix, a workload file, a config file or an OpenAPI description. */

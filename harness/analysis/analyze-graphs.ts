@@ -57,6 +57,7 @@ export const DEFAULT_THRESHOLDS: AnalysisThresholds = {
   minBytesPerRequest: 2,
   stepGrowthShare: 0.25,
   maxFindings: 20,
+  keyedBoundEntries: 100_000,
 };
 
 /** Accumulating functions sampled per candidate to tell whose code registered them. */
@@ -389,6 +390,7 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       counts,
       workPerStep,
       requestsTotal: requests?.[stepCount],
+      boundEntries: thresholds.keyedBoundEntries,
     });
   }
   phase('classify', t);
@@ -563,7 +565,7 @@ export const SLOWING_SHARE = 0.5;
  * It is a leak without doubt only once it holds more entries than caches are commonly bounded at
  * (lru-cache with `max: 50_000` is ordinary production code); below that the run loads further.
  */
-export const KEYED_BOUND_ENTRIES = 100_000;
+export const KEYED_BOUND_ENTRIES = DEFAULT_THRESHOLDS.keyedBoundEntries;
 
 /** Entries per request above which a keyed collection grows "per request (or per distinct key)". */
 export const KEYED_ENTRIES_PER_REQUEST = 0.5;
@@ -576,7 +578,10 @@ export function undecidedGrowth(h: {
   counts: readonly number[];
   workPerStep: readonly number[];
   requestsTotal: number | undefined;
+  /** Entries past which a keyed collection's growth is a sure leak (default {@link KEYED_BOUND_ENTRIES}). */
+  boundEntries?: number;
 }): AnalysisResult['needsMore'] {
+  const bound = h.boundEntries ?? KEYED_BOUND_ENTRIES;
   const steps = h.workPerStep.length;
   const rates = h.workPerStep.map((w, k) => (h.retainedBytes[k + 1]! - h.retainedBytes[k]!) / w);
   const fastestEarlier = Math.max(...rates.slice(0, -1));
@@ -595,7 +600,7 @@ export function undecidedGrowth(h: {
   const entries = Math.round(h.counts[h.counts.length - 1]! / perEntry);
   const work = h.workPerStep.reduce((a, b) => a + b, 0);
   const perRequest = (entries - h.counts[0]! / perEntry) / work;
-  if (keyed && perRequest >= KEYED_ENTRIES_PER_REQUEST && entries < KEYED_BOUND_ENTRIES) {
+  if (keyed && perRequest >= KEYED_ENTRIES_PER_REQUEST && entries < bound) {
     const after = h.requestsTotal === undefined ? '' : ` after ${h.requestsTotal.toLocaleString('en-US')} requests`;
     return {
       why: 'still-growing',
@@ -603,7 +608,7 @@ export function undecidedGrowth(h: {
       detail:
         `${h.holder} gains ${perRequest.toFixed(2)} entries per request and holds ${entries.toLocaleString('en-US')}${after}; ` +
         `a cache bounded above ${entries.toLocaleString('en-US')} entries looks the same until it fills ` +
-        `(sure past ${KEYED_BOUND_ENTRIES.toLocaleString('en-US')} entries)`,
+        `(sure past ${bound.toLocaleString('en-US')} entries)`,
     };
   }
   return undefined;

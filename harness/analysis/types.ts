@@ -24,6 +24,11 @@ export interface AnalysisThresholds {
   stepGrowthShare: number;
   /** At most this many findings are returned (the largest). */
   maxFindings: number;
+  /**
+   * A keyed collection gaining about an entry per request is a sure leak only past this many
+   * entries (before, a bounded cache looks the same); below, `needsMore` asks for more load.
+   */
+  keyedBoundEntries: number;
 }
 
 /** Progress of an analysis, for live displays. */

@@ -55,7 +55,7 @@ describe('run --cmd', () => {
   test.concurrent('a Node command: inspector via NODE_OPTIONS, leak found, loopback-only sockets, private snapshots, --fail-on leak exits 3', async ({ onTestFinished }) => {
     const out = path.join(tmp, 'node');
     // unbounded-map keeps ~400 B per request: a longer load gives a slow machine enough requests.
-    const cli = startCli(['run', '--cmd', `node ${LEAKY}`, ...SHORT, '--duration', '8', '--fail-on', 'leak', '--out', out], { onTestFinished });
+    const cli = startCli(['run', '--cmd', `node ${LEAKY}`, ...SHORT, '--duration', '8', '--max-duration', '8', '--bound-entries', '1000', '--fail-on', 'leak', '--out', out], { onTestFinished });
     await cli.waitForStderr(/^\[custom\] load at/);
     // Every socket the server's processes listen on (the HTTP port and the inspector) is loopback.
     const servers = pidsWithTag(cli.tag, cli.child.pid);

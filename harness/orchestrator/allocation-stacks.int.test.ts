@@ -50,7 +50,7 @@ async function runOne(name: string, variant: 'leaky' | 'fixed', shape: RunShape)
       scenario: name,
       targets: [{ variant, entry: scenario.entries[variant] }],
       // Bounded: the run protocol may stop early, never extend past the planned window here.
-      load: { ...scenario.load, keys: { kind: 'unique' }, warmupSec: shape.warmupSec, durationSec: shape.durationSec, maxDurationSec: shape.durationSec },
+      load: { ...scenario.load, keys: { kind: 'unique' }, warmupSec: shape.warmupSec, durationSec: shape.durationSec, maxDurationSec: shape.durationSec, boundEntries: 1_000 },
       probe: { allocation: shape.allocation, ...(shape.trackingRoute ? { trackingRoute: shape.trackingRoute } : {}) },
       reportsDir,
       secret: keySecret(),

@@ -164,9 +164,13 @@ export async function analyzeRunSnapshots(
   requestsAtSnapshot: number[],
   allocationSites: AllocationSiteOptions | false = {},
   keyResidency?: AnalyzeOptions['keyResidency'],
+  thresholds?: AnalyzeOptions['thresholds'],
 ): Promise<SnapshotEvidence> {
   try {
-    return { state: 'analyzed', result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites, ...(keyResidency ? { keyResidency } : {}) }) };
+    return {
+      state: 'analyzed',
+      result: await analyzeSnapshots(files, { requestsAtSnapshot, allocationSites, ...(keyResidency ? { keyResidency } : {}), ...(thresholds ? { thresholds } : {}) }),
+    };
   } catch (err) {
     if (!isLeakbenchError(err)) throw err;
     return { state: 'errored', error: { code: err.code, message: err.message } };

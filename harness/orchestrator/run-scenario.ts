@@ -4,6 +4,7 @@
  * then writes `report.json` atomically. An abort marks the unfinished variant — and any not yet
  * started — `interrupted`, and the partial report is still written.
  */
+import { KEYED_BOUND_ENTRIES } from '../analysis/analyze-graphs.js';
 import path from 'node:path';
 import { formatKeyMode } from '../load/request-mix.js';
 import { writeRunReport } from '../report/write-report.js';
@@ -99,6 +100,7 @@ export async function runScenario(plan: ScenarioPlan, hooks: RunHooks = {}): Pro
       postRatio: plan.load.postRatio,
       maxDurationSec: Math.max(plan.load.durationSec, plan.load.maxDurationSec ?? DEFAULT_MAX_LOAD_MS / 1000),
       idleSec: plan.load.idleSec ?? DEFAULT_IDLE_MS / 1000,
+      boundEntries: plan.load.boundEntries ?? KEYED_BOUND_ENTRIES,
       ...(plan.probe?.selfCheck ? { selfCheck: true } : {}),
       workload: plan.load.workload
         ? {

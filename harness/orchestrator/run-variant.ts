@@ -131,6 +131,8 @@ export interface LoadPlan {
   postRatio: number;
   /** Load budget after warm-up (`--max-duration`, default 120 s; never below `durationSec`). */
   maxDurationSec?: number;
+  /** `--bound-entries`: entries past which a keyed collection's per-request growth is a sure leak (default 100,000). */
+  boundEntries?: number;
   /** Quiet period after the decision, no requests (`--idle`, default 3 s; 0 = none). */
   idleSec?: number;
   /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
@@ -227,6 +229,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     maxLoadMs: Math.max(plannedMs, (plan.maxDurationSec ?? DEFAULT_MAX_LOAD_MS / 1000) * 1000),
   };
   const idleMs = (plan.idleSec ?? DEFAULT_IDLE_MS / 1000) * 1000;
+  // A keyed collection gaining an entry per request is a sure leak past this many entries (--bound-entries).
+  const boundEntries = plan.boundEntries ?? KEYED_BOUND_ENTRIES;
+  const thresholds: AnalyzeOptions['thresholds'] = { keyedBoundEntries: boundEntries };
   const emit = ctx.onProgress ?? (() => {});
   const variantStarted = performance.now();
   const elapsed = (): number => performance.now() - variantStarted;
@@ -535,7 +540,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       trend = trendOf(samples, sequenceStartMs, ev.kind);
       const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
       if (heap && sequence.length >= 3) {
-        analysis = await analyzeSequence(analysedPart(sequence), samplingProfile, cwd, setPhase);
+        analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
         analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
         // A Ctrl-C during the analysis ends as interrupted during the analysis.
         if (stop.signal.aborted) throw stop.signal.reason;
@@ -570,11 +575,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         let entries = await heap.entriesOf(filling.holderId);
         let entriesPerMs: number | undefined;
         let pollMs = FILL_POLL_MS / 2;
-        while (entries !== undefined && entries < KEYED_BOUND_ENTRIES && loadMs < schedule.maxLoadMs - 1) {
+        while (entries !== undefined && entries < boundEntries && loadMs < schedule.maxLoadMs - 1) {
           // Long enough to reach the bound at the rate seen so far (+10 %), at least FILL_POLL_MS and
           // at most twice the previous count's segment: a cache that stops at its own bound is seen
           // stopping soon after, not after one long segment.
-          const toBound = entriesPerMs ? (1.1 * (KEYED_BOUND_ENTRIES - entries)) / entriesPerMs : FILL_POLL_MS;
+          const toBound = entriesPerMs ? (1.1 * (boundEntries - entries)) / entriesPerMs : FILL_POLL_MS;
           const ms = Math.min(Math.max(FILL_POLL_MS, Math.round(toBound)), 2 * pollMs, schedule.maxLoadMs - loadMs);
           pollMs = ms;
           rateNow = 'max';
@@ -696,6 +701,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
             analysed.map((t) => t.ref.requests),
             { cwd, ...(samplingProfile ? { samplingProfile } : {}) },
             { secrets: keyLedger.snapshot(), ...(bufferScan ? { buffers: bufferScan } : {}), labels: analysed.map((t) => t.ref.label) },
+            thresholds,
           )
         : analysis;
     const disturbance = heap ? snapshotsDisturb(samples, taken.map((t) => t.ref)) : undefined;
@@ -898,18 +904,17 @@ function analysedPart(sequence: readonly TakenSnapshot[]): TakenSnapshot[] {
 
 async function analyzeSequence(
   sequence: readonly TakenSnapshot[],
-  samplingProfile: SamplingProfile | undefined,
-  cwd: string,
   setPhase: (p: RunPhase) => void,
+  thresholds: AnalyzeOptions['thresholds'],
 ): Promise<SnapshotEvidence> {
   setPhase('analysis');
   // The loop's decisions need the diff only: allocation sites and key residency come with the final analysis.
-  void samplingProfile;
-  void cwd;
   return analyzeRunSnapshots(
     sequence.map((t) => t.file),
     sequence.map((t) => t.ref.requests),
     false,
+    undefined,
+    thresholds,
   );
 }
 

@@ -45,7 +45,7 @@ function filesUnder(dir: string): string[] {
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`compiled CLI missing at ${CLI}: run \`npx tsc -p tsconfig.json\` (npm test builds first)`);
   // With the optional Clinic package (the default install) the run also writes Clinic's page.
-  const r = cli(['run', 'unbounded-map', '--duration', '3', '--warmup', '1', '--out', root, ...(clinicInstalled ? ['--clinic'] : [])]);
+  const r = cli(['run', 'unbounded-map', '--duration', '3', '--warmup', '1', '--bound-entries', '2000', '--out', root, ...(clinicInstalled ? ['--clinic'] : [])]);
   if (r.status !== 0) throw new Error(`leakbench run failed (${r.status}): ${r.stderr.slice(-800)}`);
   const scenarioDir = path.join(root, 'unbounded-map');
   const [runId] = readdirSync(scenarioDir);

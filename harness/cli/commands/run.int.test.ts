@@ -31,7 +31,7 @@ describe('leakbench run (end to end)', () => {
     const c = capture();
 
     const code = await runCli(
-      ['run', 'unbounded-map', '--warmup', '2', '--duration', '8', '--gc-interval', '1', '--json', '--out', out],
+      ['run', 'unbounded-map', '--warmup', '2', '--duration', '8', '--bound-entries', '2000', '--gc-interval', '1', '--json', '--out', out],
       c.io,
     );
     expect(code, c.err()).toBe(0);
