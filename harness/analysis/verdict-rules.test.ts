@@ -15,20 +15,11 @@ import {
   keptAtSteps,
   undecidedGrowth,
 } from './analyze-graphs.js';
+import { testHeapSkeleton } from './test-heaps.js';
 
 /** One snapshot: a module scope holding a Map with `entries` [key string, value of `valueBytes`]. */
 function mapSnapshot(entryIds: number[], tableId: number, valueBytes: number): HeapGraph {
-  const b = new SnapshotBuilder();
-  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
-  b.edge(b.root(), gcRoots, 'element', 1);
-  const scope = b.node('object', 'system / Context', 64, { id: 11 });
-  const handler = b.node('closure', 'handle', 64, { id: 13 });
-  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
-  const script = b.node('code', 'file:///app/server.js', 144, { id: 17 });
-  b.edge(gcRoots, handler, 'element', 1);
-  b.edge(handler, scope, 'internal', 'context');
-  b.edge(handler, shared, 'internal', 'shared');
-  b.edge(shared, script, 'internal', 'script_or_debug_info');
+  const { b, scope } = testHeapSkeleton();
   const map = b.node('object', 'Map', 32, { id: 21 });
   b.edge(scope, map, 'context', 'keyMeta');
   const table = b.node('array', '', 16 + entryIds.length * 16, { id: tableId });
