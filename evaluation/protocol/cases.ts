@@ -48,6 +48,13 @@ export const PROTOCOL_CASES: ProtocolCase[] = [
     holdout: false,
   },
   {
+    name: 'window-counters-ramp',
+    server: 'window-counters-ramp.js',
+    expect: 'never leak (the count rises with the traffic, nothing outlives two seconds)',
+    ok: notLeak,
+    holdout: false,
+  },
+  {
     name: 'interval-growth',
     server: 'interval-growth.js',
     expect: 'leak, driven by time',

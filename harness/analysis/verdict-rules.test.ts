@@ -71,6 +71,17 @@ describe('leak finder step rules at their defaults', () => {
     expect(result.dismissed[0]).toMatchObject({ why: 'plateau' });
   });
 
+  it('a Map swept every window whose size follows a rising rate is not a leak (counts 500 → 1700 → 3200, nothing kept)', () => {
+    // Rate-limit counters of the current and previous window: each snapshot holds only entries
+    // made since the last one, yet the count rose at each step because the request rate did
+    // (measured in bench:all on a loaded machine: 504 → 1700 → 3216). A count that grows is not
+    // a container that keeps: none of the middle snapshot's entries is in the final one.
+    const graphs = [mapSnapshot(ids(5001, 500), 31, 64), mapSnapshot(ids(20001, 1700), 33, 64), mapSnapshot(ids(40001, 3200), 35, 64)];
+    const result = analyzeGraphs(graphs, { requestsAtSnapshot: [10_000, 16_000, 22_000] });
+    expect(result.findings).toEqual([]);
+    expect(result.verdict).not.toBe('leak');
+  });
+
   it('a keyed Map growing one entry per request is a leak that still needs more load below the bound', () => {
     const graphs = [0, 1, 2].map((step) => mapSnapshot([...ids(5001, 20), ...ids(20001, 200 * step)], 31 + step * 2, 1024));
     const result = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 1_200, 1_400] });
