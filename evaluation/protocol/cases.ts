@@ -84,6 +84,14 @@ export const PROTOCOL_CASES: ProtocolCase[] = [
     holdout: false,
   },
   {
+    name: 'cmd-self-check',
+    server: 'ttl-cache-6s.js',
+    flags: ['--self-check'],
+    expect: 'self-check finds the planted leak at its rate on a --cmd server (state found)',
+    ok: (run) => run.selfCheck?.state === 'found',
+    holdout: false,
+  },
+  {
     name: 'lru-cache-50k',
     server: 'lru-cache-50k.js',
     expect: 'never leak',

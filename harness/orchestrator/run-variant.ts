@@ -4,8 +4,9 @@
  * or RSS from /proc when the server has no inspector):
  *
  *   launch → watchdogs → warm-up → baseline snapshot
- *     → [load segment → after-GC sample → snapshot (id guard) → nextStep]… until `decide`
- *     → same-key replay (a growing keyed holder) → idle (no requests) → self-check (`--self-check`)
+ *     → [load segment → after-GC sample → snapshot (id guard) → analysis beside an idle
+ *        stretch (no requests) → nextStep]… until `decide` (the idle then runs its full length)
+ *     → same-key replay (a growing keyed holder) → self-check (`--self-check`)
  *     → decideVerdict → kill
  *
  * Load runs in segments so a snapshot (which stops the server for a while) never races HTTP; the
@@ -133,7 +134,7 @@ export interface LoadPlan {
   maxDurationSec?: number;
   /** `--bound-entries`: entries past which a keyed collection's per-request growth is a sure leak (default 100,000). */
   boundEntries?: number;
-  /** Quiet period after the decision, no requests (`--idle`, default 3 s; 0 = none). */
+  /** Quiet period beside the deciding analysis, no requests (`--idle`, default 3 s; 0 = none). */
   idleSec?: number;
   /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
   workload?: WorkloadPlan;
@@ -549,6 +550,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         if (idleMs > 0) {
           const cut = new AbortController();
           idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are analysed): growth per second, not per request', undefined, cut.signal) };
+          // An abort (Ctrl-C, a crash) ends the idle with an error while the analysis still runs:
+          // handled here, and rethrown below to whoever awaits it.
+          idling.done.catch(() => {});
         }
         try {
           analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
@@ -559,7 +563,10 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         }
         analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
         // A Ctrl-C during the analysis ends as interrupted during the analysis.
-        if (stop.signal.aborted) throw stop.signal.reason;
+        if (stop.signal.aborted) {
+          await idling?.done.catch(() => {});
+          throw stop.signal.reason;
+        }
       }
       // A holder that grew more slowly in its last step may have filled: the window slides to start
       // where the slow step started, and short segments follow, so the next diffs see only what
@@ -632,9 +639,9 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     if (heap) bufferScan = await scanBuffersForSecrets(heap.session, keyLedger.snapshot());
 
     // ── idle: growth with no requests is driven by time ────────────────────────────────────────
-    // Right after the decision: its samples are evidence of the verdict (decideVerdict turns
-    // growth per second with no traffic into a leak driven by time).
-    // (A heap run whose deciding analysis had the idle beside it has done this already.)
+    // Its samples are evidence of the verdict (decideVerdict turns growth per second with no
+    // traffic into a leak driven by time). A heap run whose deciding analysis had the idle beside
+    // it has it already; black-box and per-endpoint runs idle here, after the decision.
     if (idleMs > 0 && idledAtDecisionMs === undefined) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
 
     // The verdict's evidence was complete when the idle phase and the deciding analysis (or,
