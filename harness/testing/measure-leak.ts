@@ -25,6 +25,7 @@ import { LeakbenchError } from '../errors.js';
 import type { Finding } from '../types.js';
 import { InProcessInspector } from './in-process-inspector.js';
 import { activeResourceCounts, settle } from './settle.js';
+import { SnapshotPipeline } from './snapshot-pipeline.js';
 
 /** The function under test; it gets the iteration number and may return a promise (awaited). */
 export type LeakTestFunction = (iteration: number) => unknown;
@@ -194,6 +195,9 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
   const dir = await mkdtemp(join(o.tmpDir, 'leakbench-test-'));
   await chmod(dir, 0o700);
   const inspector = InProcessInspector.open();
+  // Started before the baseline (its handle is in every snapshot); it reads each snapshot while
+  // the next round runs.
+  const pipeline = SnapshotPipeline.start(o.rounds + 1);
   // Everything the loop needs is allocated here, before the baseline, and never grows.
   const paths = Array.from({ length: o.rounds + 1 }, (_, i) => join(dir, `${i}.heapsnapshot`));
   const iterationsAtSnapshot = Array.from({ length: o.rounds + 1 }, (_, i) => i * o.iterations);
@@ -217,14 +221,15 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
       const pending = await timed('settleMs', () => settle(before, o.settleTimeoutMs));
       if (pending !== '') unsettled.push(pending);
     };
-    const snapshot = async (path: string): Promise<void> => {
+    const snapshot = async (index: number): Promise<void> => {
       await timed('gcMs', () => inspector.collectGarbage());
-      await timed('snapshotMs', () => inspector.takeHeapSnapshot(path));
+      await timed('snapshotMs', () => inspector.takeHeapSnapshot(paths[index]!));
+      pipeline?.written(index, paths[index]!);
     };
     await runAndSettle(o.warmup);
     if (o.allocationSites === 'tracking') await inspector.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
     if (o.allocationSites === 'sampling') await inspector.post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL_BYTES });
-    await snapshot(paths[0]!);
+    await snapshot(0);
     // Checked before each snapshot: a reset during the calls shows as a new id then; the next
     // snapshot may hand the old objects their old ids again by coincidence (same walk order).
     const idAtBaseline = await inspector.processHeapId();
@@ -232,23 +237,30 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     for (let round = 1; round <= o.rounds; round++) {
       await runAndSettle(o.iterations);
       if ((await inspector.processHeapId()) !== idAtBaseline) idsReset = true;
-      await snapshot(paths[round]!);
+      await snapshot(round);
     }
     let samplingProfile: SamplingHeapProfile | undefined;
     if (o.allocationSites === 'sampling') {
       samplingProfile = (await inspector.post<{ profile: SamplingHeapProfile }>('HeapProfiler.getSamplingProfile')).profile;
     }
-    const resolver = new SourceMapResolver();
-    if (o.allocationSites !== 'off') {
-      for (const [url, map] of await inspector.inlineSourceMaps()) resolver.useSourceMap(url, map);
-    }
+    const sourceMaps = o.allocationSites === 'off' ? new Map<string, string>() : await inspector.inlineSourceMaps();
     inspector.close();
     const analysisStarted = performance.now();
-    const analysis = await analyzeSnapshots(paths, {
+    const thresholds = analysisThresholds(o.thresholds);
+    let analysis = await pipeline?.analyze({
       requestsAtSnapshot: iterationsAtSnapshot,
-      thresholds: analysisThresholds(o.thresholds),
-      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
+      thresholds,
+      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { sourceMaps } : { sourceMaps, samplingProfile },
     });
+    if (analysis === undefined) {
+      const resolver = new SourceMapResolver();
+      for (const [url, map] of sourceMaps) resolver.useSourceMap(url, map);
+      analysis = await analyzeSnapshots(paths, {
+        requestsAtSnapshot: iterationsAtSnapshot,
+        thresholds,
+        allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
+      });
+    }
     timings.analysisMs = performance.now() - analysisStarted;
     const findings = idsReset ? [] : analysis.findings.filter((f) => !isHarnessFinding(f));
     const dropped = analysis.findings.length - findings.length;
@@ -282,6 +294,7 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     return result;
   } finally {
     inspector.close();
+    pipeline?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
