@@ -6,8 +6,10 @@
  * 2-core machine the load decides them.
  *
  * `--direct` measures the same assertions with `measureLeak` in plain Node, one child process per
- * twin, and prints each phase and the CPU time (all threads): on a loaded machine the CPU time is
- * the figure that says what the assertion costs on an idle one.
+ * twin, and prints each phase, the CPU time (all threads) and, on Linux, `idle est.`: what the
+ * measurement takes on an idle 2-CPU machine, from per-thread CPU times — the test's thread until
+ * the analysis, its settle waits, then the larger of the two threads' shares of the analysis phase
+ * (see `LeakTimings`). On a loaded machine that is the figure that says what the assertion costs.
  *
  * Usage: node dist/scripts/bench-assertions.js [--noise-runs <n>] [--skip-scenarios] [--direct]
  * (internal: --child <scenario> <twin> measures one twin and prints its JSON result)
@@ -146,9 +148,12 @@ async function measureChild(scenario: string, twin: Twin): Promise<void> {
 
 function directTable(): boolean {
   process.stdout.write(`\nthe same assertions with measureLeak in plain Node (a child per twin), ${load()}\n`);
-  process.stdout.write(`${pad('scenario', 26)}${pad('twin', 7)}${pad('verdict', 9)}${pad('wall', 9)}${pad('cpu', 9)}calls / settle / gc / snapshots / analysis (ms)\n`);
+  process.stdout.write(
+    `${pad('scenario', 26)}${pad('twin', 7)}${pad('verdict', 9)}${pad('wall', 9)}${pad('cpu', 9)}${pad('idle est.', 11)}calls / settle / gc / snapshots / analysis (ms)\n`,
+  );
   let ok = true;
   const cpus: number[] = [];
+  const estimates: number[] = [];
   for (const driver of PER_CALL_DRIVERS) {
     for (const twin of ['leaky', 'fixed'] as const) {
       const res = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), '--child', driver.scenario, twin], { cwd: ROOT, encoding: 'utf8' });
@@ -163,15 +168,32 @@ function directTable(): boolean {
       }
       const t = m.timingsMs;
       cpus.push(t['cpuMs']!);
+      const estimate = idleEstimateMs(t);
+      if (estimate !== undefined) estimates.push(estimate);
       process.stdout.write(
         `${pad(driver.scenario, 26)}${pad(twin, 7)}${pad(m.verdict, 9)}${pad(`${(t['totalMs']! / 1000).toFixed(2)} s`, 9)}${pad(`${(t['cpuMs']! / 1000).toFixed(2)} s`, 9)}` +
+          `${pad(estimate === undefined ? '-' : `${(estimate / 1000).toFixed(2)} s`, 11)}` +
           `${t['callsMs']} / ${t['settleMs']} / ${t['gcMs']} / ${t['snapshotMs']} / ${t['analysisMs']}\n`,
       );
     }
   }
   cpus.sort((a, b) => a - b);
-  process.stdout.write(`cpu median ${(cpus[Math.floor((cpus.length - 1) / 2)]! / 1000).toFixed(2)} s, max ${(cpus.at(-1)! / 1000).toFixed(2)} s; after: ${load()}\n`);
+  estimates.sort((a, b) => a - b);
+  const median = (xs: number[]): string => (xs.length === 0 ? '-' : `${(xs[Math.floor((xs.length - 1) / 2)]! / 1000).toFixed(2)} s`);
+  const max = (xs: number[]): string => (xs.length === 0 ? '-' : `${(xs.at(-1)! / 1000).toFixed(2)} s`);
+  process.stdout.write(`cpu median ${median(cpus)}, max ${max(cpus)}; idle est. median ${median(estimates)}, max ${max(estimates)}; after: ${load()}\n`);
   return ok;
+}
+
+/**
+ * Wall time of a measurement on an idle 2-CPU machine, from its CPU times (Linux only): the test's
+ * thread until the analysis, its settle waits, and the larger of the two threads' shares of the
+ * analysis phase (the test's thread, and everything else: the snapshot reader).
+ */
+function idleEstimateMs(t: Record<string, number>): number | undefined {
+  const { threadCpuMs, settleMs, analysisCpuMs, analysisThreadCpuMs } = t;
+  if (threadCpuMs === undefined || settleMs === undefined || analysisCpuMs === undefined || analysisThreadCpuMs === undefined) return undefined;
+  return threadCpuMs + settleMs + Math.max(analysisThreadCpuMs, analysisCpuMs - analysisThreadCpuMs);
 }
 
 const argv = process.argv.slice(2);

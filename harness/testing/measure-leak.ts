@@ -15,6 +15,7 @@
  * - The measurement allocates nothing per iteration, and its own and the test framework's objects
  *   are filtered out by {@link isHarnessFinding}.
  */
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,8 +105,12 @@ export interface LeakMeasurement {
 
 /**
  * Phases of a measurement, ms (`callsMs`: the calls themselves; `settleMs`: waiting for their work
- * to end), and `cpuMs`: CPU time of the whole process meanwhile (all threads, the analysis's
- * reader included) — about the wall time the measurement takes on an otherwise idle machine.
+ * to end; `analysisMs`: from the last snapshot to the verdict), and CPU time: `cpuMs` of the whole
+ * process meanwhile (all threads, the snapshot reader's included), `analysisCpuMs` of the whole
+ * process in the analysis phase, and, on Linux, `threadCpuMs` of the calling thread before it and
+ * `analysisThreadCpuMs` in it. On a loaded machine wall times stretch; the CPU times say what the
+ * measurement costs: on an idle machine with two CPUs it takes about `threadCpuMs + settleMs` plus
+ * the larger of the two threads' shares of the analysis phase (`npm run bench:assertions -- --direct`).
  */
 export interface LeakTimings {
   callsMs: number;
@@ -115,6 +120,9 @@ export interface LeakTimings {
   analysisMs: number;
   totalMs: number;
   cpuMs: number;
+  analysisCpuMs: number;
+  threadCpuMs?: number;
+  analysisThreadCpuMs?: number;
 }
 
 /**
@@ -202,8 +210,9 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
   const paths = Array.from({ length: o.rounds + 1 }, (_, i) => join(dir, `${i}.heapsnapshot`));
   const iterationsAtSnapshot = Array.from({ length: o.rounds + 1 }, (_, i) => i * o.iterations);
   const unsettled: string[] = [];
-  const timings: LeakTimings = { callsMs: 0, settleMs: 0, gcMs: 0, snapshotMs: 0, analysisMs: 0, totalMs: 0, cpuMs: 0 };
+  const timings: LeakTimings = { callsMs: 0, settleMs: 0, gcMs: 0, snapshotMs: 0, analysisMs: 0, totalMs: 0, cpuMs: 0, analysisCpuMs: 0 };
   const cpuAtStart = process.cpuUsage();
+  const threadCpuAtStart = threadCpuMs();
   try {
     await inspector.post('HeapProfiler.enable');
     const before = activeResourceCounts();
@@ -246,6 +255,8 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     const sourceMaps = o.allocationSites === 'off' ? new Map<string, string>() : await inspector.inlineSourceMaps();
     inspector.close();
     const analysisStarted = performance.now();
+    const cpuAtAnalysis = process.cpuUsage();
+    const threadCpuAtAnalysis = threadCpuMs();
     const thresholds = analysisThresholds(o.thresholds);
     let analysis = await pipeline?.analyze({
       requestsAtSnapshot: iterationsAtSnapshot,
@@ -262,6 +273,13 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
       });
     }
     timings.analysisMs = performance.now() - analysisStarted;
+    const analysisCpu = process.cpuUsage(cpuAtAnalysis);
+    timings.analysisCpuMs = (analysisCpu.user + analysisCpu.system) / 1000;
+    const threadCpuAtEnd = threadCpuMs();
+    if (threadCpuAtStart !== undefined && threadCpuAtAnalysis !== undefined && threadCpuAtEnd !== undefined) {
+      timings.threadCpuMs = threadCpuAtAnalysis - threadCpuAtStart;
+      timings.analysisThreadCpuMs = threadCpuAtEnd - threadCpuAtAnalysis;
+    }
     const findings = idsReset ? [] : analysis.findings.filter((f) => !isHarnessFinding(f));
     const dropped = analysis.findings.length - findings.length;
     let verdict = analysis.verdict;
@@ -289,13 +307,28 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     timings.totalMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuAtStart);
     timings.cpuMs = (cpu.user + cpu.system) / 1000;
-    for (const k of Object.keys(timings) as Array<keyof LeakTimings>) timings[k] = Math.round(timings[k]);
+    for (const k of Object.keys(timings) as Array<keyof LeakTimings>) timings[k] = Math.round(timings[k]!);
     result.durationMs = timings.totalMs;
     return result;
   } finally {
     inspector.close();
     pipeline?.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * CPU time of the calling thread, ms, on Linux (`/proc/thread-self/stat`: user + system clock
+ * ticks, 100 per second); undefined elsewhere.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
