@@ -9,7 +9,7 @@
  * Pure: plain samples in, plain data out.
  */
 import type { GrowthStatistic, IdleGrowth, MemorySample } from '../types.js';
-import { fitSlope, retainedBytes, type GrowthTrend, type TrendMetric } from './growth-trend.js';
+import { fitSlope, rejectOutliers, retainedBytes, type GrowthTrend, type TrendMetric } from './growth-trend.js';
 
 /**
  * Idle growth below this many bytes per second is not "driven by time", however significant:
@@ -43,20 +43,40 @@ function isLoadSample(s: MemorySample): boolean {
 }
 
 /**
- * Growth per second in the idle phase, compared with growth per second under load; `undefined`
- * when the run had no idle phase with at least 3 after-GC samples.
+ * The after-GC samples of the run's last idle stretch. The run idles while it analyses each
+ * snapshot; when the analysis says "load on", that idle is cut short and a later one follows, so
+ * only the last stretch (the one that ran its full length beside the deciding analysis) is one
+ * clean period with no requests. Samples of other phases end a stretch; samples without a forced
+ * GC inside it do not.
+ */
+export function lastIdleStretch(samples: readonly MemorySample[]): MemorySample[] {
+  let i = samples.length - 1;
+  while (i >= 0 && !(samples[i]!.afterGc && samples[i]!.phase === 'idle')) i--;
+  const out: MemorySample[] = [];
+  for (; i >= 0 && samples[i]!.phase === 'idle'; i--) if (samples[i]!.afterGc) out.push(samples[i]!);
+  return out.reverse();
+}
+
+/**
+ * Growth per second in the last idle stretch ({@link lastIdleStretch}), compared with growth per
+ * second under load; `undefined` when the run had no idle stretch with at least 3 after-GC samples.
  */
 export function idleGrowth(samples: readonly MemorySample[]): IdleGrowth | undefined {
-  const idle = samples.filter((s) => s.afterGc && s.phase === 'idle');
+  const idle = lastIdleStretch(samples);
   const fit = fitSlope(
     idle.map((s) => s.tMs / 1000),
     idle.map(retainedBytes),
   );
   if (fit === undefined) return undefined;
+  // The load's rate per second with isolated spikes left out, as in the growth trend: an
+  // after-GC sample taken under load may catch a burst of requests in flight.
   const load = samples.filter((s) => s.afterGc && isLoadSample(s));
+  const loadX = load.map((s) => s.tMs / 1000);
+  const loadY = load.map(retainedBytes);
+  const keep = rejectOutliers(loadX, loadY);
   const loadFit = fitSlope(
-    load.map((s) => s.tMs / 1000),
-    load.map(retainedBytes),
+    loadX.filter((_, i) => keep[i]),
+    loadY.filter((_, i) => keep[i]),
   );
   const durationMs = idle[idle.length - 1]!.tMs - idle[0]!.tMs;
   const kb = (x: number): string => `${(x / 1024).toFixed(1)} KiB/s`;
