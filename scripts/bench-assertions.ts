@@ -6,10 +6,14 @@
  * 2-core machine the load decides them.
  *
  * `--direct` measures the same assertions with `measureLeak` in plain Node, one child process per
- * twin, and prints each phase and the CPU time (all threads): on a loaded machine the CPU time is
- * the figure that says what the assertion costs on an idle one.
+ * twin, and prints each phase, the CPU time (all threads) and, on Linux, `idle est.`: what the
+ * measurement takes on an idle 2-CPU machine, from per-thread CPU times — the test's thread until
+ * the analysis, its settle waits, then the larger of the two threads' shares of the analysis phase
+ * (see `LeakTimings`). On a loaded machine that is the figure that says what the assertion costs.
+ * `--phases` prints the same table for the measurements in a vitest worker (default pool), where the
+ * assertions run: a bigger heap (the runner's) than plain Node's, so bigger snapshots.
  *
- * Usage: node dist/scripts/bench-assertions.js [--noise-runs <n>] [--skip-scenarios] [--direct]
+ * Usage: node dist/scripts/bench-assertions.js [--noise-runs <n>] [--skip-scenarios] [--direct] [--phases]
  * (internal: --child <scenario> <twin> measures one twin and prints its JSON result)
  */
 import { spawnSync } from 'node:child_process';
@@ -38,19 +42,21 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { noiseRuns: number; scenarios: boolean; direct: boolean } {
+function parseArgs(argv: string[]): { noiseRuns: number; scenarios: boolean; direct: boolean; phases: boolean } {
   let noiseRuns = 0;
   let scenarios = true;
   let direct = false;
+  let phases = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--direct') direct = true;
+    else if (argv[i] === '--phases') phases = true;
     else if (argv[i] === '--noise-runs') {
       noiseRuns = Number(argv[++i]);
       if (!Number.isInteger(noiseRuns) || noiseRuns < 1 || noiseRuns > 1000) fail('--noise-runs must be an integer 1..1000');
     } else if (argv[i] === '--skip-scenarios') scenarios = false;
-    else fail(`unknown argument '${argv[i]}' (usage: bench-assertions [--noise-runs <n>] [--skip-scenarios] [--direct])`);
+    else fail(`unknown argument '${argv[i]}' (usage: bench-assertions [--noise-runs <n>] [--skip-scenarios] [--direct] [--phases])`);
   }
-  return { noiseRuns, scenarios, direct };
+  return { noiseRuns, scenarios, direct, phases };
 }
 
 function load(): string {
@@ -144,34 +150,91 @@ async function measureChild(scenario: string, twin: Twin): Promise<void> {
   }
 }
 
+/** One twin's measurement: plain Node (`--direct`) or a vitest worker (`--phases`). */
+interface TwinTimings {
+  scenario: string;
+  twin: string;
+  verdict: string;
+  timingsMs: Record<string, number>;
+}
+
 function directTable(): boolean {
   process.stdout.write(`\nthe same assertions with measureLeak in plain Node (a child per twin), ${load()}\n`);
-  process.stdout.write(`${pad('scenario', 26)}${pad('twin', 7)}${pad('verdict', 9)}${pad('wall', 9)}${pad('cpu', 9)}calls / settle / gc / snapshots / analysis (ms)\n`);
-  let ok = true;
-  const cpus: number[] = [];
+  const rows: Array<TwinTimings | { scenario: string; twin: string; error: string }> = [];
   for (const driver of PER_CALL_DRIVERS) {
     for (const twin of ['leaky', 'fixed'] as const) {
       const res = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(import.meta.url), '--child', driver.scenario, twin], { cwd: ROOT, encoding: 'utf8' });
       const line = res.stdout.trim().split('\n').at(-1) ?? '';
-      let m: { verdict: string; timingsMs: Record<string, number> };
       try {
-        m = JSON.parse(line) as typeof m;
+        rows.push({ scenario: driver.scenario, twin, ...(JSON.parse(line) as { verdict: string; timingsMs: Record<string, number> }) });
       } catch {
-        ok = false;
-        process.stdout.write(`${pad(driver.scenario, 26)}${pad(twin, 7)}error: ${(res.stderr || line).split('\n')[0]}\n`);
-        continue;
+        rows.push({ scenario: driver.scenario, twin, error: (res.stderr || line).split('\n')[0] ?? '' });
       }
-      const t = m.timingsMs;
-      cpus.push(t['cpuMs']!);
-      process.stdout.write(
-        `${pad(driver.scenario, 26)}${pad(twin, 7)}${pad(m.verdict, 9)}${pad(`${(t['totalMs']! / 1000).toFixed(2)} s`, 9)}${pad(`${(t['cpuMs']! / 1000).toFixed(2)} s`, 9)}` +
-          `${t['callsMs']} / ${t['settleMs']} / ${t['gcMs']} / ${t['snapshotMs']} / ${t['analysisMs']}\n`,
-      );
     }
   }
+  return timingsTable(rows);
+}
+
+function phasesTable(): boolean {
+  process.stdout.write(`\nthe same assertions with measureLeak in a vitest worker (default pool), ${load()}\n`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'leakbench-bench-phases-'));
+  const out = path.join(dir, 'phases.jsonl');
+  try {
+    const results = vitestJson(['scenarios/leak-assertions-phases.int.test.ts'], { LEAKBENCH_PHASES_OUT: out });
+    const failed = results.filter((r) => r.status !== 'passed');
+    for (const r of failed) process.stdout.write(`  failed: ${r.title}: ${(r.failureMessages?.[0] ?? '').split('\n')[0]}\n`);
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(out, 'utf8').trim().split('\n').filter((l) => l !== '');
+    } catch {
+      // no measurement finished: reported as failures above
+    }
+    return timingsTable(lines.map((l) => JSON.parse(l) as TwinTimings)) && failed.length === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function timingsTable(rows: Array<TwinTimings | { scenario: string; twin: string; error: string }>): boolean {
+  process.stdout.write(
+    `${pad('scenario', 26)}${pad('twin', 7)}${pad('verdict', 9)}${pad('wall', 9)}${pad('cpu', 9)}${pad('idle est.', 11)}calls / settle / gc / snapshots / analysis (ms)\n`,
+  );
+  let ok = true;
+  const cpus: number[] = [];
+  const estimates: number[] = [];
+  for (const row of rows) {
+    if ('error' in row) {
+      ok = false;
+      process.stdout.write(`${pad(row.scenario, 26)}${pad(row.twin, 7)}error: ${row.error}\n`);
+      continue;
+    }
+    const t = row.timingsMs;
+    cpus.push(t['cpuMs']!);
+    const estimate = idleEstimateMs(t);
+    if (estimate !== undefined) estimates.push(estimate);
+    process.stdout.write(
+      `${pad(row.scenario, 26)}${pad(row.twin, 7)}${pad(row.verdict, 9)}${pad(`${(t['totalMs']! / 1000).toFixed(2)} s`, 9)}${pad(`${(t['cpuMs']! / 1000).toFixed(2)} s`, 9)}` +
+        `${pad(estimate === undefined ? '-' : `${(estimate / 1000).toFixed(2)} s`, 11)}` +
+        `${t['callsMs']} / ${t['settleMs']} / ${t['gcMs']} / ${t['snapshotMs']} / ${t['analysisMs']}\n`,
+    );
+  }
   cpus.sort((a, b) => a - b);
-  process.stdout.write(`cpu median ${(cpus[Math.floor((cpus.length - 1) / 2)]! / 1000).toFixed(2)} s, max ${(cpus.at(-1)! / 1000).toFixed(2)} s; after: ${load()}\n`);
+  estimates.sort((a, b) => a - b);
+  const median = (xs: number[]): string => (xs.length === 0 ? '-' : `${(xs[Math.floor((xs.length - 1) / 2)]! / 1000).toFixed(2)} s`);
+  const max = (xs: number[]): string => (xs.length === 0 ? '-' : `${(xs.at(-1)! / 1000).toFixed(2)} s`);
+  process.stdout.write(`cpu median ${median(cpus)}, max ${max(cpus)}; idle est. median ${median(estimates)}, max ${max(estimates)}; after: ${load()}\n`);
   return ok;
+}
+
+/**
+ * Wall time of a measurement on an idle 2-CPU machine, from its CPU times (Linux only): the test's
+ * thread until the analysis, its settle waits, and the larger of the two threads' shares of the
+ * analysis phase (the test's thread, and everything else: the snapshot reader).
+ */
+function idleEstimateMs(t: Record<string, number>): number | undefined {
+  const { threadCpuMs, settleMs, analysisCpuMs, analysisThreadCpuMs } = t;
+  if (threadCpuMs === undefined || settleMs === undefined || analysisCpuMs === undefined || analysisThreadCpuMs === undefined) return undefined;
+  return threadCpuMs + settleMs + Math.max(analysisThreadCpuMs, analysisCpuMs - analysisThreadCpuMs);
 }
 
 const argv = process.argv.slice(2);
@@ -182,6 +245,7 @@ if (argv[0] === '--child') {
 const args = parseArgs(argv);
 let ok = true;
 if (args.direct) ok = directTable() && ok;
+if (args.phases) ok = phasesTable() && ok;
 if (args.scenarios) ok = scenarioTable() && ok;
 if (args.noiseRuns > 0) ok = noiseTable(args.noiseRuns) && ok;
 process.exitCode = ok ? 0 : 3;

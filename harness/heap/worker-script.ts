@@ -4,19 +4,19 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Path of `<name>.js` next to the module at `moduleUrl` (a module of `harness/heap`), or undefined
- * when that file does not exist (no build yet): callers then do the work on their own thread.
+ * Path of `<name>.js` next to the module at `moduleUrl` (a module of a `harness/<folder>`), or
+ * undefined when that file does not exist (no build yet): callers then do the work on their own thread.
  */
 export function workerScript(moduleUrl: string, name: string): string | undefined {
   const self = fileURLToPath(moduleUrl);
   const dir = dirname(self);
   const js = self.endsWith('.ts')
-    ? join(dir, '..', '..', 'dist', 'harness', 'heap', `${name}.js`)
+    ? join(dir, '..', '..', 'dist', 'harness', basename(dir), `${name}.js`)
     : join(dir, `${name}.js`);
   return existsSync(js) ? js : undefined;
 }

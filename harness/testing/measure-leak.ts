@@ -15,6 +15,7 @@
  * - The measurement allocates nothing per iteration, and its own and the test framework's objects
  *   are filtered out by {@link isHarnessFinding}.
  */
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { LeakbenchError } from '../errors.js';
 import type { Finding } from '../types.js';
 import { InProcessInspector } from './in-process-inspector.js';
 import { activeResourceCounts, settle } from './settle.js';
+import { SnapshotPipeline } from './snapshot-pipeline.js';
 
 /** The function under test; it gets the iteration number and may return a promise (awaited). */
 export type LeakTestFunction = (iteration: number) => unknown;
@@ -103,8 +105,12 @@ export interface LeakMeasurement {
 
 /**
  * Phases of a measurement, ms (`callsMs`: the calls themselves; `settleMs`: waiting for their work
- * to end), and `cpuMs`: CPU time of the whole process meanwhile (all threads, the analysis's
- * reader included) — about the wall time the measurement takes on an otherwise idle machine.
+ * to end; `analysisMs`: from the last snapshot to the verdict), and CPU time: `cpuMs` of the whole
+ * process meanwhile (all threads, the snapshot reader's included), `analysisCpuMs` of the whole
+ * process in the analysis phase, and, on Linux, `threadCpuMs` of the calling thread before it and
+ * `analysisThreadCpuMs` in it. On a loaded machine wall times stretch; the CPU times say what the
+ * measurement costs: on an idle machine with two CPUs it takes about `threadCpuMs + settleMs` plus
+ * the larger of the two threads' shares of the analysis phase (`npm run bench:assertions -- --direct`).
  */
 export interface LeakTimings {
   callsMs: number;
@@ -114,6 +120,9 @@ export interface LeakTimings {
   analysisMs: number;
   totalMs: number;
   cpuMs: number;
+  analysisCpuMs: number;
+  threadCpuMs?: number;
+  analysisThreadCpuMs?: number;
 }
 
 /**
@@ -194,12 +203,16 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
   const dir = await mkdtemp(join(o.tmpDir, 'leakbench-test-'));
   await chmod(dir, 0o700);
   const inspector = InProcessInspector.open();
+  // Started before the baseline (its handle is in every snapshot); it reads each snapshot while
+  // the next round runs.
+  const pipeline = SnapshotPipeline.start(o.rounds + 1);
   // Everything the loop needs is allocated here, before the baseline, and never grows.
   const paths = Array.from({ length: o.rounds + 1 }, (_, i) => join(dir, `${i}.heapsnapshot`));
   const iterationsAtSnapshot = Array.from({ length: o.rounds + 1 }, (_, i) => i * o.iterations);
   const unsettled: string[] = [];
-  const timings: LeakTimings = { callsMs: 0, settleMs: 0, gcMs: 0, snapshotMs: 0, analysisMs: 0, totalMs: 0, cpuMs: 0 };
+  const timings: LeakTimings = { callsMs: 0, settleMs: 0, gcMs: 0, snapshotMs: 0, analysisMs: 0, totalMs: 0, cpuMs: 0, analysisCpuMs: 0 };
   const cpuAtStart = process.cpuUsage();
+  const threadCpuAtStart = threadCpuMs();
   try {
     await inspector.post('HeapProfiler.enable');
     const before = activeResourceCounts();
@@ -217,14 +230,15 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
       const pending = await timed('settleMs', () => settle(before, o.settleTimeoutMs));
       if (pending !== '') unsettled.push(pending);
     };
-    const snapshot = async (path: string): Promise<void> => {
+    const snapshot = async (index: number): Promise<void> => {
       await timed('gcMs', () => inspector.collectGarbage());
-      await timed('snapshotMs', () => inspector.takeHeapSnapshot(path));
+      await timed('snapshotMs', () => inspector.takeHeapSnapshot(paths[index]!));
+      pipeline?.written(index, paths[index]!);
     };
     await runAndSettle(o.warmup);
     if (o.allocationSites === 'tracking') await inspector.post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
     if (o.allocationSites === 'sampling') await inspector.post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL_BYTES });
-    await snapshot(paths[0]!);
+    await snapshot(0);
     // Checked before each snapshot: a reset during the calls shows as a new id then; the next
     // snapshot may hand the old objects their old ids again by coincidence (same walk order).
     const idAtBaseline = await inspector.processHeapId();
@@ -232,24 +246,40 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     for (let round = 1; round <= o.rounds; round++) {
       await runAndSettle(o.iterations);
       if ((await inspector.processHeapId()) !== idAtBaseline) idsReset = true;
-      await snapshot(paths[round]!);
+      await snapshot(round);
     }
     let samplingProfile: SamplingHeapProfile | undefined;
     if (o.allocationSites === 'sampling') {
       samplingProfile = (await inspector.post<{ profile: SamplingHeapProfile }>('HeapProfiler.getSamplingProfile')).profile;
     }
-    const resolver = new SourceMapResolver();
-    if (o.allocationSites !== 'off') {
-      for (const [url, map] of await inspector.inlineSourceMaps()) resolver.useSourceMap(url, map);
-    }
+    const sourceMaps = o.allocationSites === 'off' ? new Map<string, string>() : await inspector.inlineSourceMaps();
     inspector.close();
     const analysisStarted = performance.now();
-    const analysis = await analyzeSnapshots(paths, {
+    const cpuAtAnalysis = process.cpuUsage();
+    const threadCpuAtAnalysis = threadCpuMs();
+    const thresholds = analysisThresholds(o.thresholds);
+    let analysis = await pipeline?.analyze({
       requestsAtSnapshot: iterationsAtSnapshot,
-      thresholds: analysisThresholds(o.thresholds),
-      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
+      thresholds,
+      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { sourceMaps } : { sourceMaps, samplingProfile },
     });
+    if (analysis === undefined) {
+      const resolver = new SourceMapResolver();
+      for (const [url, map] of sourceMaps) resolver.useSourceMap(url, map);
+      analysis = await analyzeSnapshots(paths, {
+        requestsAtSnapshot: iterationsAtSnapshot,
+        thresholds,
+        allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
+      });
+    }
     timings.analysisMs = performance.now() - analysisStarted;
+    const analysisCpu = process.cpuUsage(cpuAtAnalysis);
+    timings.analysisCpuMs = (analysisCpu.user + analysisCpu.system) / 1000;
+    const threadCpuAtEnd = threadCpuMs();
+    if (threadCpuAtStart !== undefined && threadCpuAtAnalysis !== undefined && threadCpuAtEnd !== undefined) {
+      timings.threadCpuMs = threadCpuAtAnalysis - threadCpuAtStart;
+      timings.analysisThreadCpuMs = threadCpuAtEnd - threadCpuAtAnalysis;
+    }
     const findings = idsReset ? [] : analysis.findings.filter((f) => !isHarnessFinding(f));
     const dropped = analysis.findings.length - findings.length;
     let verdict = analysis.verdict;
@@ -277,12 +307,28 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     timings.totalMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuAtStart);
     timings.cpuMs = (cpu.user + cpu.system) / 1000;
-    for (const k of Object.keys(timings) as Array<keyof LeakTimings>) timings[k] = Math.round(timings[k]);
+    for (const k of Object.keys(timings) as Array<keyof LeakTimings>) timings[k] = Math.round(timings[k]!);
     result.durationMs = timings.totalMs;
     return result;
   } finally {
     inspector.close();
+    pipeline?.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * CPU time of the calling thread, ms, on Linux (`/proc/thread-self/stat`: user + system clock
+ * ticks, 100 per second); undefined elsewhere.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
