@@ -48,6 +48,13 @@ export const PROTOCOL_CASES: ProtocolCase[] = [
     holdout: false,
   },
   {
+    name: 'window-counters-ramp',
+    server: 'window-counters-ramp.js',
+    expect: 'never leak (the count rises with the traffic, nothing outlives two seconds)',
+    ok: notLeak,
+    holdout: false,
+  },
+  {
     name: 'interval-growth',
     server: 'interval-growth.js',
     expect: 'leak, driven by time',
@@ -74,6 +81,14 @@ export const PROTOCOL_CASES: ProtocolCase[] = [
     flags: ['--self-check'],
     expect: 'self-check says the traffic does not reach the code (no leak/no-leak verdict)',
     ok: (run) => run.selfCheck?.state === 'not-reached' && run.verdict === 'inconclusive',
+    holdout: false,
+  },
+  {
+    name: 'cmd-self-check',
+    server: 'ttl-cache-6s.js',
+    flags: ['--self-check'],
+    expect: 'self-check finds the planted leak at its rate on a --cmd server (state found)',
+    ok: (run) => run.selfCheck?.state === 'found',
     holdout: false,
   },
   {

@@ -103,6 +103,21 @@ describe('decideVerdict', () => {
       expect(d.idleGrowth?.drivenByTime).toBe(false);
     });
 
+    it('only the last idle stretch counts: an idle cut short by more load is not one quiet period', () => {
+      // A short idle mid-run (the run idled while it analysed, then loaded on), load that grew
+      // 600 kB/s, then the full idle: flat. Pooled, the two idles would read the load's growth as
+      // growth with no requests.
+      const out: MemorySample[] = [];
+      for (let t = 0; t <= 10; t++) out.push(sample(t * 1000, t * 2000, 20e6 + 600_000 * t, 'load'));
+      for (let t = 11; t <= 12; t++) out.push(sample(t * 1000, 20_000, 26e6, 'idle'));
+      for (let t = 13; t <= 20; t++) out.push(sample(t * 1000, t * 2000, 26e6 + 600_000 * (t - 12), 'load'));
+      for (let t = 21; t <= 24; t++) out.push(sample(t * 1000, 40_000, 30.8e6 + (t % 2) * 100, 'idle'));
+      const d = decideVerdict({ state: 'analyzed', result: analysis('leak', [finding]) }, { verdict: 'leak', statistic: stat(300) }, { samples: out });
+      expect(d.idleGrowth?.samples).toBe(4);
+      expect(d.idleGrowth?.drivenByTime).toBe(false);
+      expect(d.drivenBy).toBeUndefined();
+    });
+
     it('idle growth below 1 KiB/s, or below half the rate under load, is not driven by time', () => {
       expect(MIN_IDLE_BYTES_PER_SECOND).toBe(1024);
       expect(TIME_DRIVEN_SHARE).toBe(0.5);

@@ -43,11 +43,26 @@ function isLoadSample(s: MemorySample): boolean {
 }
 
 /**
- * Growth per second in the idle phase, compared with growth per second under load; `undefined`
- * when the run had no idle phase with at least 3 after-GC samples.
+ * The after-GC samples of the run's last idle stretch. The run idles while it analyses each
+ * snapshot; when the analysis says "load on", that idle is cut short and a later one follows, so
+ * only the last stretch (the one that ran its full length beside the deciding analysis) is one
+ * clean period with no requests. Samples of other phases end a stretch; samples without a forced
+ * GC inside it do not.
+ */
+export function lastIdleStretch(samples: readonly MemorySample[]): MemorySample[] {
+  let i = samples.length - 1;
+  while (i >= 0 && !(samples[i]!.afterGc && samples[i]!.phase === 'idle')) i--;
+  const out: MemorySample[] = [];
+  for (; i >= 0 && samples[i]!.phase === 'idle'; i--) if (samples[i]!.afterGc) out.push(samples[i]!);
+  return out.reverse();
+}
+
+/**
+ * Growth per second in the last idle stretch ({@link lastIdleStretch}), compared with growth per
+ * second under load; `undefined` when the run had no idle stretch with at least 3 after-GC samples.
  */
 export function idleGrowth(samples: readonly MemorySample[]): IdleGrowth | undefined {
-  const idle = samples.filter((s) => s.afterGc && s.phase === 'idle');
+  const idle = lastIdleStretch(samples);
   const fit = fitSlope(
     idle.map((s) => s.tMs / 1000),
     idle.map(retainedBytes),

@@ -78,7 +78,7 @@ export function addProtocolOptions(command: Command): Command {
   return command
     .option('--max-duration <s>', 'load budget in seconds after warm-up: the run extends past --duration while the evidence cannot decide, up to this (default 120)')
     .option('--bound-entries <n>', 'a Map/Set/dictionary gaining an entry per request is a sure leak only past this many entries (before, a bounded cache looks the same); set it above your largest cache (default 100000)')
-    .option('--idle <s>', 'seconds of quiet after the decision, no requests: growth per second (driven by time) vs per request; 0 turns it off (default 3)')
+    .option('--idle <s>', 'seconds of quiet beside the deciding analysis, no requests: growth per second (driven by time) vs per request; 0 turns it off (default 3)')
     .option('--self-check', 'plant a known leak (520 B per request served) and check the run finds it at its rate; if not, no verdict (the traffic may not reach the code)');
 }
 

@@ -5,9 +5,12 @@
  * - the workload that creates orders (kept forever in a module-level Map) → `leak`, naming that Map;
  * - the workload that only reads products → `no-leak`.
  * Also: the library entry points and their types resolve from the installed package.
+ * issue-19: the project installs the tarball without optional dependencies (`npm ci --omit=optional`),
+ * so all of this runs without `@clinic/heap-profiler`, and `--clinic` there is a one-line
+ * E_CLINIC_MISSING.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -24,7 +27,7 @@ let app: string;
 beforeAll(() => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'leakbench-pack-'));
   app = path.join(tmp, 'app');
-  installTarball(packTarball(tmp), app);
+  installTarball(packTarball(tmp), app, { omitOptional: true });
   for (const f of readdirSync(FIXTURE)) copyFileSync(path.join(FIXTURE, f), path.join(app, f));
 }, 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -68,6 +71,20 @@ describe('the packed package, installed into another project', () => {
     });
     expect(unset.code).toBe(2);
     expect(unset.stderr.trim()).toMatch(/^leakbench: .*environment variable API_TOKEN is not set \[E_WORKLOAD\]$/);
+  });
+
+  test('issue-19: installed without optional dependencies, --clinic is a one-line E_CLINIC_MISSING before anything starts', async ({ onTestFinished }) => {
+    expect(existsSync(path.join(app, 'node_modules', 'leakbench', 'package.json'))).toBe(true);
+    expect(existsSync(path.join(app, 'node_modules', '@clinic'))).toBe(false);
+    const r = await runCliToEnd(['run', '--cmd', 'node server.mjs', '--workload', 'w-leak.json', '--name', 'with-clinic', '--clinic'], {
+      command: npx,
+      cwd: app,
+      env: { API_TOKEN: `tok-${process.pid}` },
+      onTestFinished,
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^leakbench: the Clinic view needs the optional package @clinic\/heap-profiler, .*\[E_CLINIC_MISSING\]$/);
+    expect(existsSync(path.join(app, 'reports', 'with-clinic'))).toBe(false);
   });
 
   test('the run API, the heap engine and the analysis import with types', () => {

@@ -79,3 +79,21 @@ describe('signals at every phase', () => {
     expect(run.command).toContain('--max-old-space-size=512');
   });
 });
+
+describe('SIGKILL', () => {
+  // No handler runs in a process killed with SIGKILL (a CI timeout, the OOM killer): the server,
+  // in a process group of its own, is killed by the reaper the harness started with it
+  // (harness/server/child-registry.ts), which sees its pipe to the harness end.
+  test('SIGKILL to the CLI under load → the server is gone within seconds, no process left', async ({ onTestFinished }) => {
+    const out = path.join(tmp, 'load-SIGKILL');
+    const cli = startCli(['run', 'unbounded-map', '--variant', 'leaky', '--warmup', '3', '--duration', '10', '--connections', '4', '--rate', '400', '--out', out], { onTestFinished });
+    await cli.waitForStderr(/^\[leaky\] warmup at/);
+    const cliPid = cli.child.pid!;
+    expect(pidsWithTag(cli.tag, cliPid).length).toBeGreaterThan(0);
+    cli.child.kill('SIGKILL');
+    await cli.done;
+    const deadline = Date.now() + 10_000;
+    while (pidsWithTag(cli.tag).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(pidsWithTag(cli.tag)).toEqual([]);
+  });
+});

@@ -68,12 +68,16 @@ describe('runScenario on a real server', () => {
     expect(run.snapshots[2]!.sizeBytes).toBeGreaterThan(run.snapshots[0]!.sizeBytes);
 
     const phases = events.filter((e) => e.kind === 'phase').map((e) => (e.kind === 'phase' ? e.phase : ''));
-    // The run protocol: two segments, the decision on three snapshots, then the idle phase.
-    expect(phases.slice(0, 8)).toEqual(['boot', 'warmup', 'snapshot', 'load', 'snapshot', 'load', 'snapshot', 'analysis']);
+    // The run protocol: two segments, three snapshots, then the idle phase beside the analysis
+    // that decides (the server has no requests while its snapshots are analysed).
+    expect(phases.slice(0, 9)).toEqual(['boot', 'warmup', 'snapshot', 'load', 'snapshot', 'load', 'snapshot', 'load', 'analysis']);
+    expect(events.filter((e) => e.kind === 'phase')[7]).toMatchObject({ label: 'idle' });
     expect(phases.at(-1)).toBe('done');
-    expect(events.some((e) => e.kind === 'phase' && e.label === 'idle')).toBe(true);
-    expect(run.phases?.map((p) => p.kind).slice(0, 3)).toEqual(['warmup', 'load', 'load']);
+    expect(run.phases?.map((p) => p.kind).slice(0, 4)).toEqual(['warmup', 'load', 'load', 'idle']);
     expect(run.decidedBy?.how).toBeDefined();
+    // The verdict is known once both the idle and the deciding analysis have ended.
+    const idle = run.phases!.findLast((p) => p.kind === 'idle')!;
+    expect(run.timeToVerdictMs).toBeGreaterThanOrEqual(idle.endMs);
     expect(events.some((e) => e.kind === 'tick' && e.requests > 0)).toBe(true);
   });
 

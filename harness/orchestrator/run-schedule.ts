@@ -15,7 +15,7 @@
 export const DEFAULT_SEGMENT_MS = 3000;
 /** Load budget of a run after warm-up (`--max-duration`, ms). */
 export const DEFAULT_MAX_LOAD_MS = 120_000;
-/** Quiet period after the decision (`--idle`, ms): no requests, after-GC samples. */
+/** Quiet period beside the deciding analysis (`--idle`, ms): no requests, after-GC samples. */
 export const DEFAULT_IDLE_MS = 3000;
 /** A decision within this much of the planned window's end counts as `planned`, not early or extended. */
 export const PLANNED_TOLERANCE_MS = 500;

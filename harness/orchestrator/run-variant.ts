@@ -4,8 +4,9 @@
  * or RSS from /proc when the server has no inspector):
  *
  *   launch → watchdogs → warm-up → baseline snapshot
- *     → [load segment → after-GC sample → snapshot (id guard) → nextStep]… until `decide`
- *     → same-key replay (a growing keyed holder) → idle (no requests) → self-check (`--self-check`)
+ *     → [load segment → after-GC sample → snapshot (id guard) → analysis beside an idle
+ *        stretch (no requests) → nextStep]… until `decide` (the idle then runs its full length)
+ *     → same-key replay (a growing keyed holder) → self-check (`--self-check`)
  *     → decideVerdict → kill
  *
  * Load runs in segments so a snapshot (which stops the server for a while) never races HTTP; the
@@ -133,7 +134,7 @@ export interface LoadPlan {
   maxDurationSec?: number;
   /** `--bound-entries`: entries past which a keyed collection's per-request growth is a sure leak (default 100,000). */
   boundEntries?: number;
-  /** Quiet period after the decision, no requests (`--idle`, default 3 s; 0 = none). */
+  /** Quiet period beside the deciding analysis, no requests (`--idle`, default 3 s; 0 = none). */
   idleSec?: number;
   /** A user's requests instead of the key mix above (`--workload`, a config file, `--openapi`). */
   workload?: WorkloadPlan;
@@ -404,7 +405,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // still runs, so every regression point sees the same state (in-flight requests, open
     // sockets): measured here, an idle after-GC sample sits ~0.5 MB below an under-load one on a
     // Fastify server, which would otherwise swamp a small slope.
-    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string, only?: EndpointSegment): Promise<MemorySample | undefined> => {
+    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string, only?: EndpointSegment, cut?: AbortSignal): Promise<MemorySample | undefined> => {
       const loaded = kind !== 'idle';
       loadPhase = kind;
       currentPhase = kind === 'warmup' ? 'warmup' : 'load';
@@ -417,7 +418,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
-        await abortableDelay(durationMs, stop.signal);
+        await abortableDelay(durationMs, cut ? AbortSignal.any([stop.signal, cut]) : stop.signal);
         await sampler.stop();
         if (!stop.signal.aborted) endSample = await MemorySampler.sampleOnce(samplerCtx, true);
       } finally {
@@ -500,6 +501,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let diffUsable = true;
     /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
     let snapshotNow = false;
+    /** Load time (since warm-up) when the deciding analysis and the idle beside it had both ended. */
+    let idledAtDecisionMs: number | undefined;
     if (perEndpoint) decision = { how: 'planned', why: `--per-endpoint: a window of two segments per endpoint (${perEndpoint.length})` };
     while (decision === undefined) {
       if (!snapshotNow) {
@@ -539,11 +542,31 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       }
       trend = trendOf(samples, sequenceStartMs, ev.kind);
       const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
+      // The server has no requests while its snapshots are analysed: that quiet time is the idle
+      // phase. It runs its full length beside an analysis that decides, and is cut short when the
+      // run loads on (only the last idle stretch is evidence: growth-drivers.ts).
+      let idling: { done: Promise<unknown>; cut: AbortController } | undefined;
       if (heap && sequence.length >= 3) {
-        analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
+        if (idleMs > 0) {
+          const cut = new AbortController();
+          idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are analysed): growth per second, not per request', undefined, cut.signal) };
+          // An abort (Ctrl-C, a crash) ends the idle with an error while the analysis still runs:
+          // handled here, and rethrown below to whoever awaits it.
+          idling.done.catch(() => {});
+        }
+        try {
+          analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
+        } catch (err) {
+          idling?.cut.abort();
+          await idling?.done.catch(() => {});
+          throw err;
+        }
         analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
         // A Ctrl-C during the analysis ends as interrupted during the analysis.
-        if (stop.signal.aborted) throw stop.signal.reason;
+        if (stop.signal.aborted) {
+          await idling?.done.catch(() => {});
+          throw stop.signal.reason;
+        }
       }
       // A holder that grew more slowly in its last step may have filled: the window slides to start
       // where the slow step started, and short segments follow, so the next diffs see only what
@@ -567,6 +590,11 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         maxLoadMs: schedule.maxLoadMs,
       });
       fullRate = step.action === 'extend' && step.distinctKeys === true;
+      if (idling) {
+        if (step.action === 'extend' && !budgetSpent) idling.cut.abort();
+        await idling.done;
+        if (!idling.cut.signal.aborted) idledAtDecisionMs = sinceLoad();
+      }
       // The only open question is how many entries a keyed holder reaches: count them live, with
       // no snapshot, until it passes the bound, stops growing, or the budget runs out; the next
       // snapshot then answers with one diff.
@@ -611,15 +639,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     if (heap) bufferScan = await scanBuffersForSecrets(heap.session, keyLedger.snapshot());
 
     // ── idle: growth with no requests is driven by time ────────────────────────────────────────
-    // Right after the decision: its samples are evidence of the verdict (decideVerdict turns
-    // growth per second with no traffic into a leak driven by time).
-    if (idleMs > 0) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
+    // Its samples are evidence of the verdict (decideVerdict turns growth per second with no
+    // traffic into a leak driven by time). A heap run whose deciding analysis had the idle beside
+    // it has it already; black-box and per-endpoint runs idle here, after the decision.
+    if (idleMs > 0 && idledAtDecisionMs === undefined) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
 
-    // The verdict's evidence was complete when the idle phase (or, without one, the decisive
-    // snapshot or black-box segment) ended; analysis time, the replay (which only says what drives
-    // a leak) and the self-check are not counted.
+    // The verdict's evidence was complete when the idle phase and the deciding analysis (or,
+    // without an idle, the decisive snapshot or black-box segment) ended; the replay (which only
+    // says what drives a leak), the self-check and the final analysis are not counted.
     const decisive = taken.at(-1)?.ref;
-    const timeToVerdictMs = idleMs > 0 || !decisive ? sinceLoad() : decisive.tMs + decisive.durationMs;
+    const timeToVerdictMs = idledAtDecisionMs ?? (idleMs > 0 || !decisive ? sinceLoad() : decisive.tMs + decisive.durationMs);
 
     // ── same-key replay: does a growing keyed holder grow per request or per new key? ─────────
     let drivenBy: VariantRun['drivenBy'];

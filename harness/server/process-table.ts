@@ -3,6 +3,7 @@
  * `run` command's self-check use it. Returns nothing on platforms without `/proc`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { reaperPid } from './child-registry.js';
 
 /**
  * Live (non-zombie) pids whose `/proc/<pid>/stat` fields satisfy `match`. `fields` starts at field
@@ -30,9 +31,13 @@ function livePidsWhere(match: (fields: string[]) => boolean): number[] {
   return out;
 }
 
-/** Pids whose parent is `parentPid` (direct children), from `/proc/<pid>/stat`. */
+/**
+ * Pids whose parent is `parentPid` (direct children), from `/proc/<pid>/stat`; this process'
+ * reaper (child-registry.ts), which lives as long as the harness, is not counted.
+ */
 export function childPidsOf(parentPid: number = process.pid): number[] {
-  return livePidsWhere((fields) => Number(fields[1]) === parentPid);
+  const reaper = parentPid === process.pid ? reaperPid() : undefined;
+  return livePidsWhere((fields) => Number(fields[1]) === parentPid).filter((pid) => pid !== reaper);
 }
 
 /** True when a process with `pid` exists (and is not a zombie). */

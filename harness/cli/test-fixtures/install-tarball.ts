@@ -22,8 +22,11 @@ export function packTarball(dir: string): string {
   return path.join(dir, out.trim().split('\n').pop()!);
 }
 
-/** Creates `<dir>` as an ES-module project depending on the tarball and installs it offline. */
-export function installTarball(tarball: string, dir: string): void {
+/**
+ * Creates `<dir>` as an ES-module project depending on the tarball and installs it offline.
+ * `omitOptional` installs it as `npm ci --omit=optional` does: without `@clinic/heap-profiler`.
+ */
+export function installTarball(tarball: string, dir: string, options: { omitOptional?: boolean } = {}): void {
   mkdirSync(dir, { recursive: true });
   const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   const lock = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
@@ -47,5 +50,6 @@ export function installTarball(tarball: string, dir: string): void {
   }
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: { leakbench: spec } }, null, 2));
   writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages }, null, 2));
-  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const omit = options.omitOptional === true ? ['--omit=optional'] : [];
+  execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...omit], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
