@@ -103,6 +103,22 @@ describe('decideVerdict', () => {
       expect(d.idleGrowth?.drivenByTime).toBe(false);
     });
 
+    it('one spike among the under-load samples does not hide growth driven by time', () => {
+      // Measured (interval-growth, 25 kB/s from an interval whatever the traffic): after-GC kB
+      // under load, then idle. The last under-load sample caught ~700 kB of requests in flight; an
+      // OLS fit of the load's rate per second read 40.5 KiB/s, twice the idle's 17.9, and called
+      // the growth "mostly driven by requests". The load's rate is fitted with isolated spikes
+      // left out, as the growth trend is.
+      const load: Array<[number, number]> = [[7917, 7064], [9448, 7164], [12255, 7211], [13775, 7191], [18038, 7270], [19264, 7415], [20461, 7321], [21686, 7419], [22878, 8119]];
+      const idle: Array<[number, number]> = [[24038, 7154], [25731, 7186], [25829, 7186], [26312, 7196], [27073, 7209]];
+      const out = [
+        ...load.map(([t, kb], i) => sample(t, 2_000 + i * 3_000, kb * 1000, 'load')),
+        ...idle.map(([t, kb]) => sample(t, 26_000, kb * 1000, 'idle')),
+      ];
+      const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: out });
+      expect(d.idleGrowth?.drivenByTime).toBe(true);
+    });
+
     it('only the last idle stretch counts: an idle cut short by more load is not one quiet period', () => {
       // A short idle mid-run (the run idled while it analysed, then loaded on), load that grew
       // 600 kB/s, then the full idle: flat. Pooled, the two idles would read the load's growth as

@@ -9,7 +9,7 @@
  * Pure: plain samples in, plain data out.
  */
 import type { GrowthStatistic, IdleGrowth, MemorySample } from '../types.js';
-import { fitSlope, retainedBytes, type GrowthTrend, type TrendMetric } from './growth-trend.js';
+import { fitSlope, rejectOutliers, retainedBytes, type GrowthTrend, type TrendMetric } from './growth-trend.js';
 
 /**
  * Idle growth below this many bytes per second is not "driven by time", however significant:
@@ -68,10 +68,15 @@ export function idleGrowth(samples: readonly MemorySample[]): IdleGrowth | undef
     idle.map(retainedBytes),
   );
   if (fit === undefined) return undefined;
+  // The load's rate per second with isolated spikes left out, as in the growth trend: an
+  // after-GC sample taken under load may catch a burst of requests in flight.
   const load = samples.filter((s) => s.afterGc && isLoadSample(s));
+  const loadX = load.map((s) => s.tMs / 1000);
+  const loadY = load.map(retainedBytes);
+  const keep = rejectOutliers(loadX, loadY);
   const loadFit = fitSlope(
-    load.map((s) => s.tMs / 1000),
-    load.map(retainedBytes),
+    loadX.filter((_, i) => keep[i]),
+    loadY.filter((_, i) => keep[i]),
   );
   const durationMs = idle[idle.length - 1]!.tMs - idle[0]!.tMs;
   const kb = (x: number): string => `${(x / 1024).toFixed(1)} KiB/s`;

@@ -78,6 +78,12 @@ describe('runScenario on a real server', () => {
     // The verdict is known once both the idle and the deciding analysis have ended.
     const idle = run.phases!.findLast((p) => p.kind === 'idle')!;
     expect(run.timeToVerdictMs).toBeGreaterThanOrEqual(idle.endMs);
+    // Its after-GC samples span the whole idle, though the analysis beside it holds up the
+    // sampling timers: the first is taken before the analysis starts.
+    const idleSamples = run.samples.filter((x) => x.afterGc && x.tMs >= idle.startMs && x.tMs <= idle.endMs);
+    expect(idleSamples.length).toBeGreaterThanOrEqual(3);
+    expect(idleSamples[0]!.tMs - idle.startMs).toBeLessThan(500);
+    expect(idle.endMs - idleSamples.at(-1)!.tMs).toBeLessThan(500);
     expect(events.some((e) => e.kind === 'tick' && e.requests > 0)).toBe(true);
   });
 

@@ -405,7 +405,14 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // still runs, so every regression point sees the same state (in-flight requests, open
     // sockets): measured here, an idle after-GC sample sits ~0.5 MB below an under-load one on a
     // Fastify server, which would otherwise swamp a small slope.
-    const stretch = async (kind: LoadPhaseKind, durationMs: number, why?: string, only?: EndpointSegment, cut?: AbortSignal): Promise<MemorySample | undefined> => {
+    const stretch = async (
+      kind: LoadPhaseKind,
+      durationMs: number,
+      why?: string,
+      only?: EndpointSegment,
+      cut?: AbortSignal,
+      onFirstSample?: () => void,
+    ): Promise<MemorySample | undefined> => {
       const loaded = kind !== 'idle';
       loadPhase = kind;
       currentPhase = kind === 'warmup' ? 'warmup' : 'load';
@@ -418,6 +425,15 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
+        if (onFirstSample) {
+          // An after-GC sample right at the start, before the caller goes on with CPU-heavy work
+          // that may hold up the sampling timers: the stretch's samples then span its whole length.
+          try {
+            await MemorySampler.sampleOnce(samplerCtx, true);
+          } finally {
+            onFirstSample();
+          }
+        }
         await abortableDelay(durationMs, cut ? AbortSignal.any([stop.signal, cut]) : stop.signal);
         await sampler.stop();
         if (!stop.signal.aborted) endSample = await MemorySampler.sampleOnce(samplerCtx, true);
@@ -549,10 +565,16 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (heap && sequence.length >= 3) {
         if (idleMs > 0) {
           const cut = new AbortController();
-          idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are analysed): growth per second, not per request', undefined, cut.signal) };
+          // The analysis runs on this thread and holds up the idle's sampling timers: the idle
+          // takes its first after-GC sample before the analysis starts, so its samples span the
+          // whole idle (first at the start, the rest once the analysis lets them run).
+          let sampled!: () => void;
+          const firstSample = new Promise<void>((resolve) => (sampled = resolve));
+          idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are analysed): growth per second, not per request', undefined, cut.signal, sampled) };
           // An abort (Ctrl-C, a crash) ends the idle with an error while the analysis still runs:
           // handled here, and rethrown below to whoever awaits it.
           idling.done.catch(() => {});
+          await Promise.race([firstSample, idling.done.catch(() => {})]);
         }
         try {
           analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
