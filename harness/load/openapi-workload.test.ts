@@ -29,6 +29,13 @@ describe('workloads from OpenAPI', () => {
     // The document's API-key scheme on every operation but the one that opts out.
     expect(byName['listUsers']!.headers).toEqual({ 'x-api-key': '{{lk_key}}' });
     expect(byName['getStatus']!.headers).toBeUndefined();
+    // With the key in the environment (as the --per-endpoint integration test runs the 3.1 file),
+    // both descriptions still give one workload, reading the key from the same variable: the run
+    // reads nothing else from the description, so one real run covers both.
+    const env = { LEAKBENCH_AUTH_APIKEY: 'svc-key' };
+    const k31 = await openApiWorkload(path.join(API, 'api-3.1.yaml'), { env });
+    expect(k31).toEqual(await openApiWorkload(path.join(API, 'api-2.0.json'), { env }));
+    expect(k31.requests.find((r) => r.name === 'listUsers')!.headers).toEqual({ 'x-api-key': '{{env LEAKBENCH_AUTH_APIKEY}}' });
   });
 
   test('credentials come from LEAKBENCH_AUTH_<SCHEME> or LEAKBENCH_AUTH; query, cookie and bearer schemes', () => {
