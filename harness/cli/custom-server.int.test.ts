@@ -78,7 +78,12 @@ describe('run --cmd', () => {
     expect(run.findings.length).toBeGreaterThan(0);
     expect(run.command?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     // Snapshots: where the report says, 0600, in 0700 directories.
-    expect(run.snapshots.map((s) => s.label)).toEqual(['baseline', 'middle', 'final']);
+    // As many as the evidence needed (a slow machine extends the run): baseline first, final last.
+    const labels = run.snapshots.map((s) => s.label);
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(labels[0]).toBe('baseline');
+    expect(labels.at(-1)).toBe('final');
+    for (const label of labels.slice(1, -1)) expect(label).toMatch(/^middle(-\d+)?$/);
     expect(mode(runDir)).toBe(0o700);
     expect(mode(path.join(runDir, 'custom'))).toBe(0o700);
     for (const s of run.snapshots) {
