@@ -8,6 +8,7 @@ import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import type { SentSecret, SentSecrets } from '../sent-secrets.js';
 import { GROWTH_MIN_KEYS, GROWTH_MIN_SHARE, MAX_CONCAT_CHARS, holderGrows, scanKeyResidency } from './key-residency.js';
+import { moduleScopeSkeleton } from './test-heaps.js';
 
 /** A key in leakbench's format: id of 22 base62 characters, checksum of 12 hex digits. */
 function key(n: number): SentSecret {
@@ -25,21 +26,7 @@ interface Heap {
   scope: number;
 }
 
-/** Root → (GC roots) → a closure whose context is the module scope of /app/server.js. */
-function skeleton(): Heap {
-  const b = new SnapshotBuilder();
-  const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
-  b.edge(b.root(), gcRoots, 'element', 1);
-  const scope = b.node('object', 'system / Context', 64, { id: 11 });
-  const handler = b.node('closure', 'handle', 64, { id: 13 });
-  const shared = b.node('code', '(shared function info)', 56, { id: 15 });
-  const script = b.node('code', 'file:///app/server.js', 144, { id: 17 });
-  b.edge(gcRoots, handler, 'element', 1);
-  b.edge(handler, scope, 'internal', 'context');
-  b.edge(handler, shared, 'internal', 'shared');
-  b.edge(shared, script, 'internal', 'script_or_debug_info');
-  return { b, scope };
-}
+const skeleton = (): Heap => moduleScopeSkeleton();
 
 /** A module-level Map `name` whose keys are the given strings' nodes (values: small objects). */
 function mapOf(h: Heap, name: string, keyNodes: number[], id = 101): number {

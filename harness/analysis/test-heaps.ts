@@ -15,8 +15,8 @@ export interface TestHeap {
   undef: number;
 }
 
-/** Roots, a module scope with a closure naming its script, the `undefined` oddball, 400 old filler objects. */
-export function testHeapSkeleton(): TestHeap {
+/** Root → (GC roots) → a closure whose context is the module scope of /app/server.js. */
+export function moduleScopeSkeleton(): { b: SnapshotBuilder; scope: number; gcRoots: number } {
   const b = new SnapshotBuilder();
   const gcRoots = b.node('synthetic', '(GC roots)', 0, { id: 3 });
   b.edge(b.root(), gcRoots, 'element', 1);
@@ -28,6 +28,12 @@ export function testHeapSkeleton(): TestHeap {
   b.edge(handler, scope, 'internal', 'context');
   b.edge(handler, shared, 'internal', 'shared');
   b.edge(shared, script, 'internal', 'script_or_debug_info');
+  return { b, scope, gcRoots };
+}
+
+/** {@link moduleScopeSkeleton}, the `undefined` oddball, 400 old filler objects. */
+export function testHeapSkeleton(): TestHeap {
+  const { b, scope, gcRoots } = moduleScopeSkeleton();
   const undef = b.node('hidden', 'system / Oddball', 16, { id: 19 });
   b.edge(gcRoots, undef, 'element', 2);
   // Old, unchanging filler so that most of each snapshot is shared with the baseline.
