@@ -51,7 +51,7 @@ export interface Scenario extends ScenarioMeta {
 
 /** The load every scenario starts from. */
 export const DEFAULT_LOAD: ScenarioLoad = {
-  warmupSec: 5,
+  warmupSec: 3,
   durationSec: 20,
   connections: 10,
   rate: 2000,

@@ -12,7 +12,13 @@
  */
 
 /** Length of the first segments after the baseline (ms). */
-export const DEFAULT_SEGMENT_MS = 3000;
+export const DEFAULT_SEGMENT_MS = 2000;
+/**
+ * Period of the forced-GC samples under load (`--gc-interval`, ms): the growth trend's points.
+ * With paced load spread over the second (load-driver.ts), more points narrow the slope's
+ * interval enough that a server that keeps nothing is `no-leak` after ~15,000 requests.
+ */
+export const DEFAULT_GC_SAMPLE_MS = 500;
 /** Load budget of a run after warm-up (`--max-duration`, ms). */
 export const DEFAULT_MAX_LOAD_MS = 120_000;
 /** Quiet period beside the deciding analysis (`--idle`, ms): no requests, after-GC samples. */

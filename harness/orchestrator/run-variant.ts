@@ -20,7 +20,7 @@
  * (`--max-duration`). Timing: run-schedule.ts. A black-box run (no snapshots) loads for the
  * planned window and decides from the RSS trend.
  *
- * Memory is sampled every 500 ms under load, with a forced-GC sample every ~1.25 s (evenly spaced;
+ * Memory is sampled every 500 ms under load, with a forced-GC sample every ~0.5 s (evenly spaced;
  * the last one of each segment still under load) for the regression.
  *
  * Outcomes are data: a server that dies is `crashed` (with exit code, signal, heap-limit flag and
@@ -74,7 +74,7 @@ import { checkServerAnswers } from './check-server-answers.js';
 import { collectNearLimitSnapshot, describeServerEnd, nearLimitSnapshotArgs } from './crash-evidence.js';
 import { MemorySampler, type SamplerContext } from './memory-sampler.js';
 import { analyzeRunSnapshots, HeapEvidence, RssEvidence, type RunEvidence } from './run-evidence.js';
-import { DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS, DEFAULT_SEGMENT_MS, decidedHow, nextSegmentMs, type Schedule } from './run-schedule.js';
+import { DEFAULT_GC_SAMPLE_MS, DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS, DEFAULT_SEGMENT_MS, decidedHow, nextSegmentMs, type Schedule } from './run-schedule.js';
 import { selfCheckResult, type SelfCheck } from './self-check.js';
 import { snapshotsDisturb } from './snapshot-disturbance.js';
 import { combineSitesWithTrend, siteFindings, type NativeSitesEvidence } from '../native/native-sites.js';
@@ -146,7 +146,7 @@ export interface LoadPlan {
 export interface ProbePlan {
   /** Memory sample period under load (default 500 ms). */
   sampleIntervalMs?: number;
-  /** Forced-GC sample period after warm-up (default 1250 ms). */
+  /** Forced-GC sample period after warm-up (default {@link DEFAULT_GC_SAMPLE_MS}). */
   gcSampleIntervalMs?: number;
   /** Length of the first load segments after the baseline (default 3 s, at most half the planned window). */
   segmentMs?: number;
@@ -196,6 +196,13 @@ const REPLAY_MS = 1500;
 /** While a keyed holder fills: load segments between two live counts of its entries. */
 const FILL_POLL_MS = 2000;
 /**
+ * Forced-GC sample period of a stretch at full rate (a keyed holder filling): the heap is large
+ * by then and a full GC under full load costs the server much of its rate. Measured on
+ * unbounded-map's leaky twin at 60–100 MB: ~4,000 req/s with a GC every 0.5 s, ~8,000 every 1.25 s.
+ * These stretches ask how many entries the holder reaches, not how fast memory grows.
+ */
+const FULL_RATE_GC_SAMPLE_MS = 1250;
+/**
  * After this many id wipes the run stops taking snapshots for its decision: something resets the
  * ids faster than three snapshots can be taken (the trend decides, or the last sequence analysed
  * between two wipes).
@@ -222,7 +229,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
   // Allocation tracking since launch: no inspector heap-stats timer (see ProbePlan.trackingRoute).
   const trackFlag = allocation === 'tracking' && ctx.probe?.trackingRoute !== 'inspector' && !target.launch ? ['--track-heap-objects'] : [];
   const sampleIntervalMs = ctx.probe?.sampleIntervalMs ?? 500;
-  const gcSampleIntervalMs = ctx.probe?.gcSampleIntervalMs ?? 1250;
+  const gcSampleIntervalMs = ctx.probe?.gcSampleIntervalMs ?? DEFAULT_GC_SAMPLE_MS;
   const plannedMs = plan.durationSec * 1000;
   const schedule: Schedule = {
     plannedMs,
@@ -421,7 +428,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       const record: PhaseRecord = { kind, startMs: sinceLoad(), endMs: 0, requestsStart: driver.requests, requestsEnd: 0, ...(why ? { why } : {}) };
       lastTick = { at: performance.now(), requests: driver.requests };
       const running = loaded ? driver.start(stop.signal, only?.source) : undefined;
-      const gcEvery = kind === 'warmup' ? undefined : loaded ? gcSampleIntervalMs : IDLE_SAMPLE_MS;
+      const gcEvery = kind === 'warmup' ? undefined : !loaded ? IDLE_SAMPLE_MS : rateNow === 'max' ? Math.max(gcSampleIntervalMs, FULL_RATE_GC_SAMPLE_MS) : gcSampleIntervalMs;
       const sampler = new MemorySampler(samplerCtx, sampleIntervalMs, MemorySampler.evenGcSchedule(durationMs, gcEvery));
       let endSample: MemorySample | undefined;
       try {
@@ -535,8 +542,38 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       snapshotNow = false;
       steps += 1;
       await markSites();
+      // The server has no requests while its snapshot is taken and analysed: that quiet time is
+      // the idle phase. It starts when the load stops, before the snapshot that completes a
+      // sequence to analyse; runs its full length beside an analysis that decides, and is cut short
+      // when the run loads on (only the last idle stretch is evidence: growth-drivers.ts).
+      let idling: { done: Promise<unknown>; cut: AbortController } | undefined;
+      const cutIdle = async (): Promise<void> => {
+        idling?.cut.abort();
+        await idling?.done.catch(() => {});
+        idling = undefined;
+      };
+      if (heap && diffUsable && sequence.length + 1 >= 3 && idleMs > 0) {
+        const cut = new AbortController();
+        // The snapshot and the analysis hold up the idle's sampling timers (the analysis runs on
+        // this thread; the inspector answers a sample only after the snapshot): the idle takes
+        // its first after-GC sample before either starts, so its samples span the whole idle.
+        let sampled!: () => void;
+        const firstSample = new Promise<void>((resolve) => (sampled = resolve));
+        idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are taken and analysed): growth per second, not per request', undefined, cut.signal, sampled) };
+        // An abort (Ctrl-C, a crash) ends the idle with an error while the snapshot or the
+        // analysis still runs: handled here, and rethrown below to whoever awaits it.
+        idling.done.catch(() => {});
+        await Promise.race([firstSample, idling.done.catch(() => {})]);
+      }
       if (heap && diffUsable) {
-        const { t, wiped } = await snapshot(`step-${steps}`);
+        let taking: { t: TakenSnapshot; wiped: boolean };
+        try {
+          taking = await snapshot(`step-${steps}`);
+        } catch (err) {
+          await cutIdle();
+          throw err;
+        }
+        const { t, wiped } = taking;
         if (wiped && idWipes.length >= MAX_WIPES_WITHOUT_DIFF) {
           // Ids are wiped faster than three snapshots can be taken: no diff is possible. The rest
           // of the run loads without snapshots and the after-GC trend decides.
@@ -558,29 +595,13 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       }
       trend = trendOf(samples, sequenceStartMs, ev.kind);
       const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
-      // The server has no requests while its snapshots are analysed: that quiet time is the idle
-      // phase. It runs its full length beside an analysis that decides, and is cut short when the
-      // run loads on (only the last idle stretch is evidence: growth-drivers.ts).
-      let idling: { done: Promise<unknown>; cut: AbortController } | undefined;
+      // A wipe started a new sequence: nothing is analysed now, and the idle is not evidence.
+      if (!(heap && diffUsable && sequence.length >= 3)) await cutIdle();
       if (heap && sequence.length >= 3) {
-        if (idleMs > 0) {
-          const cut = new AbortController();
-          // The analysis runs on this thread and holds up the idle's sampling timers: the idle
-          // takes its first after-GC sample before the analysis starts, so its samples span the
-          // whole idle (first at the start, the rest once the analysis lets them run).
-          let sampled!: () => void;
-          const firstSample = new Promise<void>((resolve) => (sampled = resolve));
-          idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are analysed): growth per second, not per request', undefined, cut.signal, sampled) };
-          // An abort (Ctrl-C, a crash) ends the idle with an error while the analysis still runs:
-          // handled here, and rethrown below to whoever awaits it.
-          idling.done.catch(() => {});
-          await Promise.race([firstSample, idling.done.catch(() => {})]);
-        }
         try {
           analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
         } catch (err) {
-          idling?.cut.abort();
-          await idling?.done.catch(() => {});
+          await cutIdle();
           throw err;
         }
         analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');

@@ -47,7 +47,7 @@ export const runCommand: CommandModule = {
       .option('--keys <mode>', "'unique' (a fresh valid key per request) or 'pool:N' (N keys reused)")
       .option('--invalid-ratio <r>', 'share of requests with a bad, malformed or missing key, 0..1 (usually 0.05)')
       .option('--post-ratio <r>', 'share of POST requests, 0..1 (usually 0.2)')
-      .option('--gc-interval <s>', 'seconds between forced-GC memory samples under load (default 1.25)')
+      .option('--gc-interval <s>', 'seconds between forced-GC memory samples under load (default 0.5)')
       .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
       .addHelpText(
