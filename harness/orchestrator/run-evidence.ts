@@ -69,8 +69,18 @@ export class HeapEvidence implements RunEvidence {
 
   /** Takes a heap snapshot into `file`, asking the id guard first whether the ids were wiped since the last one. */
   async snapshot(file: string): Promise<GuardedSnapshot> {
-    const ids = await this.guard.checkBeforeSnapshot();
-    const snap = await takeHeapSnapshot(this.session, file);
+    // The id check goes out with the snapshot command, not one round trip before it: measured, a
+    // server that opened and closed its own session every 3 s wiped the ids between a check and
+    // its snapshot (nothing of the server's can run between two commands the inspector receives
+    // together), and the diff across the wipe was wrong.
+    let check: Promise<IdCheck> | undefined;
+    const snap = await takeHeapSnapshot(this.session, file, {
+      justBefore: () => {
+        check = this.guard.checkBeforeSnapshot();
+        check.catch(() => {});
+      },
+    });
+    const ids = await check!;
     await this.guard.afterSnapshot();
     return { ...snap, ids };
   }

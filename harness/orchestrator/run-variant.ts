@@ -148,7 +148,7 @@ export interface ProbePlan {
   sampleIntervalMs?: number;
   /** Forced-GC sample period after warm-up (default {@link DEFAULT_GC_SAMPLE_MS}). */
   gcSampleIntervalMs?: number;
-  /** Length of the first load segments after the baseline (default 3 s, at most half the planned window). */
+  /** Length of the first load segments after the baseline (default {@link DEFAULT_SEGMENT_MS}, at most half the planned window). */
   segmentMs?: number;
   /** Readiness timeout (default 15 s). */
   startTimeoutMs?: number;
@@ -520,6 +520,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     let fullRate = false;
+    /** What the last analysis said more load would answer (recorded on the next segment). */
+    let loadOnWhy: string | undefined;
     /** False once ids are wiped before too many snapshots in a row. */
     let diffUsable = true;
     /** Set after a keyed holder was counted up to its bound: snapshot at once, no further segment. */
@@ -531,7 +533,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (!snapshotNow) {
         const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
         const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
-        const extendWhy = kind === 'extend' && analysis.state === 'analyzed' ? analysis.result.needsMore?.detail : undefined;
+        // Why this segment runs: the last answer of nextStep (once an analysis asked for more load).
+        const extendWhy = loadOnWhy;
         rateNow = fullRate ? 'max' : plan.rate;
         await stretch(kind, ms, fullRate ? `${extendWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : extendWhy);
         rateNow = plan.rate;
@@ -542,38 +545,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       snapshotNow = false;
       steps += 1;
       await markSites();
-      // The server has no requests while its snapshot is taken and analysed: that quiet time is
-      // the idle phase. It starts when the load stops, before the snapshot that completes a
-      // sequence to analyse; runs its full length beside an analysis that decides, and is cut short
-      // when the run loads on (only the last idle stretch is evidence: growth-drivers.ts).
-      let idling: { done: Promise<unknown>; cut: AbortController } | undefined;
-      const cutIdle = async (): Promise<void> => {
-        idling?.cut.abort();
-        await idling?.done.catch(() => {});
-        idling = undefined;
-      };
-      if (heap && diffUsable && sequence.length + 1 >= 3 && idleMs > 0) {
-        const cut = new AbortController();
-        // The snapshot and the analysis hold up the idle's sampling timers (the analysis runs on
-        // this thread; the inspector answers a sample only after the snapshot): the idle takes
-        // its first after-GC sample before either starts, so its samples span the whole idle.
-        let sampled!: () => void;
-        const firstSample = new Promise<void>((resolve) => (sampled = resolve));
-        idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are taken and analysed): growth per second, not per request', undefined, cut.signal, sampled) };
-        // An abort (Ctrl-C, a crash) ends the idle with an error while the snapshot or the
-        // analysis still runs: handled here, and rethrown below to whoever awaits it.
-        idling.done.catch(() => {});
-        await Promise.race([firstSample, idling.done.catch(() => {})]);
-      }
       if (heap && diffUsable) {
-        let taking: { t: TakenSnapshot; wiped: boolean };
-        try {
-          taking = await snapshot(`step-${steps}`);
-        } catch (err) {
-          await cutIdle();
-          throw err;
-        }
-        const { t, wiped } = taking;
+        const { t, wiped } = await snapshot(`step-${steps}`);
         if (wiped && idWipes.length >= MAX_WIPES_WITHOUT_DIFF) {
           // Ids are wiped faster than three snapshots can be taken: no diff is possible. The rest
           // of the run loads without snapshots and the after-GC trend decides.
@@ -595,13 +568,29 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       }
       trend = trendOf(samples, sequenceStartMs, ev.kind);
       const budgetSpent = loadMs >= schedule.maxLoadMs - 1;
-      // A wipe started a new sequence: nothing is analysed now, and the idle is not evidence.
-      if (!(heap && diffUsable && sequence.length >= 3)) await cutIdle();
+      // The server has no requests while its snapshots are analysed: that quiet time is the idle
+      // phase. It runs its full length beside an analysis that decides, and is cut short when the
+      // run loads on (only the last idle stretch is evidence: growth-drivers.ts).
+      let idling: { done: Promise<unknown>; cut: AbortController } | undefined;
       if (heap && sequence.length >= 3) {
+        if (idleMs > 0) {
+          const cut = new AbortController();
+          // The analysis runs on this thread and holds up the idle's sampling timers: the idle
+          // takes its first after-GC sample before the analysis starts, so its samples span the
+          // whole idle (first at the start, the rest once the analysis lets them run).
+          let sampled!: () => void;
+          const firstSample = new Promise<void>((resolve) => (sampled = resolve));
+          idling = { cut, done: stretch('idle', idleMs, 'no requests (while the snapshots are analysed): growth per second, not per request', undefined, cut.signal, sampled) };
+          // An abort (Ctrl-C, a crash) ends the idle with an error while the analysis still runs:
+          // handled here, and rethrown below to whoever awaits it.
+          idling.done.catch(() => {});
+          await Promise.race([firstSample, idling.done.catch(() => {})]);
+        }
         try {
           analysis = await analyzeSequence(analysedPart(sequence), setPhase, thresholds);
         } catch (err) {
-          await cutIdle();
+          idling?.cut.abort();
+          await idling?.done.catch(() => {});
           throw err;
         }
         analysedFiles = analysedPart(sequence).map((x) => x.file).join('\n');
@@ -633,6 +622,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         maxLoadMs: schedule.maxLoadMs,
       });
       fullRate = step.action === 'extend' && step.distinctKeys === true;
+      loadOnWhy = step.action === 'extend' ? step.why : undefined;
       if (idling) {
         if (step.action === 'extend' && !budgetSpent) idling.cut.abort();
         await idling.done;

@@ -75,7 +75,18 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * {@link ensurePrivateDir}). The harness never holds the whole snapshot in memory. On failure the
  * partial file is removed.
  */
-export async function takeHeapSnapshot(session: InspectorSession, filePath: string): Promise<SnapshotResult> {
+export async function takeHeapSnapshot(
+  session: InspectorSession,
+  filePath: string,
+  options: {
+    /**
+     * Called right before the snapshot command is sent, in the same tick: a command it sends
+     * reaches the server with the snapshot's, and the server's inspector runs both in one go,
+     * with none of the server's own code between them.
+     */
+    justBefore?: () => void;
+  } = {},
+): Promise<SnapshotResult> {
   const started = performance.now();
   const out = createWriteStream(filePath, { flags: 'wx', mode: 0o600 });
   const opened = new Promise<void>((resolve, reject) => {
@@ -98,6 +109,7 @@ export async function takeHeapSnapshot(session: InspectorSession, filePath: stri
   });
   try {
     // The command's answer arrives after the last chunk event (CDP orders messages on a session).
+    options.justBefore?.();
     await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, { timeoutMs: 10 * 60_000 });
     await new Promise<void>((resolve, reject) => {
       out.end(() => (writeError ? reject(writeError) : resolve()));
