@@ -51,7 +51,7 @@ export interface Scenario extends ScenarioMeta {
 
 /** The load every scenario starts from. */
 export const DEFAULT_LOAD: ScenarioLoad = {
-  warmupSec: 3,
+  warmupSec: 5,
   durationSec: 20,
   connections: 10,
   rate: 2000,

@@ -31,7 +31,7 @@ describe('flag parsers', () => {
 });
 
 describe('loadPlanFromFlags: the run protocol flags', () => {
-  const defaults = { warmupSec: 3, durationSec: 20, connections: 10, rate: 2000 as const, keys: 'unique', invalidRatio: 0.05, postRatio: 0.2 };
+  const defaults = { warmupSec: 5, durationSec: 20, connections: 10, rate: 2000 as const, keys: 'unique', invalidRatio: 0.05, postRatio: 0.2 };
   const keys = (): LoadPlan['keys'] => ({ kind: 'unique' });
 
   it('--bound-entries sets the keyed-collection bound; absent, the analysis default applies', () => {

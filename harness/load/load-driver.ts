@@ -68,7 +68,7 @@ export class LoadDriver {
   private activeMs = 0;
   private readonly statusCounts: Record<string, number> = {};
   private readonly latency = new LatencyHistogram();
-  private running: { stop(): void } | undefined;
+  private running: autocannon.Instance | undefined;
   private runningSince: number | undefined;
 
   constructor(private readonly options: LoadDriverOptions) {}
@@ -141,27 +141,15 @@ export class LoadDriver {
           }
         : {}),
     };
-    // autocannon paces a rate per connection and per wall-clock second: each connection sends its
-    // share as fast as it can at the start of its second, then waits. With every connection in one
-    // instance those seconds line up, and the server gets the whole second's requests in a burst
-    // (measured: 2,000 requests in the first ~0.4 s, then nothing), so an after-GC sample lands
-    // either mid-burst or in the quiet and the retained heap swings by ~200 kB between the two.
-    // Paced load gets one instance per connection instead, started 1/n s apart: the bursts are
-    // spread over the second and the server sees a steady stream.
-    const paced = rate !== 'max';
-    const lanes = paced ? splitRate(rate, connections) : [undefined];
-    const instances: autocannon.Instance[] = [];
-    const timers: NodeJS.Timeout[] = [];
-    const stopHooks: Array<() => void> = [];
-    let stopped = false;
-    const launch = (laneRate: number | undefined): Promise<autocannon.Result | undefined> =>
-      new Promise<autocannon.Result | undefined>((resolve, reject) => {
-        if (stopped) return resolve(undefined);
-        const inst = loadAutocannon()(
+    let instance: autocannon.Instance | undefined;
+    let startError: unknown;
+    const finished = new Promise<autocannon.Result>((resolve, reject) => {
+      try {
+        instance = loadAutocannon()(
           {
             url: baseUrl,
-            connections: paced ? 1 : connections,
-            ...(laneRate === undefined ? {} : { overallRate: laneRate }),
+            connections,
+            ...(rate === 'max' ? {} : { overallRate: rate }),
             // Stopped by the caller; the duration is only a backstop.
             duration: 24 * 3600,
             // autocannon checks its stop flag on each sample tick: tick often so a stop is prompt.
@@ -171,41 +159,32 @@ export class LoadDriver {
           },
           (err, result) => (err ? reject(err) : resolve(result)),
         );
-        instances.push(inst);
-        inst.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-          this.completed += 1;
-          const cls = `${Math.floor(statusCode / 100)}xx`;
-          this.statusCounts[cls] = (this.statusCounts[cls] ?? 0) + 1;
-          this.latency.record(responseTimeMs);
-        });
-      });
-    const finished = Promise.all([
-      launch(lanes[0]),
-      ...lanes.slice(1).map(
-        (laneRate, i) =>
-          new Promise<autocannon.Result | undefined>((resolve, reject) => {
-            timers.push(setTimeout(() => launch(laneRate).then(resolve, reject), Math.round(((i + 1) * 1000) / lanes.length)));
-            // A stop before this lane started: it never starts.
-            stopHooks.push(() => resolve(undefined));
-          }),
-      ),
-    ]);
-    this.running = { stop: () => stop() };
+      } catch (err) {
+        startError = err;
+        reject(err);
+      }
+    });
+    const inst = instance;
+    if (!inst) {
+      void finished.catch(() => {});
+      throw new LeakbenchError('E_LOAD', `load generator failed against ${baseUrl}: ${(startError as Error)?.message ?? 'no instance'}`, { cause: startError });
+    }
+    this.running = inst;
     this.runningSince = started;
-    const stop = (): void => {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      for (const hook of stopHooks) hook();
-      for (const inst of instances) inst.stop();
-    };
+    inst.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      this.completed += 1;
+      const cls = `${Math.floor(statusCode / 100)}xx`;
+      this.statusCounts[cls] = (this.statusCounts[cls] ?? 0) + 1;
+      this.latency.record(responseTimeMs);
+    });
+    const stop = (): void => inst.stop();
     if (signal?.aborted) stop();
     signal?.addEventListener('abort', stop, { once: true });
     const done = (async (): Promise<SegmentResult> => {
-      let results: Array<autocannon.Result | undefined>;
+      let result: autocannon.Result;
       try {
-        results = await finished;
+        result = await finished;
       } catch (err) {
-        stop();
         throw new LeakbenchError('E_LOAD', `load generator failed against ${baseUrl}: ${(err as Error).message}`, { cause: err });
       } finally {
         signal?.removeEventListener('abort', stop);
@@ -214,15 +193,9 @@ export class LoadDriver {
       }
       const elapsed = performance.now() - started;
       this.activeMs += elapsed;
-      let errors = 0;
-      let timeouts = 0;
-      for (const r of results) {
-        errors += r?.errors ?? 0;
-        timeouts += r?.timeouts ?? 0;
-      }
-      this.errorCount += errors;
-      this.timeoutCount += timeouts;
-      return { requests: this.completed - before, durationMs: elapsed, errors, timeouts };
+      this.errorCount += result.errors;
+      this.timeoutCount += result.timeouts;
+      return { requests: this.completed - before, durationMs: elapsed, errors: result.errors, timeouts: result.timeouts };
     })();
     return { done, stop };
   }
@@ -253,17 +226,6 @@ function lowerCaseKeys(headers: Record<string, unknown> | undefined): Record<str
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = String(v);
   return out;
-}
-
-/**
- * An overall rate split over `connections` lanes (at most one per request per second), as even as
- * whole numbers allow: 2000 over 10 → ten lanes of 200; 7 over 10 → seven lanes of 1.
- */
-export function splitRate(rate: number, connections: number): number[] {
-  const n = Math.max(1, Math.min(connections, Math.floor(rate)));
-  const base = Math.floor(rate / n);
-  const extra = Math.round(rate - base * n);
-  return Array.from({ length: n }, (_, i) => base + (i < extra ? 1 : 0));
 }
 
 function round2(x: number): number {

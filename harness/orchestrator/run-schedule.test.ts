@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GC_SAMPLE_MS, DEFAULT_IDLE_MS, DEFAULT_MAX_LOAD_MS, DEFAULT_SEGMENT_MS, PLANNED_TOLERANCE_MS, decidedHow, nextSegmentMs, type Schedule } from './run-schedule.js';
 
-/** The default schedule of `leakbench run`: 20 s planned, 2 s segments, 120 s budget. */
+/** The default schedule of `leakbench run`: 20 s planned, 3 s segments, 120 s budget. */
 const DEFAULT: Schedule = { segmentMs: DEFAULT_SEGMENT_MS, plannedMs: 20_000, maxLoadMs: DEFAULT_MAX_LOAD_MS };
 
 function segments(s: Schedule): number[] {
@@ -19,15 +19,15 @@ function segments(s: Schedule): number[] {
 
 describe('run schedule', () => {
   it('has the documented defaults', () => {
-    expect(DEFAULT_SEGMENT_MS).toBe(2000);
-    expect(DEFAULT_GC_SAMPLE_MS).toBe(500);
+    expect(DEFAULT_SEGMENT_MS).toBe(3000);
+    expect(DEFAULT_GC_SAMPLE_MS).toBe(1250);
     expect(DEFAULT_MAX_LOAD_MS).toBe(120_000);
     expect(DEFAULT_IDLE_MS).toBe(3000);
     expect(PLANNED_TOLERANCE_MS).toBe(500);
   });
 
   it('runs two short segments, then doubles, landing on the planned end and the budget', () => {
-    expect(segments(DEFAULT)).toEqual([2000, 2000, 4000, 8000, 4000, 8000, 16_000, 32_000, 44_000]);
+    expect(segments(DEFAULT)).toEqual([3000, 3000, 6000, 8000, 16_000, 32_000, 52_000]);
     const ends = segments(DEFAULT).reduce<number[]>((acc, ms) => [...acc, (acc.at(-1) ?? 0) + ms], []);
     expect(ends).toContain(20_000);
     expect(ends.at(-1)).toBe(120_000);

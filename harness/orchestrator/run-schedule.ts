@@ -12,13 +12,14 @@
  */
 
 /** Length of the first segments after the baseline (ms). */
-export const DEFAULT_SEGMENT_MS = 2000;
+export const DEFAULT_SEGMENT_MS = 3000;
 /**
  * Period of the forced-GC samples under load (`--gc-interval`, ms): the growth trend's points.
- * With paced load spread over the second (load-driver.ts), more points narrow the slope's
- * interval enough that a server that keeps nothing is `no-leak` after ~15,000 requests.
+ * Tried at 500 ms (2026-12-07): the slope's interval narrowed so far that a few B/request of
+ * real drift became "significant but below 1 MiB" and a TTL cache and a self-checked server
+ * loaded on to the 120 s budget (143 s and 152 s to `no-leak`, against 17 s and 46 s).
  */
-export const DEFAULT_GC_SAMPLE_MS = 500;
+export const DEFAULT_GC_SAMPLE_MS = 1250;
 /** Load budget of a run after warm-up (`--max-duration`, ms). */
 export const DEFAULT_MAX_LOAD_MS = 120_000;
 /** Quiet period beside the deciding analysis (`--idle`, ms): no requests, after-GC samples. */

@@ -20,7 +20,7 @@
  * (`--max-duration`). Timing: run-schedule.ts. A black-box run (no snapshots) loads for the
  * planned window and decides from the RSS trend.
  *
- * Memory is sampled every 500 ms under load, with a forced-GC sample every ~0.5 s (evenly spaced;
+ * Memory is sampled every 500 ms under load, with a forced-GC sample every ~1.25 s (evenly spaced;
  * the last one of each segment still under load) for the regression.
  *
  * Outcomes are data: a server that dies is `crashed` (with exit code, signal, heap-limit flag and

@@ -41,13 +41,13 @@ export const runCommand: CommandModule = {
       .option('--variant <which>', 'leaky, fixed or both', 'both')
       .option('--runtime <node|rust>', "the scenario's Node twins (default) or its Rust twins (npm run build:rust; measured under heaptrack, see docs/native.md)")
       .option('--duration <s>', 'planned seconds of load after the baseline: the run stops earlier when sure, extends when not yet (scenario default, usually 20)')
-      .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 3)')
+      .option('--warmup <s>', 'seconds of warm-up load before the baseline snapshot (usually 5)')
       .option('--connections <n>', 'concurrent HTTP connections (usually 10)')
       .option('--rate <n|max>', "requests per second across all connections, or 'max' for flat out (usually 2000)")
       .option('--keys <mode>', "'unique' (a fresh valid key per request) or 'pool:N' (N keys reused)")
       .option('--invalid-ratio <r>', 'share of requests with a bad, malformed or missing key, 0..1 (usually 0.05)')
       .option('--post-ratio <r>', 'share of POST requests, 0..1 (usually 0.2)')
-      .option('--gc-interval <s>', 'seconds between forced-GC memory samples under load (default 0.5)')
+      .option('--gc-interval <s>', 'seconds between forced-GC memory samples under load (default 1.25)')
       .option('--out <dir>', 'parent directory of the reports', path.relative(process.cwd(), REPORTS_DIR) || '.')
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
       .addHelpText(
@@ -55,9 +55,9 @@ export const runCommand: CommandModule = {
         [
           '',
           'Each variant runs: boot → warm-up → GC + snapshot "baseline" → load segments, each ending in a',
-          'snapshot, until the evidence decides (early when sure; extended up to --max-duration when not),',
-          'an idle (--idle) beside each analysis → same-key replay of a growing keyed holder',
-          '→ self-check (--self-check) → verdict. Protocol: docs/run-loop.md.',
+          'snapshot, until the evidence decides (early when sure; extended up to --max-duration when not)',
+          '→ same-key replay of a growing keyed holder → idle (--idle) → self-check (--self-check)',
+          '→ verdict. Protocol: docs/run-loop.md.',
           'Artifacts: <out>/<scenario>/<run-id>/report.json and <variant>/*.heapsnapshot (mode 0600;',
           'snapshots contain the API keys the server saw).',
           '',
