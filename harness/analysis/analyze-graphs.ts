@@ -586,16 +586,6 @@ export const KEYED_BOUND_ENTRIES = DEFAULT_THRESHOLDS.keyedBoundEntries;
 /** Entries per request above which a keyed collection grows "per request (or per distinct key)". */
 export const KEYED_ENTRIES_PER_REQUEST = 0.5;
 
-/**
- * Steps a keyed collection gaining fewer than {@link KEYED_ENTRIES_PER_REQUEST} entries per request
- * must grow over before it is a sure leak. Such growth is a leak on some requests only, or a
- * cache whose entries expire or are evicted, seen during its first turnover: a 6 s TTL cache swept
- * every second, snapshots 3.7 s apart, gained 0.22 entries per request over two steps (the
- * sweep's phase at each snapshot moves its count by up to a second of traffic). A third step,
- * twice as long, sees the turnover.
- */
-export const KEYED_SPARSE_MIN_STEPS = 3;
-
 /** What keeps a growing holder from being a sure leak yet (`undefined`: nothing). */
 export function undecidedGrowth(h: {
   holder: string;
@@ -635,15 +625,6 @@ export function undecidedGrowth(h: {
         `${h.holder} gains ${perRequest.toFixed(2)} entries per request and holds ${entries.toLocaleString('en-US')}${after}; ` +
         `a cache bounded above ${entries.toLocaleString('en-US')} entries looks the same until it fills ` +
         `(sure past ${bound.toLocaleString('en-US')} entries)`,
-    };
-  }
-  if (keyed && perRequest > 0 && perRequest < KEYED_ENTRIES_PER_REQUEST && steps < KEYED_SPARSE_MIN_STEPS) {
-    return {
-      why: 'too-few-steps',
-      holder: h.holder,
-      detail:
-        `${h.holder} gains ${perRequest.toFixed(2)} entries per request over only ${steps} steps: a cache whose ` +
-        `entries expire or are evicted looks the same during its first turnover (sure after ${KEYED_SPARSE_MIN_STEPS} steps)`,
     };
   }
   return undefined;
