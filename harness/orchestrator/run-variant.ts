@@ -520,7 +520,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     let fullRate = false;
-    /** What the last analysis said more load would answer (recorded on the next segment). */
+    /** Why the next segment runs: nextStep's last answer (recorded on the segment). */
     let loadOnWhy: string | undefined;
     /** False once ids are wiped before too many snapshots in a row. */
     let diffUsable = true;
@@ -533,10 +533,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (!snapshotNow) {
         const ms = nextSegmentMs(index, loadMs, previousMs, segmentSchedule);
         const kind: LoadPhaseKind = loadMs >= schedule.plannedMs - 1 ? 'extend' : 'load';
-        // Why this segment runs: the last answer of nextStep (once an analysis asked for more load).
-        const extendWhy = loadOnWhy;
         rateNow = fullRate ? 'max' : plan.rate;
-        await stretch(kind, ms, fullRate ? `${extendWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : extendWhy);
+        await stretch(kind, ms, fullRate ? `${loadOnWhy ?? 'more distinct keys'} (at full rate: only the count of distinct keys matters)` : loadOnWhy);
         rateNow = plan.rate;
         loadMs += ms;
         previousMs = ms;

@@ -10,11 +10,11 @@ import { analyzeReadGraphs } from '../analysis/analyze-snapshots.js';
 import type { EarlyWork } from '../analysis/analyze-graphs.js';
 import { attributeNewObjects, baselineIds } from '../analysis/attribute-new-objects.js';
 import type { SamplingHeapProfile } from '../analysis/allocation-sites.js';
-import { SourceMapResolver } from '../analysis/source-map-resolver.js';
-import type { AnalysisResult, AnalysisThresholds, AnalyzeOptions } from '../analysis/types.js';
+import type { AnalysisResult, AnalysisThresholds } from '../analysis/types.js';
 import { isLeakbenchError } from '../errors.js';
 import type { FlatHeapGraph } from '../heap/heap-graph.js';
 import { readSnapshot } from '../heap/read-snapshot.js';
+import { allocationSitesOption } from './snapshot-pipeline.js';
 
 /** Set when the worker starts: how many snapshots the measurement takes. */
 export interface AnalysisWorkerData {
@@ -83,12 +83,7 @@ async function main(): Promise<void> {
       try {
         const t = performance.now();
         const timings: Record<string, number> = {};
-        let allocationSites: AnalyzeOptions['allocationSites'] = false;
-        if (m.allocationSites !== false) {
-          const resolver = new SourceMapResolver();
-          for (const [url, map] of m.allocationSites.sourceMaps) resolver.useSourceMap(url, map);
-          allocationSites = m.allocationSites.samplingProfile === undefined ? { resolver } : { resolver, samplingProfile: m.allocationSites.samplingProfile };
-        }
+        const allocationSites = allocationSitesOption(m.allocationSites);
         const result = analyzeReadGraphs(graphs, { requestsAtSnapshot: m.requestsAtSnapshot, thresholds: m.thresholds, allocationSites, timings }, early);
         readMs.forEach((ms, i) => (result.timingsMs[`read:${i}`] = ms));
         result.timingsMs['total'] = performance.now() - t;

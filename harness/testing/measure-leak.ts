@@ -21,12 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSnapshots, type AnalysisThresholds, type DismissedHolder } from '../analysis/index.js';
 import type { SamplingHeapProfile } from '../analysis/allocation-sites.js';
-import { SourceMapResolver } from '../analysis/source-map-resolver.js';
 import { LeakbenchError } from '../errors.js';
 import type { Finding } from '../types.js';
 import { InProcessInspector } from './in-process-inspector.js';
 import { activeResourceCounts, settle } from './settle.js';
-import { SnapshotPipeline } from './snapshot-pipeline.js';
+import { allocationSitesOption, SnapshotPipeline } from './snapshot-pipeline.js';
 
 /** The function under test; it gets the iteration number and may return a promise (awaited). */
 export type LeakTestFunction = (iteration: number) => unknown;
@@ -258,20 +257,9 @@ async function measure(fn: LeakTestFunction, o: ResolvedLeakOptions): Promise<Le
     const cpuAtAnalysis = process.cpuUsage();
     const threadCpuAtAnalysis = threadCpuMs();
     const thresholds = analysisThresholds(o.thresholds);
-    let analysis = await pipeline?.analyze({
-      requestsAtSnapshot: iterationsAtSnapshot,
-      thresholds,
-      allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { sourceMaps } : { sourceMaps, samplingProfile },
-    });
-    if (analysis === undefined) {
-      const resolver = new SourceMapResolver();
-      for (const [url, map] of sourceMaps) resolver.useSourceMap(url, map);
-      analysis = await analyzeSnapshots(paths, {
-        requestsAtSnapshot: iterationsAtSnapshot,
-        thresholds,
-        allocationSites: o.allocationSites === 'off' ? false : samplingProfile === undefined ? { resolver } : { resolver, samplingProfile },
-      });
-    }
+    const sites = o.allocationSites === 'off' ? false : samplingProfile === undefined ? { sourceMaps } : { sourceMaps, samplingProfile };
+    let analysis = await pipeline?.analyze({ requestsAtSnapshot: iterationsAtSnapshot, thresholds, allocationSites: sites });
+    analysis ??= await analyzeSnapshots(paths, { requestsAtSnapshot: iterationsAtSnapshot, thresholds, allocationSites: allocationSitesOption(sites) });
     timings.analysisMs = performance.now() - analysisStarted;
     const analysisCpu = process.cpuUsage(cpuAtAnalysis);
     timings.analysisCpuMs = (analysisCpu.user + analysisCpu.system) / 1000;

@@ -13,7 +13,8 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { SamplingHeapProfile } from '../analysis/allocation-sites.js';
-import type { AnalysisResult, AnalysisThresholds } from '../analysis/types.js';
+import { SourceMapResolver } from '../analysis/source-map-resolver.js';
+import type { AnalysisResult, AnalysisThresholds, AnalyzeOptions } from '../analysis/types.js';
 import { LeakbenchError, type ErrorCode } from '../errors.js';
 import { startWorker, workerScript } from '../heap/worker-script.js';
 import type { AnalysisWorkerAnswer, AnalysisWorkerData, AnalysisWorkerRequest } from './analysis-worker.js';
@@ -22,7 +23,18 @@ import type { AnalysisWorkerAnswer, AnalysisWorkerData, AnalysisWorkerRequest } 
 export interface PipelineAnalyzeOptions {
   requestsAtSnapshot: number[];
   thresholds: Partial<AnalysisThresholds>;
-  allocationSites: false | { sourceMaps: Map<string, string>; samplingProfile?: SamplingHeapProfile };
+  allocationSites: false | { sourceMaps: Iterable<[string, string]>; samplingProfile?: SamplingHeapProfile };
+}
+
+/**
+ * The leak finder's `allocationSites` option from the inline source maps and the sampling profile
+ * of a measurement (`false`: none), for the worker and for the fallback on this thread alike.
+ */
+export function allocationSitesOption(sites: PipelineAnalyzeOptions['allocationSites']): NonNullable<AnalyzeOptions['allocationSites']> {
+  if (sites === false) return false;
+  const resolver = new SourceMapResolver();
+  for (const [url, map] of sites.sourceMaps) resolver.useSourceMap(url, map);
+  return sites.samplingProfile === undefined ? { resolver } : { resolver, samplingProfile: sites.samplingProfile };
 }
 
 /** A running worker reading a measurement's snapshots. */
