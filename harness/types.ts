@@ -157,9 +157,17 @@ export interface IdleGrowth {
   ciHighBytesPerSecond: number;
   samples: number;
   durationMs: number;
-  /** The same slope on time over the load phases, for comparison (absent with too few samples). */
+  /**
+   * Growth per second under load it was compared with: the diff's holders per second when the
+   * diff found a leak, else the after-GC samples under load regressed on time (absent when no
+   * growth per request was shown, or with too few samples).
+   */
   loadBytesPerSecond?: number;
-  /** True when growth goes on with no traffic at a rate comparable to the growth under load. */
+  /** Whether the growth went on through the later half of the idle (absent when too short to split). */
+  persists?: boolean;
+  /** Slope of the later half, bytes per second (with `persists`). */
+  laterBytesPerSecond?: number;
+  /** True when growth goes on with no traffic, persists, and is comparable to the growth under load. */
   drivenByTime: boolean;
   /** One sentence. */
   reason: string;

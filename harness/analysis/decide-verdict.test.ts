@@ -103,20 +103,87 @@ describe('decideVerdict', () => {
       expect(d.idleGrowth?.drivenByTime).toBe(false);
     });
 
-    it('one spike among the under-load samples does not hide growth driven by time', () => {
+    it('one spike among the under-load samples does not hide growth driven by time (a verdict from the trend alone)', () => {
       // Measured (interval-growth, 25 kB/s from an interval whatever the traffic): after-GC kB
       // under load, then idle. The last under-load sample caught ~700 kB of requests in flight; an
       // OLS fit of the load's rate per second read 40.5 KiB/s, twice the idle's 17.9, and called
-      // the growth "mostly driven by requests". The load's rate is fitted with isolated spikes
-      // left out, as the growth trend is.
+      // the growth "mostly driven by requests". Without a diff (black-box runs) the load's rate
+      // is fitted with isolated spikes left out, as the growth trend is. The idle's last four
+      // samples (3 s more of it, at its measured pace) are built.
       const load: Array<[number, number]> = [[7917, 7064], [9448, 7164], [12255, 7211], [13775, 7191], [18038, 7270], [19264, 7415], [20461, 7321], [21686, 7419], [22878, 8119]];
-      const idle: Array<[number, number]> = [[24038, 7154], [25731, 7186], [25829, 7186], [26312, 7196], [27073, 7209]];
+      const idle: Array<[number, number]> = [[24038, 7154], [25731, 7186], [25829, 7186], [26312, 7196], [27073, 7209], [27800, 7222], [28550, 7235], [29300, 7249], [30050, 7262]];
       const out = [
         ...load.map(([t, kb], i) => sample(t, 2_000 + i * 3_000, kb * 1000, 'load')),
         ...idle.map(([t, kb]) => sample(t, 26_000, kb * 1000, 'idle')),
       ];
-      const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples: out });
+      const d = decideVerdict({ state: 'none' }, { verdict: 'leak', statistic: stat(20) }, { samples: out });
       expect(d.idleGrowth?.drivenByTime).toBe(true);
+      expect(d.idleGrowth?.loadBytesPerSecond).toBeLessThan(30_000);
+    });
+
+    it('a holder the diff found is compared per second with the idle: the array an interval fills is driven by time', () => {
+      // Measured (interval-growth, 21:56): the diff found Array healthLog at 10.78 B/request; the
+      // after-GC load samples read 38.2 KiB/s, the idle 18.9 KiB/s: "mostly driven by requests".
+      // 10.78 B/request at the run's ~1,600 requests per wall-clock second is ~17 KiB/s. The
+      // idle's last four samples (3 s more of it, at its measured pace) are built.
+      const load: Array<[number, number, number]> = [[6222, 11005, 6853], [6703, 12004, 6872], [7199, 13003, 6883], [7712, 14005, 6962], [8731, 15263, 6964], [9213, 16234, 6981], [9753, 17235, 7023], [10295, 18234, 7026], [11909, 19259, 7068], [12413, 20279, 7175], [12907, 21259, 7161], [13406, 22281, 7144], [13914, 23260, 7169], [14421, 24283, 7194], [14911, 25261, 7206], [15416, 26277, 7198]];
+      const idle: Array<[number, number]> = [[15931, 7017], [16679, 7032], [17426, 7046], [18178, 7061], [18963, 7076], [19710, 7090], [20460, 7105], [21210, 7119], [21960, 7134]];
+      const out = [
+        ...load.map(([t, req, kb]) => sample(t, req, kb * 1000, 'load')),
+        ...idle.map(([t, kb]) => sample(t, 26_468, kb * 1000, 'idle')),
+      ];
+      const result = { ...analysis('leak', [finding]), bytesPerRequest: 10.78 };
+      const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'no-leak', statistic: stat(18) }, { samples: out });
+      expect(d).toMatchObject({ verdict: 'leak', drivenBy: 'time' });
+      expect(d.idleGrowth?.loadBytesPerSecond).toBeGreaterThan(15_000);
+      expect(d.idleGrowth?.loadBytesPerSecond).toBeLessThan(19_000);
+    });
+
+    it('one step down in a longer idle does not hide a timer (measured, the idle idled on)', () => {
+      // interval-growth with the longer idle (2026-12-08 00:18, run 2 of 8): the diff found Array
+      // healthLog at 9.85 B/request; the idle's level stepped down 40 kB once, between 22.8 and
+      // 23.6 s, and went on at ~19 KiB/s. OLS fits read 6.5 KiB/s for the idle and 4.4 KiB/s for
+      // its later half: "settled", and "well below" the holder's 17 KiB/s.
+      const measured: Array<[MemorySample['phase'] & string, number, number, number]> = [
+        ['load', 12298, 23013, 7155032], ['idle', 12766, 23580, 7061976], ['idle', 13238, 23580, 7070920],
+        ['load', 14462, 27580, 7365048], ['load', 15663, 29580, 7219800], ['load', 16859, 31580, 7292608],
+        ['load', 18061, 33580, 7295728], ['load', 19274, 35587, 7456053], ['idle', 19772, 36064, 7205648],
+        ['idle', 20530, 36064, 7218960], ['idle', 21265, 36064, 7232808], ['idle', 22016, 36064, 7247400],
+        ['idle', 22794, 36064, 7261408], ['idle', 23563, 36064, 7220664], ['idle', 24320, 36064, 7234800],
+        ['idle', 25060, 36064, 7249928], ['idle', 25814, 36064, 7264120],
+      ];
+      const out = measured.map(([phase, t, req, bytes]) => sample(t, req, bytes, phase));
+      const result = { ...analysis('leak', [finding]), bytesPerRequest: 9.85 };
+      const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(17) }, { samples: out });
+      expect(d.idleGrowth?.persists).toBe(true);
+      expect(d).toMatchObject({ verdict: 'leak', drivenBy: 'time' });
+    });
+
+    it('growth with no requests must go on through the later half of the idle at half its earlier pace or more', () => {
+      // 4 s of idle, 9 samples: the earlier half at 20 KiB/s, the later half at a share of it.
+      const idleRun = (laterShare: number): MemorySample[] => {
+        const out: MemorySample[] = [];
+        for (let t = 0; t <= 20; t++) out.push(sample(t * 1000, t * 2000, 20e6 + (t % 2) * 300, 'load'));
+        for (let i = 0; i <= 8; i++) {
+          const s = i * 0.5;
+          const bytes = s <= 2 ? 20_480 * s : 20_480 * 2 + 20_480 * laterShare * (s - 2);
+          out.push(sample(21_000 + i * 500, 40_000, 20e6 + bytes + (i % 2) * 50, 'idle'));
+        }
+        return out;
+      };
+      const clean = (samples: MemorySample[]) => decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) }, { samples });
+      expect(TIME_DRIVEN_SHARE).toBe(0.5);
+      expect(clean(idleRun(0.6))).toMatchObject({ verdict: 'leak', drivenBy: 'time' });
+      expect(clean(idleRun(0.6)).idleGrowth?.persists).toBe(true);
+      const slowed = clean(idleRun(0.4));
+      expect(slowed.verdict).toBe('no-leak');
+      expect(slowed.idleGrowth?.persists).toBe(false);
+      expect(slowed.idleGrowth?.reason).toMatch(/then slowed/);
+      // Too short to split in halves of 3 samples: not driven by time, and says so.
+      const short = clean(idleRun(1).slice(0, 21 + 4));
+      expect(short.verdict).toBe('no-leak');
+      expect(short.idleGrowth?.persists).toBeUndefined();
+      expect(short.idleGrowth?.reason).toMatch(/too short/);
     });
 
     it('only the last idle stretch counts: an idle cut short by more load is not one quiet period', () => {

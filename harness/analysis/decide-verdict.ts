@@ -71,7 +71,14 @@ export function decideVerdict(
 ): DecidedVerdict {
   const decided = decideHeap(snapshots, trend, run !== undefined);
   if (run === undefined) return decided;
-  const idle = idleGrowth(run.samples);
+  // The idle is compared with the growth the verdict is about: the diff's holders per second
+  // when the diff found a leak; nothing when no growth per request was shown (the idle's growth
+  // is then all there is); the after-GC load samples for a verdict from the trend alone.
+  const diffRate = snapshots.state === 'analyzed' && snapshots.result.verdict === 'leak' ? snapshots.result.bytesPerRequest : undefined;
+  const idle = idleGrowth(
+    run.samples,
+    decided.verdict !== 'leak' ? { from: 'none' } : diffRate !== undefined ? { from: 'diff', bytesPerRequest: diffRate } : undefined,
+  );
   const native: GrowthTrend = nativeTrend(run.samples, run.baselineMs ?? 0, run.snapshotTimesMs ?? []);
   const out: DecidedVerdict = { ...decided, nativeStatistic: native.statistic };
   if (idle !== undefined) {

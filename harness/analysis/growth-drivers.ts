@@ -57,41 +57,130 @@ export function lastIdleStretch(samples: readonly MemorySample[]): MemorySample[
   return out.reverse();
 }
 
+/** Growth per second that counts: CI low above 0 and at least {@link MIN_IDLE_BYTES_PER_SECOND}. */
+function growsPerSecond(fit: { slope: number; ciLow: number } | undefined): boolean {
+  return fit !== undefined && fit.ciLow > 0 && fit.slope >= MIN_IDLE_BYTES_PER_SECOND;
+}
+
+/**
+ * The pace of a stretch of after-GC samples: the median of the rates between consecutive samples
+ * (bytes per second). One step up or down anywhere in the stretch (a buffer or a socket released)
+ * is one rate among many and moves it little; an OLS slope, or a Theil–Sen slope for a step in the
+ * middle, follows it. `undefined` with fewer than 3 samples.
+ */
+export function medianStepRate(part: readonly MemorySample[]): number | undefined {
+  if (part.length < 3) return undefined;
+  const rates: number[] = [];
+  for (let i = 1; i < part.length; i++) {
+    const dt = (part[i]!.tMs - part[i - 1]!.tMs) / 1000;
+    if (dt > 0) rates.push((retainedBytes(part[i]!) - retainedBytes(part[i - 1]!)) / dt);
+  }
+  if (rates.length < 2) return undefined;
+  rates.sort((a, b) => a - b);
+  const mid = rates.length >> 1;
+  return rates.length % 2 ? rates[mid]! : (rates[mid - 1]! + rates[mid]!) / 2;
+}
+
+/**
+ * Whether growth with no requests goes on: the later half (by time) of the idle stretch still
+ * grows at {@link MIN_IDLE_BYTES_PER_SECOND} or more, and at {@link TIME_DRIVEN_SHARE} or more of
+ * the earlier half's pace ({@link medianStepRate}). Work a server finishes after its last request
+ * (a write stream's buffers, a drain timer's last batch) grows memory for a moment and stops; a
+ * timer or an interval goes on at its pace. Measured: an interval's idle (19 KiB/s) stepped down
+ * 40 kB once, at a moment nothing in the run touched the server; an OLS fit of that half read
+ * 4.4 KiB/s, "settled". `undefined` when either half has fewer than 3 after-GC samples: the run
+ * idles longer whenever its idle grows, so that this can be answered.
+ */
+export function idlePersists(idle: readonly MemorySample[]): { persists: boolean; laterBytesPerSecond: number } | undefined {
+  if (idle.length < 2) return undefined;
+  const mid = (idle[0]!.tMs + idle[idle.length - 1]!.tMs) / 2;
+  const earlier = medianStepRate(idle.filter((s) => s.tMs <= mid));
+  const later = medianStepRate(idle.filter((s) => s.tMs >= mid));
+  if (earlier === undefined || later === undefined) return undefined;
+  return {
+    persists: later >= MIN_IDLE_BYTES_PER_SECOND && later >= TIME_DRIVEN_SHARE * Math.max(0, earlier),
+    laterBytesPerSecond: Math.round(later),
+  };
+}
+
+/** True when the idle phase grew enough to ask whether it goes on ({@link idlePersists}). */
+export function idleGrows(g: IdleGrowth | undefined): boolean {
+  return g !== undefined && g.ciLowBytesPerSecond > 0 && g.bytesPerSecond >= MIN_IDLE_BYTES_PER_SECOND;
+}
+
+/**
+ * What the idle's rate is compared with: the growth per second under load that the verdict is
+ * about. `diff`: the holders the snapshot diff found, their bytes per request times the requests
+ * per second over the load (exact, no in-flight noise); `none`: no growth per request was shown,
+ * so growth with no requests is all there is to compare; absent: the after-GC samples under load
+ * regressed on time (black-box runs).
+ */
+export type IdleComparison = { from: 'diff'; bytesPerRequest: number } | { from: 'none' };
+
 /**
  * Growth per second in the last idle stretch ({@link lastIdleStretch}), compared with growth per
- * second under load; `undefined` when the run had no idle stretch with at least 3 after-GC samples.
+ * second under load; `undefined` when the run had no idle stretch with at least 3 after-GC
+ * samples. Driven by time: the idle grows ({@link idleGrows}), goes on through the later half of
+ * the stretch ({@link idlePersists}), and at {@link TIME_DRIVEN_SHARE} or more of the rate under
+ * load (`compareWith`).
  */
-export function idleGrowth(samples: readonly MemorySample[]): IdleGrowth | undefined {
+export function idleGrowth(samples: readonly MemorySample[], compareWith?: IdleComparison): IdleGrowth | undefined {
   const idle = lastIdleStretch(samples);
   const fit = fitSlope(
     idle.map((s) => s.tMs / 1000),
     idle.map(retainedBytes),
   );
   if (fit === undefined) return undefined;
-  // The load's rate per second with isolated spikes left out, as in the growth trend: an
-  // after-GC sample taken under load may catch a burst of requests in flight.
   const load = samples.filter((s) => s.afterGc && isLoadSample(s));
-  const loadX = load.map((s) => s.tMs / 1000);
-  const loadY = load.map(retainedBytes);
-  const keep = rejectOutliers(loadX, loadY);
-  const loadFit = fitSlope(
-    loadX.filter((_, i) => keep[i]),
-    loadY.filter((_, i) => keep[i]),
-  );
+  let loadRate: number | undefined;
+  let loadWhat = 'under load';
+  if (compareWith?.from === 'diff') {
+    // Requests per wall-clock second over the load (pauses included, as the idle's seconds are).
+    const first = load[0];
+    const last = load[load.length - 1];
+    const seconds = first && last ? (last.tMs - first.tMs) / 1000 : 0;
+    if (seconds > 0) {
+      loadRate = (compareWith.bytesPerRequest * (last!.requests - first!.requests)) / seconds;
+      loadWhat = 'in the holders the diff found under load';
+    }
+  } else if (compareWith === undefined) {
+    // The load's rate per second with isolated spikes left out, as in the growth trend: an
+    // after-GC sample taken under load may catch a burst of requests in flight.
+    const loadX = load.map((s) => s.tMs / 1000);
+    const loadY = load.map(retainedBytes);
+    const keep = rejectOutliers(loadX, loadY);
+    loadRate = fitSlope(
+      loadX.filter((_, i) => keep[i]),
+      loadY.filter((_, i) => keep[i]),
+    )?.slope;
+  }
   const durationMs = idle[idle.length - 1]!.tMs - idle[0]!.tMs;
   const kb = (x: number): string => `${(x / 1024).toFixed(1)} KiB/s`;
   const ci = `${kb(fit.slope)} (95% CI ${kb(fit.ciLow)} … ${kb(fit.ciHigh)})`;
-  const loadRate = loadFit?.slope;
-  const grows = fit.ciLow > 0 && fit.slope >= MIN_IDLE_BYTES_PER_SECOND;
-  const comparable = loadRate === undefined || loadRate <= 0 || fit.slope >= TIME_DRIVEN_SHARE * loadRate;
-  const drivenByTime = grows && comparable;
-  const reason = drivenByTime
-    ? `with no requests for ${(durationMs / 1000).toFixed(1)} s, retained memory still grew ${ci}` +
-      (loadRate !== undefined && loadRate > 0 ? `, as fast as under load (${kb(loadRate)})` : '') +
-      ': the growth is driven by time (a timer, an interval, a retry loop), not by requests'
-    : grows
-      ? `with no requests, retained memory grew ${ci}, well below the ${kb(loadRate ?? 0)} under load: mostly driven by requests`
-      : `with no requests for ${(durationMs / 1000).toFixed(1)} s, retained memory did not grow measurably (${ci})`;
+  const grows = growsPerSecond(fit);
+  const goesOn = idlePersists(idle);
+  // The idle's pace for the comparison ({@link medianStepRate}), which one step down in the idle
+  // (measured on an interval's idle: 40 kB, once) moves little; the OLS fit above gives the CI.
+  const pace = medianStepRate(idle) ?? fit.slope;
+  const comparable = compareWith?.from === 'none' || loadRate === undefined || loadRate <= 0 || pace >= TIME_DRIVEN_SHARE * loadRate;
+  const drivenByTime = grows && goesOn?.persists === true && comparable;
+  const secs = `${(durationMs / 1000).toFixed(1)} s`;
+  const later = goesOn ? `; its pace ${kb(pace)}, ${kb(goesOn.laterBytesPerSecond)} in its later half` : '';
+  const reason = !grows
+    ? `with no requests for ${secs}, retained memory did not grow measurably (${ci})`
+    : goesOn === undefined
+      ? `with no requests for ${secs}, retained memory grew ${ci}, too short a quiet period to tell whether it goes on`
+      : !goesOn.persists
+        ? `with no requests for ${secs}, retained memory grew ${ci} and then slowed (${kb(goesOn.laterBytesPerSecond)} in its later half): work that settles after the last request, not a timer`
+        : !comparable
+          ? `with no requests for ${secs}, retained memory grew ${ci}${later}, well below the ${kb(loadRate ?? 0)} ${loadWhat}: mostly driven by requests`
+          : `with no requests for ${secs}, retained memory still grew ${ci}${later}` +
+            (compareWith?.from === 'none'
+              ? ', while no growth per request was shown'
+              : loadRate !== undefined && loadRate > 0
+                ? `, as fast as ${loadWhat} (${kb(loadRate)})`
+                : '') +
+            ': the growth is driven by time (a timer, an interval, a retry loop), not by requests';
   const out: IdleGrowth = {
     bytesPerSecond: Math.round(fit.slope),
     ciLowBytesPerSecond: Math.round(fit.ciLow),
@@ -101,6 +190,10 @@ export function idleGrowth(samples: readonly MemorySample[]): IdleGrowth | undef
     drivenByTime,
     reason,
   };
+  if (goesOn !== undefined) {
+    out.persists = goesOn.persists;
+    out.laterBytesPerSecond = goesOn.laterBytesPerSecond;
+  }
   if (loadRate !== undefined) out.loadBytesPerSecond = Math.round(loadRate);
   return out;
 }

@@ -30,6 +30,7 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { decideVerdict, type SnapshotEvidence } from '../analysis/decide-verdict.js';
+import { idleGrowth, idleGrows } from '../analysis/growth-drivers.js';
 import { growthTrend, type GrowthTrend, type TrendMetric } from '../analysis/growth-trend.js';
 import { replayDrivenBy } from '../analysis/replay-driven-by.js';
 import { KEYED_BOUND_ENTRIES } from '../analysis/analyze-graphs.js';
@@ -666,6 +667,18 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
         }
       }
     }
+    // An idle that grew is asked once more, before anything else touches the server: does the
+    // growth go on (a timer, an interval), or was it work that settles after the last request?
+    // growth-drivers.ts `idlePersists` answers from the two halves of the idle stretch.
+    const idleOn = async (): Promise<boolean> => {
+      const g = idleGrowth(samples);
+      if (idleMs <= 0 || !idleGrows(g) || g!.persists !== undefined) return false;
+      const rate = `${(g!.bytesPerSecond / 1024).toFixed(1)} KiB/s`;
+      await stretch('idle', idleMs, `retained memory grew ${rate} with no requests: does it go on (a timer), or settle?`);
+      return true;
+    };
+    if (idledAtDecisionMs !== undefined && (await idleOn())) idledAtDecisionMs = sinceLoad();
+
     // Key residency: the server's buffers searched for the keys sent, in the state of the decisive snapshot.
     if (heap) bufferScan = await scanBuffersForSecrets(heap.session, keyLedger.snapshot());
 
@@ -673,7 +686,10 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     // Its samples are evidence of the verdict (decideVerdict turns growth per second with no
     // traffic into a leak driven by time). A heap run whose deciding analysis had the idle beside
     // it has it already; black-box and per-endpoint runs idle here, after the decision.
-    if (idleMs > 0 && idledAtDecisionMs === undefined) await stretch('idle', idleMs, 'no requests: growth per second, not per request');
+    if (idleMs > 0 && idledAtDecisionMs === undefined) {
+      await stretch('idle', idleMs, 'no requests: growth per second, not per request');
+      await idleOn();
+    }
 
     // The verdict's evidence was complete when the idle phase and the deciding analysis (or,
     // without an idle, the decisive snapshot or black-box segment) ended; the replay (which only
