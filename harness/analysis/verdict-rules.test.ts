@@ -108,6 +108,32 @@ describe('leak finder step rules at their defaults', () => {
     expect(result.verdict).not.toBe('leak');
   });
 
+  it('a TTL cache that dropped its baseline entries is not a leak, though its count grew at every step (0.22 entries/request)', () => {
+    // Measured (eval:protocol cmd-self-check, a 6 s TTL cache swept every second, 2026-12-07):
+    // counts 9,642 → 10,371 → 12,482 entries while the rate settled, 0.22 entries per request:
+    // `leak`, unbounded-map, in 2 of 4 runs. Scaled by 1/10 here. A step's new entries mostly
+    // survive to the next snapshot (3 s steps, 6 s TTL), so the step survival rule passes; but
+    // by the last snapshot none of the baseline's entries is left. A leak keeps them all.
+    const baseline = ids(5001, 964);
+    const middleNew = ids(20001, 637);
+    const finalNew = ids(40001, 798);
+    const graphs = [
+      mapSnapshot(baseline, 31, 1024),
+      mapSnapshot([...baseline.slice(564), ...middleNew], 33, 1024),
+      mapSnapshot([...middleNew.slice(187), ...finalNew], 35, 1024),
+    ];
+    const ttl = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 1_643, 2_287] });
+    expect(ttl.verdict).not.toBe('leak');
+    expect(ttl.findings).toEqual([]);
+    // The same counts from a container that keeps what it had at the baseline: a leak.
+    const kept = [
+      mapSnapshot(baseline, 31, 1024),
+      mapSnapshot([...baseline, ...ids(20001, 73)], 33, 1024),
+      mapSnapshot([...baseline, ...ids(20001, 73), ...ids(40001, 211)], 35, 1024),
+    ];
+    expect(analyzeGraphs(kept, { requestsAtSnapshot: [1_000, 1_643, 2_287] }).verdict).toBe('leak');
+  });
+
   it('a keyed Map growing one entry per request is a leak that still needs more load below the bound', () => {
     const graphs = [0, 1, 2].map((step) => mapSnapshot([...ids(5001, 20), ...ids(20001, 200 * step)], 31 + step * 2, 1024));
     const result = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 1_200, 1_400] });
