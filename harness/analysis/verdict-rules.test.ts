@@ -7,6 +7,7 @@ import { SnapshotBuilder, parseSnapshot } from '../heap/index.js';
 import type { HeapGraph } from '../heap/types.js';
 import type { AnalysisResult } from './types.js';
 import {
+  BASELINE_KEPT_SHARE,
   DEFAULT_THRESHOLDS,
   KEYED_BOUND_ENTRIES,
   KEYED_ENTRIES_PER_REQUEST,
@@ -65,9 +66,10 @@ describe('leak finder step rules at their defaults', () => {
       mapSnapshot(ids(5001, 200), 31, 1024),
       // Full exactly at the middle snapshot: the 200 old entries and 260 new ones.
       mapSnapshot([...ids(5001, 200), ...ids(20001, 260)], 33, 1024),
-      // Then every request replaces the least recently used entry: the 200 old ones went first;
-      // 460 entries, all new since the baseline, the middle's 260 still there.
-      mapSnapshot([...ids(20001, 260), ...ids(40001, 200)], 33, 1024),
+      // Then every request replaces the least recently used entry: 100 of the 200 old ones went;
+      // 460 entries, the middle's 260 still there. (Had all 200 gone, the baseline rule would
+      // dismiss it first: it keeps under a tenth of its baseline entries.)
+      mapSnapshot([...ids(5001, 200).slice(100), ...ids(20001, 260), ...ids(40001, 100)], 33, 1024),
     ];
     const result = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 2_000, 3_000] });
     expect(result.findings).toEqual([]);
@@ -125,6 +127,15 @@ describe('leak finder step rules at their defaults', () => {
     const ttl = analyzeGraphs(graphs, { requestsAtSnapshot: [1_000, 1_643, 2_287] });
     expect(ttl.verdict).not.toBe('leak');
     expect(ttl.findings).toEqual([]);
+    expect(ttl.dismissed[0]).toMatchObject({ why: 'churn' });
+    // At the threshold (a tenth of the baseline's entries, 964 here): 87 kept is churn, 106 a leak.
+    expect(BASELINE_KEPT_SHARE).toBe(0.1);
+    const keeping = (k: number): AnalysisResult =>
+      analyzeGraphs([graphs[0]!, graphs[1]!, mapSnapshot([...baseline.slice(0, k), ...middleNew.slice(187), ...finalNew], 35, 1024)], {
+        requestsAtSnapshot: [1_000, 1_643, 2_287],
+      });
+    expect(keeping(87).verdict).not.toBe('leak');
+    expect(keeping(106).verdict).toBe('leak');
     // The same counts from a container that keeps what it had at the baseline: a leak.
     const kept = [
       mapSnapshot(baseline, 31, 1024),
