@@ -518,8 +518,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     let analysedFiles = '';
     /** The last sequence that was analysed, kept when a wipe starts a new one. */
     let lastAnalysed: { analysis: SnapshotEvidence; files: string; sequence: TakenSnapshot[]; startMs: number } | undefined;
-    /** False when the run gave up on diffs and its trend disagreed with the last one (or there was none). */
-    let usedLastDiff = true;
+    /** Once the run gave up on diffs: the holder the last diff between two resets saw grow. */
+    let lastDiffSaw: string | undefined;
     let trend = trendOf(samples, sequenceStartMs, ev.kind);
     let decision: { how: 'planned' | 'early' | 'extended' | 'budget'; why: string } | undefined;
     let fullRate = false;
@@ -661,19 +661,19 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       if (step.action === 'decide' || budgetSpent) {
         const how = decidedHow(loadMs, schedule, budgetSpent);
         decision = { how, why: step.action === 'decide' ? step.why : `the load budget (${Math.round(schedule.maxLoadMs / 1000)} s) is spent while ${step.why}` };
-        // Out of budget right after a wipe: decide on the last sequence that was analysed. Once
-        // the run gave up on diffs, it loaded on for the trend since then, which decides: the
-        // last diff between two resets (a few seconds of load) only names the holder when it
-        // says the same.
-        const lastSaid = lastAnalysed?.analysis.state === 'analyzed' ? lastAnalysed.analysis.result.verdict : undefined;
-        if (heap && !diffUsable && (lastAnalysed === undefined || (lastSaid !== trend.verdict && trend.verdict !== 'inconclusive'))) {
-          usedLastDiff = false;
+        // Once the run gave up on diffs it loaded on for the trend since the last reset: that
+        // trend decides, as in a black-box run. The last diff between two resets (a few seconds
+        // of load) cannot: a keyed holder is not told from a filling cache on so few requests.
+        // It only names what it saw grow. Out of budget right after a single wipe: decide on the
+        // last sequence that was analysed.
+        if (heap && !diffUsable) {
+          const last = lastAnalysed?.analysis.state === 'analyzed' ? lastAnalysed.analysis.result : undefined;
+          lastDiffSaw = last?.verdict === 'leak' ? last.findings[0]?.holder : undefined;
           analysis = { state: 'errored', error: { code: 'E_HEAP_IDS_RESET', message: `heap ids were reset ${idWipes.length}× under the run, faster than three snapshots could be taken` } };
         } else if (heap && sequence.length < 3 && lastAnalysed) {
-          const keepTrend = !diffUsable && lastSaid === trend.verdict;
           ({ analysis, sequence, startMs: sequenceStartMs } = lastAnalysed);
           analysedFiles = lastAnalysed.files;
-          if (!keepTrend) trend = trendOf(samples.filter((x) => x.tMs <= (sequence.at(-1)?.ref.tMs ?? Infinity)), sequenceStartMs, ev.kind);
+          trend = trendOf(samples.filter((x) => x.tMs <= (sequence.at(-1)?.ref.tMs ?? Infinity)), sequenceStartMs, ev.kind);
         }
       }
     }
@@ -802,7 +802,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       idWipes.length > 0
         ? diffUsable
           ? ` Heap ids were reset ${idWipes.length}× during the run (another inspector session disconnected); the diff covers only the snapshots since the last reset.`
-          : ` Heap ids were reset ${idWipes.length}× during the run (another inspector session connects and disconnects faster than the run can take three snapshots): after ${MAX_WIPES_WITHOUT_DIFF} resets the run stopped taking snapshots and loaded on for the growth trend${lastAnalysed && usedLastDiff ? '; the holder is named by the last diff between two resets' : ', so no holder is named'}.`
+          : ` Heap ids were reset ${idWipes.length}× during the run (another inspector session connects and disconnects faster than the run can take three snapshots): after ${MAX_WIPES_WITHOUT_DIFF} resets the run stopped taking snapshots and loaded on: the growth trend since the last reset decides${lastDiffSaw ? `. The last diff between two resets saw ${lastDiffSaw} grow at every step` : ''}.`
         : '',
     ].join('');
     let result: VariantRun = {
