@@ -71,7 +71,7 @@ export const PROTOCOL_CASES: ProtocolCase[] = [
   {
     name: 'own-inspector-session',
     server: 'own-inspector-session.js',
-    expect: 'the id reset reported (idWipes), no diff across it, and the Map still found: leak',
+    expect: 'the id reset reported (idWipes), no diff across it, and the leak still found: leak',
     ok: (run) => (run.idWipes?.length ?? 0) > 0 && run.verdict === 'leak',
     holdout: false,
   },

@@ -130,7 +130,7 @@ function decideHeap(
       verdict: trend.verdict,
       pattern: trend.verdict === 'no-leak' ? 'none' : 'unknown',
       bytesPerRequest: stat.bytesPerRequest,
-      reason: `${why}verdict from the growth trend: ${stat.reason}`,
+      reason: `${why}verdict from the growth trend: ${stat.reason}.`,
       findings: [],
     };
   }
