@@ -163,6 +163,8 @@ export interface IdleGrowth {
    * growth per request was shown, or with too few samples).
    */
   loadBytesPerSecond?: number;
+  /** Median of the rates between consecutive idle samples: one step in the idle moves it little. */
+  paceBytesPerSecond?: number;
   /** Whether the growth went on through the later half of the idle (absent when too short to split). */
   persists?: boolean;
   /** Slope of the later half, bytes per second (with `persists`). */

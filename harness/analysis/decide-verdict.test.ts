@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, GrowthStatistic, MemorySample } from '../types.js';
-import { MIN_IDLE_BYTES_PER_SECOND, NATIVE_MIN_GROWTH_BYTES, TIME_DRIVEN_SHARE } from './growth-drivers.js';
+import { MIN_IDLE_BYTES_PER_SECOND, NATIVE_MIN_GROWTH_BYTES, TIME_DRIVEN_SHARE, idleGrowth, idleGrows } from './growth-drivers.js';
 import { decideVerdict } from './decide-verdict.js';
 import type { AnalysisResult } from './types.js';
 
@@ -157,6 +157,27 @@ describe('decideVerdict', () => {
       const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(17) }, { samples: out });
       expect(d.idleGrowth?.persists).toBe(true);
       expect(d).toMatchObject({ verdict: 'leak', drivenBy: 'time' });
+    });
+
+    it('an idle whose growth stalled once still counts as growing (its pace), so the run idles on to ask', () => {
+      // interval-growth on main (2026-12-07 23:55, run 7 of 8): the idle's level stalled for its
+      // last 1.5 s; OLS read 16.9 KiB/s with a 95% CI of -1.4 … 35.3: "did not grow measurably",
+      // and the run never asked whether it goes on. Its pace (median of the step rates) is ~12 KiB/s.
+      const measured: Array<[number, number]> = [[19591, 7129], [20338, 7168], [21094, 7181], [21844, 7186], [22608, 7186]];
+      const out = [
+        ...Array.from({ length: 6 }, (_, i) => sample(8_000 + i * 2_000, 14_000 + i * 4_000, 7_000_000 + i * 30_000, 'load')),
+        ...measured.map(([t, kb]) => sample(t, 35_747, kb * 1000, 'idle')),
+      ];
+      const g = idleGrowth(out);
+      expect(g?.ciLowBytesPerSecond).toBeLessThan(0);
+      expect(g?.paceBytesPerSecond).toBeGreaterThan(MIN_IDLE_BYTES_PER_SECOND);
+      expect(idleGrows(g)).toBe(true);
+      // A fixed twin's idle (key-rotation-retention fixed, 2026-12-08 00:20): flat, one 63 kB step
+      // up when a key store was swapped in. Not growth.
+      const swapped: Array<[number, number]> = [[31201, 12614108], [31921, 12614108], [32687, 12614108], [33456, 12676892], [34317, 12676268]];
+      const flat = idleGrowth([...out.filter((x) => x.phase === 'load'), ...swapped.map(([t, b]) => sample(t, 40_000, b, 'idle'))]);
+      expect(flat?.paceBytesPerSecond).toBe(0);
+      expect(idleGrows(flat)).toBe(false);
     });
 
     it('growth with no requests must go on through the later half of the idle at half its earlier pace or more', () => {

@@ -105,7 +105,8 @@ export function idlePersists(idle: readonly MemorySample[]): { persists: boolean
 
 /** True when the idle phase grew enough to ask whether it goes on ({@link idlePersists}). */
 export function idleGrows(g: IdleGrowth | undefined): boolean {
-  return g !== undefined && g.ciLowBytesPerSecond > 0 && g.bytesPerSecond >= MIN_IDLE_BYTES_PER_SECOND;
+  if (g === undefined) return false;
+  return (g.paceBytesPerSecond ?? 0) >= MIN_IDLE_BYTES_PER_SECOND || (g.ciLowBytesPerSecond > 0 && g.bytesPerSecond >= MIN_IDLE_BYTES_PER_SECOND);
 }
 
 /**
@@ -157,17 +158,20 @@ export function idleGrowth(samples: readonly MemorySample[], compareWith?: IdleC
   const durationMs = idle[idle.length - 1]!.tMs - idle[0]!.tMs;
   const kb = (x: number): string => `${(x / 1024).toFixed(1)} KiB/s`;
   const ci = `${kb(fit.slope)} (95% CI ${kb(fit.ciLow)} … ${kb(fit.ciHigh)})`;
-  const grows = growsPerSecond(fit);
-  const goesOn = idlePersists(idle);
-  // The idle's pace for the comparison ({@link medianStepRate}), which one step down in the idle
-  // (measured on an interval's idle: 40 kB, once) moves little; the OLS fit above gives the CI.
+  // The idle's pace ({@link medianStepRate}): one step up or down in the idle (measured on an
+  // interval's idle: 40 kB down once; a fixed twin's key store swapped: 63 kB up once) moves it
+  // little, while an OLS fit follows it (the interval's idle read "did not grow measurably",
+  // 95% CI -1.4 … 35 KiB/s, with its pace at 12 KiB/s). Growth counts when the pace reaches the
+  // floor, or the OLS fit does with its CI low above 0.
   const pace = medianStepRate(idle) ?? fit.slope;
+  const grows = pace >= MIN_IDLE_BYTES_PER_SECOND || growsPerSecond(fit);
+  const goesOn = idlePersists(idle);
   const comparable = compareWith?.from === 'none' || loadRate === undefined || loadRate <= 0 || pace >= TIME_DRIVEN_SHARE * loadRate;
   const drivenByTime = grows && goesOn?.persists === true && comparable;
   const secs = `${(durationMs / 1000).toFixed(1)} s`;
-  const later = goesOn ? `; its pace ${kb(pace)}, ${kb(goesOn.laterBytesPerSecond)} in its later half` : '';
+  const later = goesOn ? `; its pace ${kb(pace)}, ${kb(goesOn.laterBytesPerSecond)} in its later half` : `; its pace ${kb(pace)}`;
   const reason = !grows
-    ? `with no requests for ${secs}, retained memory did not grow measurably (${ci})`
+    ? `with no requests for ${secs}, retained memory did not grow measurably (${ci}; its pace ${kb(pace)})`
     : goesOn === undefined
       ? `with no requests for ${secs}, retained memory grew ${ci}, too short a quiet period to tell whether it goes on`
       : !goesOn.persists
@@ -185,6 +189,7 @@ export function idleGrowth(samples: readonly MemorySample[], compareWith?: IdleC
     bytesPerSecond: Math.round(fit.slope),
     ciLowBytesPerSecond: Math.round(fit.ciLow),
     ciHighBytesPerSecond: Math.round(fit.ciHigh),
+    paceBytesPerSecond: Math.round(pace),
     samples: fit.n,
     durationMs: Math.round(durationMs),
     drivenByTime,
