@@ -604,7 +604,8 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       // A holder that grew more slowly in its last step may have filled: the window slides to start
       // where the slow step started, and short segments follow, so the next diffs see only what
       // came after the fill (a plateau, or growth that goes on).
-      const slowing = heap && analysis.state === 'analyzed' && analysis.result.needsMore?.why === 'slowing' && loadMs < schedule.maxLoadMs - 1;
+      // A holder that just filled its fixed capacity is asked the same way: does it stop there?
+      const slowing = heap && analysis.state === 'analyzed' && (analysis.result.needsMore?.why === 'slowing' || analysis.result.needsMore?.why === 'filled') && loadMs < schedule.maxLoadMs - 1;
       if (slowing) {
         lastAnalysed = { analysis, files: analysedFiles, sequence, startMs: sequenceStartMs };
         sequence = sequence.slice(-2);
@@ -615,7 +616,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
       }
       // A black-box run (or one whose ids keep being wiped) loads for the planned window before its trend is asked.
       const evidenceSteps = heap && diffUsable ? sequence.length : loadMs >= schedule.plannedMs - 1 ? steps + 1 : 0;
-      const step = slowing ? { action: 'extend' as const, why: `${(analysis as { result: AnalysisResult }).result.needsMore!.detail}; the diff now starts where it slowed` } : nextStep({
+      const step = slowing ? { action: 'extend' as const, why: `${(analysis as { result: AnalysisResult }).result.needsMore!.detail}; the diff now starts at the last step` } : nextStep({
         ...(analysis.state === 'analyzed' ? { analysis: analysis.result } : {}),
         trend,
         snapshots: evidenceSteps,
