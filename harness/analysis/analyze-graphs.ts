@@ -336,6 +336,11 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
       dismissed.push({ holder: name.holder, why: 'bounded', newBytes: c.newBytes, counts, bound, sortBytes: totalBytes });
       continue;
     }
+    // Full at the last snapshot, having filled during the sequence: the bound was reached in the
+    // last step, and only the next step shows whether the growth stops there (lru-cache with
+    // max 50,000 keeps its entries in arrays of fixed capacity: a run whose last snapshot came
+    // just after they filled saw growth at every step and said `leak`).
+    const justFilled = bound !== undefined && bound.filled >= bound.capacity;
     // A point with a few growing members is named by the shape of its largest member (four
     // growing inner Maps are a keyed collection); many members are a spread of their own.
     const fewMembers = c.members.length > 0 && c.members.length < MIN_SPREAD_MEMBERS;
@@ -409,6 +414,13 @@ export function analyzeGraphs(graphs: HeapGraph[], options: AnalyzeOptions = {},
     const shared = sharedWith(final, finalAttr, c, container);
     if (shared.length > 0) finding.sharedWith = shared;
     findings.push(finding);
+    if (justFilled) {
+      needsMore ??= {
+        why: 'filled',
+        holder: name.holder,
+        detail: `${name.holder} filled its fixed capacity of ${groupDigits(bound!.capacity)} slots in the last step: a bounded structure that just filled looks like this`,
+      };
+    }
     needsMore ??= undecidedGrowth({
       holder: name.holder,
       kind,

@@ -146,8 +146,11 @@ function decideHeap(
       pattern: result.pattern,
       bytesPerRequest: result.bytesPerRequest ?? stat.bytesPerRequest,
       reason:
-        `Still growing${after}: ${result.needsMore.detail}. If it is bounded, the bound is above what this run reached; ` +
-        `run longer (--max-duration) to decide. Growth trend: ${trendText}.`,
+        result.needsMore.why === 'filled'
+          ? `Grew at every step until${after.replace(' after', '')}: ${result.needsMore.detail}; the load budget ran out before a step could show whether it stops there. ` +
+            `Run longer (--max-duration) to decide. Growth trend: ${trendText}.`
+          : `Still growing${after}: ${result.needsMore.detail}. If it is bounded, the bound is above what this run reached; ` +
+            `run longer (--max-duration) to decide. Growth trend: ${trendText}.`,
       findings: result.findings,
     };
   }

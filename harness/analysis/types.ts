@@ -124,7 +124,7 @@ export interface AnalysisResult {
    * over enough steps, grew only lately, or is slowing down (a bounded structure filling up).
    * The run protocol (`nextStep`) reads it to extend the run instead of deciding.
    */
-  needsMore?: { why: 'too-few-steps' | 'late-growth' | 'slowing' | 'still-growing'; holder: string; detail: string };
+  needsMore?: { why: 'too-few-steps' | 'late-growth' | 'slowing' | 'filled' | 'still-growing'; holder: string; detail: string };
   /** Key material of completed requests still in memory, when `keyResidency` was asked for. */
   keyResidency?: KeyResidency;
 }
