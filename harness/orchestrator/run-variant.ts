@@ -691,7 +691,7 @@ export async function runVariant(ctx: VariantContext): Promise<VariantRun> {
     const idleOn = async (): Promise<boolean> => {
       const g = idleGrowth(samples);
       if (idleMs <= 0 || !idleGrows(g) || g!.persists !== undefined) return false;
-      const rate = `${(g!.bytesPerSecond / 1024).toFixed(1)} KiB/s`;
+      const rate = `${((g!.paceBytesPerSecond ?? g!.bytesPerSecond) / 1024).toFixed(1)} KiB/s`;
       await stretch('idle', idleMs, `retained memory grew ${rate} with no requests: does it go on (a timer), or settle?`);
       return true;
     };
