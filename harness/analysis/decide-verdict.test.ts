@@ -64,6 +64,18 @@ describe('decideVerdict', () => {
     expect(d.reason).toMatch(/Still growing after 61,000 requests: Map cache holds 58,000 entries\. If it is bounded, the bound is above/);
   });
 
+  it('a holder that just filled its fixed capacity when the budget ran out is inconclusive, and says so', () => {
+    const result = {
+      ...analysis('leak', [finding]),
+      needsMore: { why: 'filled' as const, holder: 'LRUCache cache', detail: 'LRUCache cache filled its fixed capacity of 50,000 slots in the last step' },
+      snapshots: [{ nodeCount: 1, totalSelfSizeBytes: 1, newObjects: 0, newBytes: 0, requests: 60_901 }],
+    };
+    const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(250) }, { samples: [] });
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toMatch(/^Grew at every step until 60,901 requests: LRUCache cache filled its fixed capacity of 50,000 slots/);
+    expect(d.reason).toMatch(/before a step could show whether it stops there/);
+  });
+
   it('says no-leak when both agree', () => {
     const d = decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'no-leak', statistic: stat(1) });
     expect(d).toMatchObject({ verdict: 'no-leak', pattern: 'none' });
