@@ -51,12 +51,13 @@ describe('decideVerdict', () => {
     expect(decideVerdict({ state: 'analyzed', result: analysis('no-leak') }, { verdict: 'inconclusive', statistic: flat }, { samples: [] }).verdict).toBe('no-leak');
   });
 
+  /** A diff leak that still needs more load, its last snapshot after `requests`. */
+  function undecided(needsMore: NonNullable<AnalysisResult['needsMore']>, requests: number): AnalysisResult {
+    return { ...analysis('leak', [finding]), needsMore, snapshots: [{ nodeCount: 1, totalSelfSizeBytes: 1, newObjects: 0, newBytes: 0, requests }] };
+  }
+
   it('a diff leak the run could not yet tell from a filling bound is inconclusive, naming what was ruled out', () => {
-    const result = {
-      ...analysis('leak', [finding]),
-      needsMore: { why: 'still-growing' as const, holder: 'Map cache', detail: 'Map cache holds 58,000 entries' },
-      snapshots: [{ nodeCount: 1, totalSelfSizeBytes: 1, newObjects: 0, newBytes: 0, requests: 61_000 }],
-    };
+    const result = undecided({ why: 'still-growing', holder: 'Map cache', detail: 'Map cache holds 58,000 entries' }, 61_000);
     const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(310) }, { samples: [] });
     expect(d.verdict).toBe('inconclusive');
     // Without the run protocol (no run context: a fixed sequence), the diff's leak stands.
@@ -65,11 +66,7 @@ describe('decideVerdict', () => {
   });
 
   it('a holder that just filled its fixed capacity when the budget ran out is inconclusive, and says so', () => {
-    const result = {
-      ...analysis('leak', [finding]),
-      needsMore: { why: 'filled' as const, holder: 'LRUCache cache', detail: 'LRUCache cache filled its fixed capacity of 50,000 slots in the last step' },
-      snapshots: [{ nodeCount: 1, totalSelfSizeBytes: 1, newObjects: 0, newBytes: 0, requests: 60_901 }],
-    };
+    const result = undecided({ why: 'filled', holder: 'LRUCache cache', detail: 'LRUCache cache filled its fixed capacity of 50,000 slots in the last step' }, 60_901);
     const d = decideVerdict({ state: 'analyzed', result }, { verdict: 'leak', statistic: stat(250) }, { samples: [] });
     expect(d.verdict).toBe('inconclusive');
     expect(d.reason).toMatch(/^Grew at every step until 60,901 requests: LRUCache cache filled its fixed capacity of 50,000 slots/);

@@ -140,17 +140,16 @@ function decideHeap(
     // The run stopped loading (its budget spent) before it could tell a leak from a bounded
     // structure still filling: say what was ruled out, not a guess.
     const requests = result.snapshots[result.snapshots.length - 1]?.requests;
-    const after = requests === undefined ? '' : ` after ${requests.toLocaleString('en-US')} requests`;
+    const count = requests === undefined ? '' : ` ${requests.toLocaleString('en-US')} requests`;
+    const open =
+      result.needsMore.why === 'filled'
+        ? `Grew at every step${count && ` until${count}`}: ${result.needsMore.detail}; the load budget ran out before a step could show whether it stops there`
+        : `Still growing${count && ` after${count}`}: ${result.needsMore.detail}. If it is bounded, the bound is above what this run reached`;
     return {
       verdict: 'inconclusive',
       pattern: result.pattern,
       bytesPerRequest: result.bytesPerRequest ?? stat.bytesPerRequest,
-      reason:
-        result.needsMore.why === 'filled'
-          ? `Grew at every step until${after.replace(' after', '')}: ${result.needsMore.detail}; the load budget ran out before a step could show whether it stops there. ` +
-            `Run longer (--max-duration) to decide. Growth trend: ${trendText}.`
-          : `Still growing${after}: ${result.needsMore.detail}. If it is bounded, the bound is above what this run reached; ` +
-            `run longer (--max-duration) to decide. Growth trend: ${trendText}.`,
+      reason: `${open}. Run longer (--max-duration) to decide. Growth trend: ${trendText}.`,
       findings: result.findings,
     };
   }

@@ -57,11 +57,6 @@ export function lastIdleStretch(samples: readonly MemorySample[]): MemorySample[
   return out.reverse();
 }
 
-/** Growth per second that counts: CI low above 0 and at least {@link MIN_IDLE_BYTES_PER_SECOND}. */
-function growsPerSecond(fit: { slope: number; ciLow: number } | undefined): boolean {
-  return fit !== undefined && fit.ciLow > 0 && fit.slope >= MIN_IDLE_BYTES_PER_SECOND;
-}
-
 /**
  * The pace of a stretch of after-GC samples: the median of the rates between consecutive samples
  * (bytes per second). One step up or down anywhere in the stretch (a buffer or a socket released)
@@ -103,8 +98,12 @@ export function idlePersists(idle: readonly MemorySample[]): { persists: boolean
   };
 }
 
-/** True when the idle phase grew enough to ask whether it goes on ({@link idlePersists}). */
-export function idleGrows(g: IdleGrowth | undefined): boolean {
+/**
+ * True when the idle phase grew enough to ask whether it goes on ({@link idlePersists}): its pace
+ * ({@link medianStepRate}) reaches {@link MIN_IDLE_BYTES_PER_SECOND}, or its OLS fit does with a
+ * CI low above 0.
+ */
+export function idleGrows(g: Pick<IdleGrowth, 'paceBytesPerSecond' | 'bytesPerSecond' | 'ciLowBytesPerSecond'> | undefined): boolean {
   if (g === undefined) return false;
   return (g.paceBytesPerSecond ?? 0) >= MIN_IDLE_BYTES_PER_SECOND || (g.ciLowBytesPerSecond > 0 && g.bytesPerSecond >= MIN_IDLE_BYTES_PER_SECOND);
 }
@@ -161,10 +160,9 @@ export function idleGrowth(samples: readonly MemorySample[], compareWith?: IdleC
   // The idle's pace ({@link medianStepRate}): one step up or down in the idle (measured on an
   // interval's idle: 40 kB down once; a fixed twin's key store swapped: 63 kB up once) moves it
   // little, while an OLS fit follows it (the interval's idle read "did not grow measurably",
-  // 95% CI -1.4 … 35 KiB/s, with its pace at 12 KiB/s). Growth counts when the pace reaches the
-  // floor, or the OLS fit does with its CI low above 0.
+  // 95% CI -1.4 … 35 KiB/s, with its pace at 12 KiB/s).
   const pace = medianStepRate(idle) ?? fit.slope;
-  const grows = pace >= MIN_IDLE_BYTES_PER_SECOND || growsPerSecond(fit);
+  const grows = idleGrows({ paceBytesPerSecond: pace, bytesPerSecond: fit.slope, ciLowBytesPerSecond: fit.ciLow });
   const goesOn = idlePersists(idle);
   const comparable = compareWith?.from === 'none' || loadRate === undefined || loadRate <= 0 || pace >= TIME_DRIVEN_SHARE * loadRate;
   const drivenByTime = grows && goesOn?.persists === true && comparable;
